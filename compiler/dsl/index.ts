@@ -1,0 +1,6 @@
+/** The model-writing DSL: `model`, `ops`, `linalg`, `nn`. */
+export { model, isModel, type Model, type ModelContext, type Outputs, type InputOptions, type ParamOptions } from "./model.js";
+export * as ops from "./ops.js";
+export * as linalg from "./linalg.js";
+export * as nn from "./nn.js";
+export type { Tensor, Dim, Shape, Structure, DType, Symmetric, Spd } from "./types.js";

@@ -1,0 +1,116 @@
+/**
+ * `ops`: elementwise math, reductions, matmul and data movement (NumPy/JAX names). Binary ops
+ * broadcast like NumPy and accept plain numbers.
+ */
+import { emit1 } from "./builder.js";
+import type {
+  AddStructure, BatchOf, Broadcast, BroadcastCheck, BinaryKey, DivStructure, Dim, KeyOf, Last, MatmulCheck, MatmulKey,
+  MatmulShape, MatmulStructure, MulStructure, Operand, ReshapeShape, Shape, ShapeOf, Structure, StructureOf, SubStructure,
+  SwapLast, Tensor, TransposeKey, UnaryKey, UnaryStructure,
+} from "./types.js";
+
+type BinaryResult<Op extends string, A extends Operand, B extends Operand, St extends Structure> = Tensor<Broadcast<ShapeOf<A>, ShapeOf<B>>, St, BinaryKey<Op, A, B>>;
+type AsStructure<S> = S extends Structure ? S : "general";
+
+export function add<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"add", A, B, AsStructure<AddStructure<StructureOf<A>, StructureOf<B>>>> {
+  return emit1("add", [a, b]);
+}
+export function sub<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"sub", A, B, AsStructure<SubStructure<StructureOf<A>, StructureOf<B>>>> {
+  return emit1("sub", [a, b]);
+}
+/** Elementwise (Hadamard) product. */
+export function mul<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"mul", A, B, AsStructure<MulStructure<StructureOf<A>, StructureOf<B>>>> {
+  return emit1("mul", [a, b]);
+}
+export function div<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"div", A, B, AsStructure<DivStructure<StructureOf<A>, StructureOf<B>>>> {
+  return emit1("div", [a, b]);
+}
+export function maximum<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"maximum", A, B, AsStructure<AddStructure<Exclude<StructureOf<A>, "spd">, Exclude<StructureOf<B>, "spd">>>> {
+  return emit1("maximum", [a, b]);
+}
+
+type Unary<Op extends string, S extends Shape, St extends Structure, K extends string> = Tensor<S, UnaryStructure<St>, UnaryKey<Op, K>>;
+
+export function neg<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"neg", S, St, K> {
+  return emit1("neg", [x]);
+}
+export function exp<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"exp", S, St, K> {
+  return emit1("exp", [x]);
+}
+export function log<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"log", S, St, K> {
+  return emit1("log", [x]);
+}
+export function sqrt<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"sqrt", S, St, K> {
+  return emit1("sqrt", [x]);
+}
+export function abs<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"abs", S, St, K> {
+  return emit1("abs", [x]);
+}
+/** xᵖ elementwise, for a constant exponent p. */
+export function pow<S extends Shape, St extends Structure>(x: Tensor<S, St>, p: number): Tensor<S, UnaryStructure<St>> {
+  return emit1("pow", [x], { p });
+}
+
+export interface ReduceOptions {
+  axis?: number | readonly number[];
+  keepdims?: boolean;
+}
+type Reduced<O> = O extends { axis: number | readonly number[] } ? Tensor<Dim[]> : O extends { keepdims: true } ? Tensor<Dim[]> : Tensor<[]>;
+
+function reduceAttrs(opts: ReduceOptions = {}) {
+  const axis = opts.axis === undefined ? null : typeof opts.axis === "number" ? [opts.axis] : [...opts.axis];
+  return { axis, keepdims: opts.keepdims ?? false };
+}
+/** Sum over `axis` (all axes by default). */
+export function sum<const O extends ReduceOptions = {}>(x: Tensor, opts?: O): Reduced<O> {
+  return emit1("sum", [x], reduceAttrs(opts));
+}
+/** Mean over `axis` (all axes by default). */
+export function mean<const O extends ReduceOptions = {}>(x: Tensor, opts?: O): Reduced<O> {
+  return emit1("mean", [x], reduceAttrs(opts));
+}
+
+/** Matrix product (numpy.matmul): batch dims broadcast, 1-D operands are vectors. */
+export function matmul<A extends Shape, B extends Shape, SA extends Structure, SB extends Structure, KA extends string, KB extends string>(
+  a: Tensor<A, SA, KA>,
+  b: Tensor<B, SB, KB> & MatmulCheck<A, B>,
+): Tensor<MatmulShape<A, B>, MatmulStructure<KA, KB, SA, SB>, MatmulKey<KA, KB, SB, SA>> {
+  return emit1("matmul", [a, b]);
+}
+
+/** Swaps the last two dims. */
+export function transpose<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Tensor<SwapLast<S>, St, TransposeKey<K>> {
+  return emit1("transpose", [x]);
+}
+
+/** Same elements in row-major order, new shape (one -1 is inferred). */
+export function reshape<const S extends Shape>(x: Tensor, shape: S): Tensor<ReshapeShape<S>> {
+  return emit1("reshape", [x], { shape: [...shape] });
+}
+
+/** Sum of the diagonal: [..., n, n] → [...]. */
+export function trace<S extends Shape>(x: Tensor<S>): Tensor<BatchOf<S>> {
+  return emit1("trace", [x]);
+}
+/** The main diagonal: [..., n, n] → [..., n]. */
+export function diag<S extends Shape>(x: Tensor<S>): Tensor<[...BatchOf<S>, Last<S>]> {
+  return emit1("diag", [x]);
+}
+/** The diagonal matrix of a vector: [..., n] → [..., n, n]. */
+export function diagm<S extends Shape>(v: Tensor<S>): Tensor<[...S, Last<S>], "diagonal"> {
+  return emit1("diagm", [v]);
+}
+/** The n×n identity. */
+export function eye<const N extends Dim>(n: N, opts: { dtype?: "f32" | "f64" } = {}): Tensor<[N, N], "spd", `I(${N})`> {
+  return emit1("eye", [], { shape: [n, n], dtype: opts.dtype ?? "f32" });
+}
+
+/**
+ * Asserts a structure the compiler cannot infer (e.g. a matrix you know is SPD). The CPU executor
+ * checks it numerically when it runs; a false assertion is an error, not a wrong number.
+ */
+export function assume<S extends Shape, K extends string, const St extends Structure>(x: Tensor<S, Structure, K>, structure: St): Tensor<S, St, K> {
+  return emit1("assume", [x], { structure });
+}
+
+export type { KeyOf };

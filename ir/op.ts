@@ -1,0 +1,56 @@
+/**
+ * The op registry. Each op is defined once, in `ir/ops/<family>.ts`: its name, type rule, float64
+ * CPU evaluation and (added by the adjoint pass) its derivative. The registry refuses duplicates so
+ * there is exactly one definition per op; tests walk it so that no op escapes them.
+ */
+import type { Attrs } from "./attrs.js";
+import { fail } from "./diagnostics.js";
+import type { Dim, TensorType } from "./types.js";
+import type { NDArray } from "../runtime/cpu/ndarray.js";
+
+export type OpFamily = "source" | "elementwise" | "reduce" | "movement" | "linalg" | "spectral" | "nn";
+
+/** What the CPU evaluation of a node may ask of the run: the size a named dim is bound to. */
+export interface EvalContext {
+  dim(d: Dim): number;
+}
+
+export type TypeAttr = "dtype" | "shape" | "structure";
+
+export interface OpDef {
+  readonly name: string;
+  readonly family: OpFamily;
+  /** Number of inputs. */
+  readonly arity: number;
+  /**
+   * Attributes that the text IR shows as the result type instead of in `{...}` (an input's declared
+   * dtype, shape and structure): the printer leaves them out and the parser takes them from the type.
+   */
+  readonly typeAttrs?: readonly TypeAttr[];
+  /** One line for `matprop ops` and the README. */
+  readonly doc: string;
+  /** Output types from input types and attributes; throws a MatpropError (MP2xxx) on misuse. */
+  infer(inputs: readonly TensorType[], attrs: Attrs): TensorType[];
+  /** Float64 reference evaluation. */
+  evalCPU(inputs: readonly NDArray[], attrs: Attrs, ctx: EvalContext): NDArray[];
+}
+
+const registry = new Map<string, OpDef>();
+
+export function defineOp(def: OpDef): OpDef {
+  if (registry.has(def.name)) throw new Error(`op '${def.name}' is defined twice`);
+  registry.set(def.name, def);
+  return def;
+}
+
+export function getOp(name: string): OpDef {
+  return registry.get(name) ?? fail("MP3002", `unknown op '${name}'`);
+}
+
+export function hasOp(name: string): boolean {
+  return registry.has(name);
+}
+
+export function allOps(): OpDef[] {
+  return [...registry.values()];
+}

@@ -1,0 +1,84 @@
+/**
+ * Elementwise ops with NumPy broadcasting. Structure: a symmetric matrix stays symmetric under any
+ * elementwise map, and two symmetric operands (or a symmetric one and a scalar) give a symmetric
+ * result; sums and Hadamard products of SPD matrices are SPD (Schur product theorem).
+ */
+import { numberAttr } from "../attrs.js";
+import { defineOp } from "../op.js";
+import { broadcastShapes } from "../shape.js";
+import { isSymmetric, promote, tensorType, type Structure, type TensorType } from "../types.js";
+import { map, zip } from "../../runtime/cpu/elementwise.js";
+import type { Attrs } from "../attrs.js";
+
+/** A value broadcast to a constant (rank 0 or all dims 1): it cannot break symmetry. */
+function isScalarLike(t: TensorType): boolean {
+  return t.shape.every((d) => d === 1);
+}
+
+function unaryStructure(s: Structure): Structure {
+  return isSymmetric(s) ? "symmetric" : "general";
+}
+
+type BinaryRule = (a: TensorType, b: TensorType) => Structure;
+
+const symmetricPair: BinaryRule = (a, b) => {
+  const symA = isSymmetric(a.structure) || isScalarLike(a);
+  const symB = isSymmetric(b.structure) || isScalarLike(b);
+  return symA && symB && !(isScalarLike(a) && isScalarLike(b)) ? "symmetric" : "general";
+};
+
+const addRule: BinaryRule = (a, b) => {
+  if (a.structure === "spd" && b.structure === "spd") return "spd";
+  if (a.structure === "diagonal" && b.structure === "diagonal") return "diagonal";
+  return symmetricPair(a, b);
+};
+
+const subRule: BinaryRule = (a, b) => (a.structure === "diagonal" && b.structure === "diagonal" ? "diagonal" : symmetricPair(a, b));
+
+const mulRule: BinaryRule = (a, b) => {
+  if (a.structure === "spd" && b.structure === "spd") return "spd";
+  if ((a.structure === "diagonal" && (isSymmetric(b.structure) || isScalarLike(b))) || (b.structure === "diagonal" && isSymmetric(a.structure))) {
+    return "diagonal";
+  }
+  return symmetricPair(a, b);
+};
+
+const divRule: BinaryRule = (a, b) => (a.structure === "diagonal" && isScalarLike(b) ? "diagonal" : symmetricPair(a, b));
+
+function defineUnary(name: string, doc: string, f: (x: number, attrs: Attrs) => number, check?: (attrs: Attrs) => void) {
+  defineOp({
+    name,
+    family: "elementwise",
+    arity: 1,
+    doc,
+    infer: ([x], attrs) => {
+      check?.(attrs);
+      return [tensorType(x.dtype, x.shape, unaryStructure(x.structure))];
+    },
+    evalCPU: ([x], attrs) => [map(x, (v) => f(v, attrs))],
+  });
+}
+
+function defineBinary(name: string, doc: string, f: (x: number, y: number) => number, rule: BinaryRule) {
+  defineOp({
+    name,
+    family: "elementwise",
+    arity: 2,
+    doc,
+    infer: ([a, b]) => [tensorType(promote(a.dtype, b.dtype), broadcastShapes(name, a.shape, b.shape), rule(a, b))],
+    evalCPU: ([a, b]) => [zip(a, b, f)],
+  });
+}
+
+defineUnary("neg", "−x", (x) => -x);
+defineUnary("exp", "eˣ elementwise", Math.exp);
+defineUnary("log", "natural log elementwise", Math.log);
+defineUnary("sqrt", "√x elementwise", Math.sqrt);
+defineUnary("abs", "|x| elementwise", Math.abs);
+defineUnary("pow", "xᵖ elementwise for a constant exponent p", (x, a) => Math.pow(x, a.p as number), (a) => numberAttr("pow", a, "p"));
+
+defineBinary("add", "a + b (broadcasting)", (x, y) => x + y, addRule);
+defineBinary("sub", "a − b (broadcasting)", (x, y) => x - y, subRule);
+defineBinary("mul", "a ∘ b, the elementwise (Hadamard) product (broadcasting)", (x, y) => x * y, mulRule);
+defineBinary("div", "a / b elementwise (broadcasting)", (x, y) => x / y, divRule);
+defineBinary("maximum", "elementwise maximum (broadcasting)", Math.max, symmetricPair);

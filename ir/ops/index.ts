@@ -1,0 +1,9 @@
+/** Importing this module registers every op (each family file defines its ops once). */
+import "./source.js";
+import "./elementwise.js";
+import "./reduce.js";
+import "./movement.js";
+import "./linalg.js";
+import "./spectral.js";
+import "./projector.js";
+import "./nn.js";

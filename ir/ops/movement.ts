@@ -1,0 +1,58 @@
+/** Data movement: transpose of the last two dims, reshape, diagonal extraction and construction. */
+import { dimListAttr } from "../attrs.js";
+import { fail } from "../diagnostics.js";
+import { defineOp } from "../op.js";
+import { matrixDims, resolveReshape, squareDims } from "../shape.js";
+import { formatShape, tensorType } from "../types.js";
+import { diag, diagm, transpose } from "../../runtime/cpu/movement.js";
+
+defineOp({
+  name: "transpose",
+  family: "movement",
+  arity: 1,
+  doc: "swaps the last two dims (matrix transpose, batched)",
+  infer: ([x]) => {
+    const [batch, r, c] = matrixDims("transpose", x);
+    return [tensorType(x.dtype, [...batch, c, r], x.structure)];
+  },
+  evalCPU: ([x]) => [transpose(x)],
+});
+
+defineOp({
+  name: "reshape",
+  family: "movement",
+  arity: 1,
+  doc: "same elements (row-major), new shape; one -1 is inferred",
+  infer: ([x], attrs) => [tensorType(x.dtype, resolveReshape("reshape", x.shape, dimListAttr("reshape", attrs, "shape")))],
+  evalCPU: ([x], attrs, ctx) => {
+    const target = (attrs.shape as (number | string)[]).map((d) => (d === -1 ? -1 : ctx.dim(d)));
+    const known = target.reduce<number>((p, d) => (d === -1 ? p : p * d), 1);
+    const shape = target.map((d) => (d === -1 ? x.data.length / known : d));
+    return [{ shape, data: x.data }];
+  },
+});
+
+defineOp({
+  name: "diag",
+  family: "movement",
+  arity: 1,
+  doc: "the main diagonal of a square matrix: [..., n, n] → [..., n]",
+  infer: ([x]) => {
+    const [batch, n] = squareDims("diag", x);
+    return [tensorType(x.dtype, [...batch, n])];
+  },
+  evalCPU: ([x]) => [diag(x)],
+});
+
+defineOp({
+  name: "diagm",
+  family: "movement",
+  arity: 1,
+  doc: "the diagonal matrix of a vector: [..., n] → [..., n, n]",
+  infer: ([v]) => {
+    if (v.shape.length < 1) fail("MP2007", `diagm: input must be a vector (rank ≥ 1), got ${formatShape(v.shape)}`);
+    const n = v.shape[v.shape.length - 1];
+    return [tensorType(v.dtype, [...v.shape, n], "diagonal")];
+  },
+  evalCPU: ([v]) => [diagm(v)],
+});

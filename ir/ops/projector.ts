@@ -1,0 +1,38 @@
+/** The two projectors of the normalized-cuts layer (see DESIGN.md, matrix calculus rules 3 and 4). */
+import { intAttr } from "../attrs.js";
+import { fail } from "../diagnostics.js";
+import { defineOp } from "../op.js";
+import { matrixDims, squareDims } from "../shape.js";
+import { tensorType } from "../types.js";
+import { demand } from "./linalg.js";
+import { rangeProjector, topEigenProjector } from "../../runtime/cpu/kernels/projectors.js";
+
+defineOp({
+  name: "topEigenProjector",
+  family: "spectral",
+  arity: 1,
+  doc: "U_k U_kᵀ, the projector onto the eigenvectors of the k largest eigenvalues of a symmetric X",
+  infer: ([x], attrs) => {
+    const k = intAttr("topEigenProjector", attrs, "k", 1);
+    const [batch, n] = squareDims("topEigenProjector", x);
+    demand("topEigenProjector", x, "symmetric");
+    if (typeof n === "number" && k > n) fail("MP2004", `topEigenProjector: k = ${k} exceeds the matrix size ${n}`);
+    return [tensorType(x.dtype, [...batch, n, n], "projector")];
+  },
+  evalCPU: ([x], attrs) => [topEigenProjector(x, attrs.k as number)],
+});
+
+defineOp({
+  name: "rangeProjector",
+  family: "spectral",
+  arity: 1,
+  doc: "Z (ZᵀZ)⁻¹ Zᵀ, the orthogonal projector onto the column space of a full-column-rank Z",
+  infer: ([z]) => {
+    const [batch, n, k] = matrixDims("rangeProjector", z, "Z");
+    if (typeof n === "number" && typeof k === "number" && k > n) {
+      fail("MP2001", `rangeProjector: Z is ${n}×${k}; it needs at least as many rows as columns to have full column rank`);
+    }
+    return [tensorType(z.dtype, [...batch, n, n], "projector")];
+  },
+  evalCPU: ([z]) => [rangeProjector(z)],
+});

@@ -1,0 +1,81 @@
+/** Ops that start the graph: declared inputs and params, scalar constants, identity matrices. */
+import { dimListAttr, numberAttr, stringAttr } from "../attrs.js";
+import { fail } from "../diagnostics.js";
+import { defineOp } from "../op.js";
+import { DTYPES, STRUCTURES, tensorType, type Dim } from "../types.js";
+import { eye as eyeCPU } from "../../runtime/cpu/movement.js";
+import { scalar } from "../../runtime/cpu/ndarray.js";
+
+/** How params are initialised when a run does not give their values. */
+export const PARAM_INITS = ["normal", "glorot", "he", "zeros", "ones", "identity"] as const;
+export type ParamInit = (typeof PARAM_INITS)[number];
+
+function declaredType(op: string, attrs: Parameters<typeof dimListAttr>[1]) {
+  const shape = dimListAttr(op, attrs, "shape");
+  if (shape.some((d) => typeof d === "number" && d < 1)) fail("MP2012", `${op}: dims must be ≥ 1, got [${shape.join(", ")}]`);
+  const dtype = stringAttr(op, attrs, "dtype", DTYPES);
+  const structure = stringAttr(op, attrs, "structure", STRUCTURES);
+  if (structure !== "general" && (shape.length < 2 || shape[shape.length - 1] !== shape[shape.length - 2])) {
+    fail("MP2002", `${op} '${String(attrs.name)}': structure '${structure}' needs a square matrix, got [${shape.join(", ")}]`);
+  }
+  return tensorType(dtype, shape, structure);
+}
+
+function fedByRun(op: string): never {
+  throw new Error(`${op} nodes are bound by the executor, not evaluated`);
+}
+
+defineOp({
+  name: "input",
+  family: "source",
+  arity: 0,
+  typeAttrs: ["dtype", "shape", "structure"],
+  doc: "a named model input (data), given with every run",
+  infer: (_, attrs) => {
+    stringAttr("input", attrs, "name");
+    return [declaredType("input", attrs)];
+  },
+  evalCPU: () => fedByRun("input"),
+});
+
+defineOp({
+  name: "param",
+  family: "source",
+  arity: 0,
+  typeAttrs: ["dtype", "shape", "structure"],
+  doc: "a named trainable parameter, initialised by its declared init when a run does not give it",
+  infer: (_, attrs) => {
+    stringAttr("param", attrs, "name");
+    stringAttr("param", attrs, "init", PARAM_INITS);
+    return [declaredType("param", attrs)];
+  },
+  evalCPU: () => fedByRun("param"),
+});
+
+defineOp({
+  name: "constant",
+  family: "source",
+  arity: 0,
+  typeAttrs: ["dtype"],
+  doc: "a scalar constant (plain numbers in the DSL)",
+  infer: (_, attrs) => {
+    numberAttr("constant", attrs, "value");
+    return [tensorType(stringAttr("constant", attrs, "dtype", DTYPES), [])];
+  },
+  evalCPU: (_, attrs) => [scalar(attrs.value as number)],
+});
+
+defineOp({
+  name: "eye",
+  family: "source",
+  arity: 0,
+  typeAttrs: ["dtype", "shape"],
+  doc: "the n×n identity matrix",
+  infer: (_, attrs) => {
+    const shape = dimListAttr("eye", attrs, "shape");
+    const [n, m] = shape;
+    if (shape.length !== 2 || n !== m || (typeof n === "number" && n < 1)) fail("MP2004", `eye: shape must be [n, n] with n ≥ 1, got [${shape.join(", ")}]`);
+    return [tensorType(stringAttr("eye", attrs, "dtype", DTYPES), [n, n], "spd")];
+  },
+  evalCPU: (_, attrs, ctx) => [eyeCPU(ctx.dim((attrs.shape as Dim[])[0]))],
+});

@@ -1,0 +1,94 @@
+/**
+ * Binding a run's inputs to a graph's input and param nodes, with every check a user's data can
+ * fail: missing or unknown names, wrong shapes, named dims bound to two sizes, NaN/Infinity,
+ * non-integer labels, and matrices that lack their declared structure (an `spd` input that is not
+ * symmetric positive definite). Params not given are initialised by their declared init.
+ */
+import { fail, formatLoc, MatpropError } from "../../ir/diagnostics.js";
+import type { Graph, Node } from "../../ir/graph.js";
+import type { Dim, Structure } from "../../ir/types.js";
+import { initParam, type InitName } from "./init.js";
+import { NumericError } from "./kernels/numeric-error.js";
+import type { NDArray } from "./ndarray.js";
+import { Random } from "./random.js";
+import { checkStructure } from "./structure-check.js";
+
+export interface Bound {
+  /** The array bound to each input/param node. */
+  readonly sources: Map<Node, NDArray>;
+  /** Sizes of named dims. */
+  readonly dims: Map<string, number>;
+}
+
+function declared(node: Node): string {
+  return `${node.op} '${node.attrs.name as string}'${node.loc ? ` (declared at ${formatLoc(node.loc)})` : ""}`;
+}
+
+function shapeText(shape: readonly Dim[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+export function bindInputs(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed = 0): Bound {
+  const sources = g.sources();
+  const known = new Set(sources.map((n) => n.attrs.name as string));
+  const unknown = [...feeds.keys()].filter((k) => !known.has(k));
+  if (unknown.length) {
+    fail("MP4004", `unknown input${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}; the model declares ${[...known].map((k) => `'${k}'`).join(", ")}`);
+  }
+  const dims = new Map<string, number>();
+  const boundBy = new Map<string, string>();
+  const bound = new Map<Node, NDArray>();
+
+  for (const node of sources) {
+    const name = node.attrs.name as string;
+    const value = feeds.get(name);
+    if (value === undefined) {
+      if (node.op === "input") fail("MP4003", `missing input '${name}': ${declared(node)}`);
+      continue;
+    }
+    const want = node.outputs[0].type.shape;
+    const bad = () => fail("MP4005", `'${name}' has shape ${shapeText(value.shape)} but ${declared(node)} is ${shapeText(want)}`);
+    if (value.shape.length !== want.length) bad();
+    want.forEach((d, i) => {
+      const got = value.shape[i];
+      if (typeof d === "number") {
+        if (d !== got) bad();
+      } else if (dims.has(d) && dims.get(d) !== got) {
+        fail("MP4008", `dim ${d} is ${dims.get(d)} in '${boundBy.get(d)}' but ${got} in '${name}'`);
+      } else if (!dims.has(d)) {
+        dims.set(d, got);
+        boundBy.set(d, name);
+      }
+    });
+    const bad1 = value.data.findIndex((x) => !Number.isFinite(x));
+    if (bad1 >= 0) fail("MP4006", `'${name}' holds ${value.data[bad1]} at flat index ${bad1}`);
+    const type = node.outputs[0].type;
+    if (type.dtype === "i32" && value.data.some((x) => !Number.isInteger(x))) fail("MP4009", `'${name}' is i32 but holds a non-integer`);
+    checkDeclaredStructure(name, value, type.structure, node);
+    bound.set(node, value);
+  }
+
+  // Params not given: initialise once every named dim is known.
+  const rng = new Random(seed);
+  for (const node of sources) {
+    if (bound.has(node)) continue;
+    const name = node.attrs.name as string;
+    const shape = node.outputs[0].type.shape.map((d) => {
+      if (typeof d === "number") return d;
+      const n = dims.get(d);
+      if (n === undefined) fail("MP4008", `cannot initialise param '${name}': dim ${d} is not bound by any input; give '${name}' in the inputs`);
+      return n;
+    });
+    bound.set(node, initParam(node.attrs.init as InitName, shape, rng));
+  }
+  return { sources: bound, dims };
+}
+
+function checkDeclaredStructure(name: string, value: NDArray, structure: Structure, node: Node): void {
+  try {
+    checkStructure(value, structure);
+  } catch (e) {
+    if (e instanceof NumericError) throw new MatpropError("MP4007", `'${name}' is declared ${structure} but is ${e.message}`, node.loc);
+    throw e;
+  }
+}

@@ -1,0 +1,122 @@
+/** Batched linear solves and inverses by LU with partial pivoting. */
+import { type NDArray, matrixBatch, ndarray } from "../ndarray.js";
+import { broadcastIndexMap, broadcastShapes, identity, maxAbs } from "./dense.js";
+import { NumericError, assertFinite } from "./numeric-error.js";
+
+/** PA = LU of one n×n matrix, packed (unit-lower L below the diagonal, U on and above) with its row permutation. */
+export interface LUFactor {
+  readonly n: number;
+  readonly lu: Float64Array;
+  readonly perm: Int32Array;
+}
+
+/**
+ * LU factorisation with partial pivoting. NumericError("singular") when a pivot is at or below
+ * n·eps·max|A| (relative test: scaling A does not change the verdict).
+ */
+export function luFactor(x: Float64Array, n: number, op = "lu"): LUFactor {
+  assertFinite(x, op);
+  const lu = Float64Array.from(x);
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  const tiny = n * Number.EPSILON * maxAbs(x);
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    let best = Math.abs(lu[k * n + k]);
+    for (let i = k + 1; i < n; i++) {
+      const v = Math.abs(lu[i * n + k]);
+      if (v > best) {
+        best = v;
+        p = i;
+      }
+    }
+    if (!(best > tiny)) throw new NumericError("singular", `${op}: matrix is singular (pivot ${k} is ${best})`);
+    if (p !== k) {
+      for (let j = 0; j < n; j++) {
+        const t = lu[k * n + j];
+        lu[k * n + j] = lu[p * n + j];
+        lu[p * n + j] = t;
+      }
+      const t = perm[k];
+      perm[k] = perm[p];
+      perm[p] = t;
+    }
+    const piv = lu[k * n + k];
+    for (let i = k + 1; i < n; i++) {
+      const f = (lu[i * n + k] /= piv);
+      if (f === 0) continue;
+      for (let j = k + 1; j < n; j++) lu[i * n + j] -= f * lu[k * n + j];
+    }
+  }
+  return { n, lu, perm };
+}
+
+/** Solves A X = B for B n×k (row-major) given A's LU factor. */
+export function luSolve(f: LUFactor, b: Float64Array, k: number): Float64Array {
+  const { n, lu, perm } = f;
+  const x = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) x.set(b.subarray(perm[i] * k, perm[i] * k + k), i * k);
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < i; p++) {
+      const l = lu[i * n + p];
+      for (let j = 0; j < k; j++) x[i * k + j] -= l * x[p * k + j];
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    for (let p = i + 1; p < n; p++) {
+      const u = lu[i * n + p];
+      for (let j = 0; j < k; j++) x[i * k + j] -= u * x[p * k + j];
+    }
+    const d = lu[i * n + i];
+    for (let j = 0; j < k; j++) x[i * k + j] /= d;
+  }
+  return x;
+}
+
+/**
+ * X with A X = B (numpy.linalg.solve). `a` is [..., n, n]; `b` is [..., n, k], or right-hand-side
+ * vectors: b is 1-D [n] (broadcast over a's batch), or b's shape is exactly a.shape[:-1] (one
+ * vector per matrix, [..., n]). Any other b is a batch of matrices [..., n, k]; batch dims of a and
+ * b broadcast. (NumPy 2 reads only 1-D b as a vector; NumPy 1 read every b with ndim = a.ndim − 1
+ * as vectors, which breaks broadcasting one [n, k] right-hand side over a batch.)
+ * NumericError("singular") for a singular A.
+ */
+export function solve(a: NDArray, b: NDArray): NDArray {
+  const { batch: aBatch, rows: n, cols, count: aCount } = matrixBatch(a);
+  if (n !== cols) throw new RangeError(`solve: expected square matrices, got shape [${a.shape.join(", ")}]`);
+  if (b.shape.length === 0) throw new RangeError("solve: right-hand side must have at least one dim");
+  const vector =
+    b.shape.length === 1 ||
+    (b.shape.length === a.shape.length - 1 && b.shape.every((d, i) => d === a.shape[i]));
+  const bRows = vector ? b.shape[b.shape.length - 1] : b.shape[b.shape.length - 2];
+  const k = vector ? 1 : b.shape[b.shape.length - 1];
+  if (bRows !== n) {
+    throw new RangeError(`solve: shapes [${a.shape.join(", ")}] and [${b.shape.join(", ")}] do not match`);
+  }
+  const bBatch = b.shape.slice(0, vector ? -1 : -2);
+  const batch = broadcastShapes(aBatch, bBatch, "solve");
+  const aMap = broadcastIndexMap(batch, aBatch);
+  const bMap = broadcastIndexMap(batch, bBatch);
+  const factors: LUFactor[] = [];
+  for (let t = 0; t < aCount; t++) factors.push(luFactor(a.data.subarray(t * n * n, (t + 1) * n * n), n, "solve"));
+  assertFinite(b.data, "solve");
+  const out = ndarray([...batch, ...(vector ? [n] : [n, k])]);
+  for (let t = 0; t < aMap.length; t++) {
+    const rhs = b.data.subarray(bMap[t] * n * k, (bMap[t] + 1) * n * k);
+    out.data.set(luSolve(factors[aMap[t]], rhs, k), t * n * k);
+  }
+  return out;
+}
+
+/** A⁻¹ for each matrix of the batch; NumericError("singular") for a singular A. */
+export function inv(a: NDArray): NDArray {
+  const { rows: n, cols, count } = matrixBatch(a);
+  if (n !== cols) throw new RangeError(`inv: expected square matrices, got shape [${a.shape.join(", ")}]`);
+  const out = ndarray(a.shape);
+  const eye = identity(n);
+  for (let t = 0; t < count; t++) {
+    const f = luFactor(a.data.subarray(t * n * n, (t + 1) * n * n), n, "inv");
+    out.data.set(luSolve(f, eye, n), t * n * n);
+  }
+  return out;
+}
