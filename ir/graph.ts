@@ -25,6 +25,8 @@ export interface Node {
   readonly attrs: Attrs;
   readonly outputs: readonly Value[];
   readonly loc?: SourceLoc;
+  /** For a node of a backward graph: the forward node it differentiates. */
+  readonly gradOf?: Node;
 }
 
 export interface GraphOutput {
@@ -46,7 +48,7 @@ export class Graph {
   constructor(public name: string) {}
 
   /** Append a node: runs the op's type rule, so a graph is well typed by construction. */
-  add(op: string, inputs: readonly Value[], attrs: Attrs = {}, loc?: SourceLoc): Node {
+  add(op: string, inputs: readonly Value[], attrs: Attrs = {}, loc?: SourceLoc, gradOf?: Node): Node {
     let types: TensorType[];
     try {
       const def = getOp(op);
@@ -58,15 +60,15 @@ export class Graph {
       throw atLoc(e, loc);
     }
     const outputs: Value[] = [];
-    const node: Node = { id: this.nextId++, op, inputs: [...inputs], attrs: { ...attrs }, outputs, loc };
+    const node: Node = { id: this.nextId++, op, inputs: [...inputs], attrs: { ...attrs }, outputs, loc, ...(gradOf ? { gradOf } : {}) };
     types.forEach((type, index) => outputs.push({ id: this.nextId++, node, index, type }));
     this.nodes.push(node);
     return node;
   }
 
   /** Shorthand for single-output ops. */
-  apply(op: string, inputs: readonly Value[], attrs: Attrs = {}, loc?: SourceLoc): Value {
-    const node = this.add(op, inputs, attrs, loc);
+  apply(op: string, inputs: readonly Value[], attrs: Attrs = {}, loc?: SourceLoc, gradOf?: Node): Value {
+    const node = this.add(op, inputs, attrs, loc, gradOf);
     if (node.outputs.length !== 1) throw new Error(`${op} has ${node.outputs.length} outputs; use add()`);
     return node.outputs[0];
   }

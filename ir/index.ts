@@ -1,5 +1,6 @@
 /** The matrix IR: types, graphs, the op registry, text format and verifier. */
 import "./ops/index.js";
+import "./adjoint/index.js";
 
 export * from "./types.js";
 export * from "./attrs.js";

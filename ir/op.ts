@@ -6,6 +6,8 @@
 import type { Attrs } from "./attrs.js";
 import { fail } from "./diagnostics.js";
 import type { Dim, TensorType } from "./types.js";
+import type { Node, Value } from "./graph.js";
+import type { Emitter } from "./emitter.js";
 import type { NDArray } from "../runtime/cpu/ndarray.js";
 
 export type OpFamily = "source" | "elementwise" | "reduce" | "movement" | "linalg" | "spectral" | "nn";
@@ -33,7 +35,27 @@ export interface OpDef {
   infer(inputs: readonly TensorType[], attrs: Attrs): TensorType[];
   /** Float64 reference evaluation. */
   evalCPU(inputs: readonly NDArray[], attrs: Attrs, ctx: EvalContext): NDArray[];
+  /**
+   * Reverse-mode rule: given cotangents of the outputs (null = zero), emit the backward nodes and
+   * return one cotangent per input (null where none). Absent for ops with no inputs and for the
+   * backward-only ops listed in the adjoint pass's filter table.
+   */
+  readonly adjoint?: AdjointRule;
 }
+
+export interface AdjointArgs {
+  /** The forward node being differentiated. */
+  readonly node: Node;
+  readonly inputs: readonly Value[];
+  readonly outputs: readonly Value[];
+  readonly attrs: Attrs;
+  /** One per output; null where the output does not reach the loss. */
+  readonly cotangents: readonly (Value | null)[];
+  /** Builds backward nodes tagged with the forward node and its source location. */
+  readonly e: Emitter;
+}
+
+export type AdjointRule = (args: AdjointArgs) => (Value | null)[];
 
 const registry = new Map<string, OpDef>();
 
@@ -41,6 +63,17 @@ export function defineOp(def: OpDef): OpDef {
   if (registry.has(def.name)) throw new Error(`op '${def.name}' is defined twice`);
   registry.set(def.name, def);
   return def;
+}
+
+/**
+ * Attach an op's adjoint rule (the rules are grouped by family in ir/adjoint/). Throws if the op
+ * does not exist or already has one, so each derivative is defined exactly once.
+ */
+export function defineAdjoint(name: string, rule: AdjointRule): void {
+  const def = registry.get(name);
+  if (!def) throw new Error(`adjoint for unknown op '${name}'`);
+  if (def.adjoint) throw new Error(`op '${name}' has two adjoint rules`);
+  registry.set(name, { ...def, adjoint: rule });
 }
 
 export function getOp(name: string): OpDef {

@@ -5,7 +5,7 @@
  */
 import type { AttrValue } from "./attrs.js";
 import { fail, MatpropError, type SourceLoc } from "./diagnostics.js";
-import { Graph, type Value } from "./graph.js";
+import { Graph, type Node, type Value } from "./graph.js";
 import { getOp, hasOp } from "./op.js";
 import { printType } from "./print.js";
 import { DTYPES, STRUCTURES, type DType, type Dim, type Structure, type TensorType } from "./types.js";
@@ -136,7 +136,8 @@ export function parse(text: string, file = "<ir>"): Graph {
   const values = new Map<string, Value>();
   const use = (): Value => {
     const t = p.expect("value");
-    return values.get(t.text) ?? p.error(`${t.text} is used before it is defined`, t);
+    // An SSA violation, as verify() reports it (MP3003), at the use's line:col.
+    return values.get(t.text) ?? fail("MP3003", `${t.text} is used before it is defined`, p.loc(t));
   };
   for (p.skipNewlines(); !p.is("ident", "return"); p.skipNewlines()) {
     const start = p.peek();
@@ -170,13 +171,15 @@ export function parse(text: string, file = "<ir>"): Graph {
       p.expect("punct", ":");
       loc = { file, line, col: p.int() };
     }
+    let gradOf: Node | undefined;
+    if (p.accept("ident", "grad")) gradOf = use().node;
     p.expect("nl");
     // Attributes the printer shows as the type are restored from it (see OpDef.typeAttrs).
     for (const key of getOp(opTok.text).typeAttrs ?? []) attrs[key] = types[0][key] as AttrValue;
     const irLoc = p.loc(start);
     let node;
     try {
-      node = g.add(opTok.text, inputs, attrs, loc);
+      node = g.add(opTok.text, inputs, attrs, loc, gradOf);
     } catch (e) {
       if (e instanceof MatpropError) fail(e.code, e.message, irLoc);
       throw e;

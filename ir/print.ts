@@ -2,12 +2,15 @@
  * The text IR printer. Grammar (documented in the README; `parse.ts` reads exactly this):
  *
  *   graph    := 'graph' STRING '{' NL (stmt NL)* 'return' output (',' output)* NL '}' NL
- *   stmt     := VALUE (',' VALUE)* '=' OPNAME (VALUE (',' VALUE)*)? attrs? ':' type (',' type)* loc?
+ *   stmt     := VALUE (',' VALUE)* '=' OPNAME (VALUE (',' VALUE)*)? attrs? ':' type (',' type)* loc? grad?
  *   attrs    := '{' IDENT '=' attr (',' IDENT '=' attr)* '}'
  *   attr     := NUMBER | STRING | 'true' | 'false' | 'null' | '[' (attr (',' attr)*)? ']'
  *   type     := DTYPE '[' (dim (',' dim)*)? ']' STRUCTURE?        dim := INT | IDENT
  *   loc      := '@' STRING ':' INT ':' INT
- *   output   := IDENT '=' VALUE                                    VALUE := '%' INT
+ *   grad     := 'grad' VALUE        (a backward node: the forward node, by its first value, it differentiates)
+ *   output   := (IDENT | STRING) '=' VALUE                         VALUE := '%' INT
+ *
+ * The parser also accepts blank lines and `#` comments (to the end of a line) wherever a line may end.
  *
  * Values are numbered in definition order, so printing is canonical: print(parse(print(g))) is
  * print(g) character for character.
@@ -40,6 +43,7 @@ export function printNode(node: Node, name: (v: Value) => string): string {
   if (attrs.length) s += ` {${attrs.map(([k, v]) => `${k}=${printAttr(v)}`).join(", ")}}`;
   s += ` : ${node.outputs.map((v) => printType(v.type)).join(", ")}`;
   if (node.loc) s += ` @${JSON.stringify(node.loc.file)}:${node.loc.line}:${node.loc.col}`;
+  if (node.gradOf) s += ` grad ${name(node.gradOf.outputs[0])}`;
   return s;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Structure inference that needs to see which values an op combines, not just their types:
- * `Aᵀ A` and `A Aᵀ` are symmetric; `U D Uᵀ` (D symmetric, e.g. diagm(v)) and `(U ∘ v) Uᵀ` (columns
- * of U scaled by a row vector v) are symmetric. Type rules see only types, so Graph.add calls this
+ * `Aᵀ A` and `A Aᵀ` are symmetric; `U D Uᵀ` and `Uᵀ D U` (D symmetric, e.g. diagm(v)) and
+ * `(U ∘ v) Uᵀ` (columns of U scaled by a row vector v) are symmetric; so is `A + Aᵀ`. Type rules see only types, so Graph.add calls this
  * after them.
  */
 import type { Value } from "./graph.js";
@@ -33,13 +33,19 @@ function scaledRowsOfTranspose(right: Value): Value | undefined {
   return isSymmetric(d.type.structure) ? transposeOf(ut) : undefined;
 }
 
+/** Is `b` the transpose of `a` (either one written as transpose of the other)? */
+function transposed(a: Value | undefined, b: Value | undefined): boolean {
+  return a !== undefined && b !== undefined && (transposeOf(a) === b || transposeOf(b) === a);
+}
+
+function symmetricProduct(a: Value, b: Value): boolean {
+  return transposed(a, b) || transposed(scaledColumnsOf(a), b) || (scaledRowsOfTranspose(b) !== undefined && scaledRowsOfTranspose(b) === a);
+}
+
 export function refineStructure(op: string, inputs: readonly Value[], types: TensorType[]): TensorType[] {
-  if (op !== "matmul" || types[0].structure !== "general") return types;
+  if (types.length !== 1 || types[0].structure !== "general") return types;
   const [a, b] = inputs;
-  const symmetric =
-    transposeOf(a) === b ||
-    transposeOf(b) === a ||
-    (transposeOf(b) !== undefined && scaledColumnsOf(a) === transposeOf(b)) ||
-    (scaledRowsOfTranspose(b) !== undefined && scaledRowsOfTranspose(b) === a);
+  // Aᵀ·S·A family for matmul; A + Aᵀ for add.
+  const symmetric = (op === "matmul" && symmetricProduct(a, b)) || (op === "add" && transposed(a, b));
   return symmetric ? [tensorType(types[0].dtype, types[0].shape, "symmetric")] : types;
 }

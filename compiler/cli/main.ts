@@ -4,10 +4,10 @@
  */
 import { Command } from "commander";
 import { MatpropError } from "../../ir/diagnostics.js";
-import { print } from "../../ir/print.js";
 import { check } from "./commands/check.js";
 import { run, type RunOptions } from "./commands/run.js";
-import { loadModel } from "./load-model.js";
+import { irCommand, type IrOptions } from "./commands/ir.js";
+import { gradcheckCommand, type GradcheckCliOptions } from "./commands/gradcheck.js";
 
 const debug = process.argv.includes("--debug");
 
@@ -35,6 +35,8 @@ const program = new Command()
   .description("A typed dataflow-graph compiler for deep networks with structured matrix layers.")
   .option("--debug", "print stack traces of internal errors")
   .showHelpAfterError()
+  // Commander's own errors (unknown option, missing argument) get the same coded form as ours.
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "error MP4010: ")) })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 1));
 
 program
@@ -54,9 +56,26 @@ program
   .command("ir")
   .description("print the model's graph in the text IR")
   .argument("<model>", "model file (.ts)")
-  .action((file: string) =>
+  .option("--backward", "also derive and print the backward graph of `loss` (forward and backward nodes)")
+  .option("--stats", "print node counts per op before and after simplification of the backward graph")
+  .action((file: string, opts: IrOptions) =>
     guarded(async () => {
-      process.stdout.write(print((await loadModel(file)).build()));
+      process.stdout.write(await irCommand(file, opts));
+    }),
+  );
+
+program
+  .command("gradcheck")
+  .description("compare the adjoint gradients with central finite differences in float64")
+  .argument("<model>", "model file (.ts)")
+  .option("--inputs <file>", "JSON object mapping input and param names to nested arrays")
+  .option("--seed <n>", "seed for initialising params not given in the inputs", "0")
+  .option("--tol <x>", "largest acceptable relative error", "1e-6")
+  .action((file: string, opts: GradcheckCliOptions) =>
+    guarded(async () => {
+      const { text, ok } = await gradcheckCommand(file, opts);
+      process.stdout.write(text);
+      if (!ok) process.exit(1);
     }),
   );
 
@@ -68,6 +87,7 @@ program
   .option("--out <file>", "write the outputs JSON here instead of printing it")
   .option("--seed <n>", "seed for initialising params not given in the inputs", "0")
   .option("--backend <name>", "cpu (the float64 reference executor)", "cpu")
+  .option("--grad", "also print \"grads\": the gradient of the scalar output `loss` with respect to every input and param")
   .action((file: string, opts: RunOptions) =>
     guarded(async () => {
       process.stdout.write(await run(file, opts));

@@ -16,7 +16,22 @@ type Global = { [CURRENT]?: Builder };
 
 export class Builder {
   readonly names = new Set<string>();
+  /**
+   * Nodes by (op, operands, attrs): the DSL is pure, so writing the same expression twice gives the
+   * same value, and structure inference that compares values (AᵀA is symmetric) sees it as one.
+   */
+  private readonly memo = new Map<string, Value[]>();
   constructor(readonly graph: Graph) {}
+
+  add(op: string, inputs: readonly Value[], attrs: Attrs, loc: SourceLoc | undefined): Value[] {
+    const sources = op === "input" || op === "param";
+    const key = `${op}(${inputs.map((v) => v.id).join(",")})${JSON.stringify(attrs)}`;
+    const known = sources ? undefined : this.memo.get(key);
+    if (known) return known;
+    const outputs = [...this.graph.add(op, inputs, attrs, loc).outputs];
+    if (!sources) this.memo.set(key, outputs);
+    return outputs;
+  }
 }
 
 export function withBuilder<T>(b: Builder, fn: () => T): T {
@@ -78,11 +93,11 @@ export function emit(op: string, operands: readonly (Operand | unknown)[], attrs
   const values = operands.map((x) => {
     if (typeof x === "number") {
       if (!Number.isFinite(x)) fail("MP2004", `${op}: constant ${x} is not finite`, loc);
-      return b.graph.apply("constant", [], { value: x, dtype }, loc);
+      return b.add("constant", [], { value: x, dtype }, loc)[0];
     }
     return handle(x, op, loc).value;
   });
-  return b.graph.add(op, values, attrs, loc).outputs.map((v) => new TensorHandle(v, b));
+  return b.add(op, values, attrs, loc).map((v) => new TensorHandle(v, b));
 }
 
 /** Single-output `emit`, cast to the static type the caller computed. */

@@ -1,20 +1,25 @@
 /** `nn`: layers in PyTorch's functional conventions (NCHW images, weights [out, in]). */
 import { emit1 } from "./builder.js";
 import { add, matmul, maximum, reshape, transpose } from "./ops.js";
-import type { Dim, Shape, Structure, Tensor } from "./types.js";
+import type { BinaryKey, Dim, DimsAgree, Shape, Structure, Tensor, UnaryStructure } from "./types.js";
 
 type Pair = number | readonly [number, number];
 const pair = (p: Pair): [number, number] => (typeof p === "number" ? [p, p] : [p[0], p[1]]);
 
-/** x Wᵀ + b for x [..., in], W [out, in], b [out] (torch.nn.functional.linear). */
-export function linear<X extends Shape, O extends Dim, I extends Dim>(x: Tensor<X>, w: Tensor<readonly [O, I]>, b?: Tensor<readonly [O]>): Tensor<Dim[]> {
+type Init<S extends Shape> = S extends readonly [...infer H extends Dim[], Dim] ? H : Dim[];
+type LastDim<S extends Shape> = S extends readonly [...Shape, infer L extends Dim] ? L : Dim;
+/** `unknown` when dims `A` and `B` can agree; otherwise an object naming `what` and both dims. */
+type Agree<What extends string, A, B> = DimsAgree<A, B> extends true ? unknown : { [P in `error: ${What} differ`]: [A, B] };
+
+/** x Wᵀ + b for x [..., in], W [out, in], b [out] (torch.nn.functional.linear): [..., out]. */
+export function linear<X extends Shape, O extends Dim, I extends Dim>(x: Tensor<X>, w: Tensor<readonly [O, I]> & Agree<"linear in-features (x's last dim, W's second)", LastDim<X>, I>, b?: Tensor<readonly [NoInfer<O>]>): Tensor<[...Init<X>, O]> {
   const y = matmul(x as Tensor, transpose(w as Tensor) as never) as Tensor;
-  return (b ? add(y, b as Tensor) : y) as Tensor<Dim[]>;
+  return (b ? add(y, b as Tensor) : y) as Tensor<[...Init<X>, O]>;
 }
 
-/** max(x, 0). */
-export function relu<S extends Shape, St extends Structure>(x: Tensor<S, St>): Tensor<S> {
-  return maximum(x, 0) as unknown as Tensor<S>;
+/** max(x, 0): keeps symmetry, and a key (that of maximum(x, 0)) for AᵀA checks. */
+export function relu<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Tensor<S, UnaryStructure<St>, BinaryKey<"maximum", Tensor<S, St, K>, 0>> {
+  return maximum(x, 0) as unknown as Tensor<S, UnaryStructure<St>, BinaryKey<"maximum", Tensor<S, St, K>, 0>>;
 }
 
 export interface Conv2dOptions {
@@ -25,7 +30,11 @@ export interface Conv2dOptions {
 }
 
 /** 2-D cross-correlation of x [N,C,H,W] with w [O,C,kh,kw] (torch conv2d). */
-export function conv2d<N extends Dim, O extends Dim>(x: Tensor<readonly [N, Dim, Dim, Dim]>, w: Tensor<readonly [O, Dim, Dim, Dim]>, opts: Conv2dOptions = {}): Tensor<[N, O, number, number]> {
+export function conv2d<N extends Dim, C extends Dim, O extends Dim, CW extends Dim>(
+  x: Tensor<readonly [N, C, Dim, Dim]>,
+  w: Tensor<readonly [O, CW, Dim, Dim]> & Agree<"conv2d channels (x's dim 1, w's dim 1)", C, CW>,
+  opts: Conv2dOptions = {},
+): Tensor<[N, O, number, number]> {
   const y = emit1<Tensor>("conv2d", [x, w], { stride: pair(opts.stride ?? 1), padding: pair(opts.padding ?? 0) });
   if (!opts.bias) return y as Tensor<[N, O, number, number]>;
   return add(y, reshape(opts.bias, [-1, 1, 1]) as Tensor) as unknown as Tensor<[N, O, number, number]>;
@@ -48,6 +57,6 @@ export function maxPool2d<N extends Dim, C extends Dim>(x: Tensor<readonly [N, C
 }
 
 /** Mean over the batch of −log softmax(logits)[label]: logits [B, C], labels [B] of i32 class indices. */
-export function softmaxCrossEntropy<B extends Dim>(logits: Tensor<readonly [B, Dim]>, labels: Tensor<readonly [B]>): Tensor<[]> {
+export function softmaxCrossEntropy<B extends Dim, BL extends Dim>(logits: Tensor<readonly [B, Dim]>, labels: Tensor<readonly [BL]> & Agree<"softmaxCrossEntropy batch sizes (logits, labels)", B, BL>): Tensor<[]> {
   return emit1("softmaxCrossEntropy", [logits, labels]);
 }

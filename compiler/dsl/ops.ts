@@ -5,7 +5,7 @@
 import { emit1 } from "./builder.js";
 import type {
   AddStructure, BatchOf, Broadcast, BroadcastCheck, BinaryKey, DivStructure, Dim, KeyOf, Last, MatmulCheck, MatmulKey,
-  MatmulShape, MatmulStructure, MulStructure, Operand, ReshapeShape, Shape, ShapeOf, Structure, StructureOf, SubStructure,
+  MatmulShape, MatmulStructure, MulKey, MulStructure, Operand, ReshapeShape, Shape, ShapeOf, Structure, StructureOf, SubStructure,
   SwapLast, Tensor, TransposeKey, UnaryKey, UnaryStructure,
 } from "./types.js";
 
@@ -19,7 +19,7 @@ export function sub<A extends Operand, B extends Operand>(a: A, b: B & Broadcast
   return emit1("sub", [a, b]);
 }
 /** Elementwise (Hadamard) product. */
-export function mul<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"mul", A, B, AsStructure<MulStructure<StructureOf<A>, StructureOf<B>>>> {
+export function mul<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): Tensor<Broadcast<ShapeOf<A>, ShapeOf<B>>, AsStructure<MulStructure<StructureOf<A>, StructureOf<B>>>, MulKey<A, B>> {
   return emit1("mul", [a, b]);
 }
 export function div<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"div", A, B, AsStructure<DivStructure<StructureOf<A>, StructureOf<B>>>> {
@@ -97,11 +97,11 @@ export function diag<S extends Shape>(x: Tensor<S>): Tensor<[...BatchOf<S>, Last
   return emit1("diag", [x]);
 }
 /** The diagonal matrix of a vector: [..., n] → [..., n, n]. */
-export function diagm<S extends Shape>(v: Tensor<S>): Tensor<[...S, Last<S>], "diagonal"> {
+export function diagm<S extends Shape, K extends string>(v: Tensor<S, Structure, K>): Tensor<[...S, Last<S>], "diagonal", UnaryKey<"diagm", K>> {
   return emit1("diagm", [v]);
 }
 /** The n×n identity. */
-export function eye<const N extends Dim>(n: N, opts: { dtype?: "f32" | "f64" } = {}): Tensor<[N, N], "spd", `I(${N})`> {
+export function eye<const N extends Dim>(n: N, opts: { dtype?: "f32" | "f64" } = {}): Tensor<[N, N], "spd", UnaryKey<"I", `${N}`>> {
   return emit1("eye", [], { shape: [n, n], dtype: opts.dtype ?? "f32" });
 }
 

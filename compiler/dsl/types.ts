@@ -7,6 +7,10 @@
  * Structure inference that depends on *which* values are combined (AᵀA is symmetric) uses a
  * phantom key: a structural description of the expression that produced a tensor (`T(X)` for the
  * transpose of input X). Two tensors with the same key are the same value, because the DSL is pure.
+ * Every key is a name, a number literal or `F(...)` with balanced parentheses, never `K` plus a
+ * suffix: that keeps the prefix patterns below (`US(${X};…)`) from matching a different split of
+ * the same string. A key that is not a literal, or that contains `?` (an unknown part), names no
+ * value and is never equated with another.
  */
 import type { DType, Structure } from "../../ir/types.js";
 
@@ -70,12 +74,24 @@ type BroadcastOk<A extends Shape, B extends Shape> = IsTuple<A> extends false
 
 export type ShapeOf<O> = O extends number ? [] : O extends Tensor<infer S> ? S : Shape;
 export type StructureOf<O> = O extends number ? "scalar" : O extends Tensor<Shape, infer St> ? St : Structure;
-export type KeyOf<O> = O extends number ? string : O extends Tensor<Shape, Structure, infer K> ? K : string;
+/** A number literal is its own key (`mul(H,2)`); a wide `number` has none. */
+export type KeyOf<O> = O extends number ? (number extends O ? string : `${O}`) : O extends Tensor<Shape, Structure, infer K> ? K : string;
 
 /** Intersected into a parameter type: `unknown` when fine, an object naming the problem when not. */
 export type BroadcastCheck<A extends Operand, B extends Operand> = BroadcastOk<ShapeOf<A>, ShapeOf<B>> extends true
   ? unknown
   : { "error: shapes do not broadcast": [ShapeOf<A>, ShapeOf<B>] };
+
+// ---- structure demands -------------------------------------------------------------------------
+
+/** `unknown` when `St` is SPD; otherwise an object whose property names the op and the fix. */
+export type NeedsSpd<Op extends string, St> = [St] extends [Spd]
+  ? unknown
+  : { [P in `error: ${Op} needs an SPD-typed matrix (build it with linalg.cov with eps > 0, or ops.assume(x, "spd"))`]: St };
+/** `unknown` when `St` implies symmetry (symmetric, spd, diagonal, projector). */
+export type NeedsSymmetric<Op extends string, St> = [St] extends [Symmetric]
+  ? unknown
+  : { [P in `error: ${Op} needs a symmetric-typed matrix (such as A^T A, U D U^T, or ops.assume(x, "symmetric"))`]: St };
 
 // ---- matmul ------------------------------------------------------------------------------------
 
@@ -83,7 +99,9 @@ type InnerA<A extends Shape> = A extends readonly [infer k extends Dim] ? k : La
 type InnerB<B extends Shape> = B extends readonly [infer k extends Dim] ? k : SecondLast<B>;
 
 export type MatmulCheck<A extends Shape, B extends Shape> = DimsAgree<InnerA<A>, InnerB<B>> extends true
-  ? unknown
+  ? BroadcastOk<BatchOf<A>, BatchOf<B>> extends true
+    ? unknown
+    : { "error: matmul batch dims do not broadcast": [BatchOf<A>, BatchOf<B>] }
   : { "error: matmul inner dims differ": [InnerA<A>, InnerB<B>] };
 
 export type MatmulShape<A extends Shape, B extends Shape> = A extends readonly [Dim]
@@ -98,39 +116,58 @@ export type MatmulShape<A extends Shape, B extends Shape> = A extends readonly [
         ? Dim[]
         : [...Broadcast<BatchOf<A>, BatchOf<B>>, SecondLast<A>, Last<B>];
 
-type Known<K extends string> = string extends K ? false : true;
+/**
+ * Does `K` name one value? Not when it is wide or a pattern such as `I(${number})` (a record keyed
+ * by either has no required property), nor when it has an unknown (`?`) part (a union of keys
+ * counts as unknown when any member does).
+ */
+export type Known<K extends string> = {} extends Record<K, 1> ? false : (K extends `${string}?${string}` ? false : true) extends true ? true : false;
 type Same<X extends string, Y extends string> = Known<X> extends true ? (Known<Y> extends true ? ([X] extends [Y] ? ([Y] extends [X] ? true : false) : false) : false) : false;
 
 /**
- * Structure of a product from its operands' keys: AᵀA and AAᵀ, U·S·Uᵀ (S symmetric) are symmetric;
- * a product of orthogonal matrices is orthogonal.
+ * Structure of a product, mirroring the IR (ir/ops/linalg.ts matmul, then ir/structure.ts): a
+ * product of orthogonal (diagonal) matrices is orthogonal (diagonal); otherwise AᵀA, AAᵀ, U·D·Uᵀ,
+ * U·(D·Uᵀ) (D symmetric) and (U ∘ v)·Uᵀ (v a row vector) are symmetric, recognised from keys.
  */
-export type MatmulStructure<KA extends string, KB extends string, SA extends Structure, SB extends Structure> =
-  KA extends `T(${infer X})` ? (Same<X, KB> extends true ? "symmetric" : MatmulStructure2<KA, KB, SA, SB>) : MatmulStructure2<KA, KB, SA, SB>;
-type MatmulStructure2<KA extends string, KB extends string, SA extends Structure, SB extends Structure> =
-  KB extends `T(${infer X})`
-    ? Same<X, KA> extends true
+export type MatmulStructure<KA extends string, KB extends string, SA extends Structure, SB extends Structure> = [SA, SB] extends ["orthogonal", "orthogonal"]
+  ? "orthogonal"
+  : [SA, SB] extends ["diagonal", "diagonal"]
+    ? "diagonal"
+    : SymmetricProduct<KA, KB> extends true
       ? "symmetric"
-      : KA extends `${infer U}·S`
-        ? Same<U, X> extends true ? "symmetric" : Orthogonal<SA, SB>
-        : Orthogonal<SA, SB>
-    : KB extends `S·T(${infer X})`
-      ? Same<X, KA> extends true ? "symmetric" : Orthogonal<SA, SB>
-      : Orthogonal<SA, SB>;
-type Orthogonal<SA extends Structure, SB extends Structure> = [SA, SB] extends ["orthogonal", "orthogonal"] ? "orthogonal" : "general";
+      : "general";
+type SymmetricProduct<KA extends string, KB extends string> = KA extends `T(${infer X})`
+  ? Same<X, KB>
+  : KB extends `T(${infer X})`
+    ? Same<X, KA> extends true
+      ? true
+      : Known<X> extends true
+        ? KA extends `US(${X};${string})` | `USc(${X};${string})` ? true : false
+        : false
+    : Known<KA> extends true
+      ? KB extends `SUt(${string};${KA})` ? true : false
+      : false;
 
-/** Key of a product: remembers `U·S` and `S·Uᵀ` (S symmetric) so that U·S·Uᵀ can be recognised. */
-export type MatmulKey<KA extends string, KB extends string, SB extends Structure, SA extends Structure> = Known<KA> extends true
-  ? Known<KB> extends true
-    ? SB extends Symmetric
-      ? `${KA}·S`
-      : SA extends Symmetric
-        ? KB extends `T(${string})` ? `S·${KB}` : `mm(${KA},${KB})`
-        : `mm(${KA},${KB})`
+/**
+ * Key of a product. `US(U;D)` is U·D and `SUt(D;U)` is D·Uᵀ for a symmetric D; D may be unknown
+ * (`?`): such a key still shows the U·D·Uᵀ pattern but names no value.
+ */
+export type MatmulKey<KA extends string, KB extends string, SB extends Structure, SA extends Structure> = [SB] extends [Symmetric]
+  ? Known<KA> extends true
+    ? `US(${KA};${OrUnknown<KB>})`
     : string
-  : string;
+  : [SA] extends [Symmetric]
+    ? KB extends `T(${infer X})`
+      ? Known<X> extends true
+        ? `SUt(${OrUnknown<KA>};${X})`
+        : string
+      : Pair2<"mm", KA, KB>
+    : Pair2<"mm", KA, KB>;
+type OrUnknown<K extends string> = Known<K> extends true ? K : "?";
+type Pair2<Op extends string, KA extends string, KB extends string> = Known<KA> extends true ? (Known<KB> extends true ? `${Op}(${KA},${KB})` : string) : string;
 
-export type TransposeKey<K extends string> = Known<K> extends true ? (K extends `T(${infer X})` ? X : `T(${K})`) : string;
+/** `T(K)`; a double transpose is not simplified, as the IR does not (it matches transpose nodes). */
+export type TransposeKey<K extends string> = Known<K> extends true ? `T(${K})` : string;
 
 // ---- elementwise structure ---------------------------------------------------------------------
 
@@ -143,11 +180,17 @@ export type MulStructure<SA, SB> = [SA, SB] extends ["spd", "spd"] ? "spd" : SA 
 export type DivStructure<SA, SB> = [SA, SB] extends ["diagonal", "scalar"] ? "diagonal" : Pair<SA, SB>;
 
 /** Key of an elementwise expression, so that e.g. relu(X W) keeps an identity for AᵀA checks. */
-export type BinaryKey<Op extends string, A extends Operand, B extends Operand> = Known<KeyOf<A>> extends true
-  ? Known<KeyOf<B>> extends true
-    ? `${Op}(${KeyOf<A>},${KeyOf<B>})`
-    : string
-  : string;
+export type BinaryKey<Op extends string, A extends Operand, B extends Operand> = Pair2<Op, KeyOf<A>, KeyOf<B>>;
+type IsRowVector<S extends Shape> = S extends readonly [Dim] ? true : S extends readonly [...Dim[], 1, Dim] ? true : false;
+/** Key of `a ∘ b`: `USc(U;v)` when one operand is a row vector v scaling the columns of U (as the IR's refineStructure). */
+export type MulKey<A extends Operand, B extends Operand> = A extends number
+  ? BinaryKey<"mul", A, B>
+  : B extends number
+    ? BinaryKey<"mul", A, B>
+    : IsRowVector<ShapeOf<B>> extends true
+      ? IsRowVector<ShapeOf<A>> extends true ? BinaryKey<"mul", A, B> : ScaledKey<KeyOf<A>, KeyOf<B>>
+      : IsRowVector<ShapeOf<A>> extends true ? ScaledKey<KeyOf<B>, KeyOf<A>> : BinaryKey<"mul", A, B>;
+type ScaledKey<KU extends string, KV extends string> = Known<KU> extends true ? `USc(${KU};${OrUnknown<KV>})` : string;
 export type UnaryKey<Op extends string, K extends string> = Known<K> extends true ? `${Op}(${K})` : string;
 
 /** Replace -1 (inferred) in a reshape target by an unknown size. */

@@ -7,3 +7,5 @@ import "./linalg.js";
 import "./spectral.js";
 import "./projector.js";
 import "./nn.js";
+import "./backward.js";
+import "./spectral-fn.js";

@@ -6,7 +6,7 @@ import { numberAttr, stringAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
 import { defineOp } from "../op.js";
 import { broadcastShapes, matrixDims, squareDims } from "../shape.js";
-import { formatShape, isFloat, satisfies, STRUCTURES, tensorType, type Dim, type Structure, type TensorType } from "../types.js";
+import { formatShape, isFloat, promote, satisfies, STRUCTURES, tensorType, type Dim, type Structure, type TensorType } from "../types.js";
 import { trace } from "../../runtime/cpu/movement.js";
 import { matmul } from "../../runtime/cpu/kernels/matmul.js";
 import { eigh } from "../../runtime/cpu/kernels/eigh.js";
@@ -42,7 +42,7 @@ defineOp({
     const batch = broadcastShapes("matmul", aBatch, bBatch);
     const shape: Dim[] = [...batch, ...(aVec ? [] : [m]), ...(bVec ? [] : [n])];
     const structure: Structure = a.structure === "orthogonal" && b.structure === "orthogonal" ? "orthogonal" : a.structure === "diagonal" && b.structure === "diagonal" ? "diagonal" : "general";
-    return [tensorType(a.dtype === b.dtype ? a.dtype : "f64", shape, structure)];
+    return [tensorType(promote(a.dtype, b.dtype), shape, structure)];
   },
   evalCPU: ([a, b]) => [matmul(a, b)],
 });
@@ -79,11 +79,11 @@ defineOp({
     demandFloat("solve", a);
     if (b.shape.length === 1) {
       if (b.shape[0] !== n) fail("MP2001", `solve: A is ${formatShape(a.shape)} but b is ${formatShape(b.shape)}`);
-      return [tensorType(b.dtype, [...aBatch, n])];
+      return [tensorType(promote(a.dtype, b.dtype), [...aBatch, n])];
     }
     const [bBatch, rows, k] = matrixDims("solve", b, "B");
     if (rows !== n) fail("MP2001", `solve: A is ${formatShape(a.shape)} but B is ${formatShape(b.shape)} (${n} vs ${rows} rows)`);
-    return [tensorType(b.dtype, [...broadcastShapes("solve", aBatch, bBatch), n, k])];
+    return [tensorType(promote(a.dtype, b.dtype), [...broadcastShapes("solve", aBatch, bBatch), n, k])];
   },
   evalCPU: ([a, b]) => [solve(a, b)],
 });

@@ -35,6 +35,12 @@ export function bindInputs(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed =
   if (unknown.length) {
     fail("MP4004", `unknown input${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}; the model declares ${[...known].map((k) => `'${k}'`).join(", ")}`);
   }
+  const missing = sources.filter((n) => n.op === "input" && !feeds.has(n.attrs.name as string));
+  if (missing.length) {
+    const list = missing.map((n) => `'${n.attrs.name as string}' (${shapeText(n.outputs[0].type.shape)}${n.loc ? `, declared at ${formatLoc(n.loc)}` : ""})`);
+    fail("MP4003", `missing input${missing.length > 1 ? "s" : ""} ${list.join(", ")}; the inputs JSON must give every input`);
+  }
+  const declaredShape = (n: string) => sources.find((s) => s.attrs.name === n)!.outputs[0].type.shape;
   const dims = new Map<string, number>();
   const boundBy = new Map<string, string>();
   const bound = new Map<Node, NDArray>();
@@ -43,8 +49,7 @@ export function bindInputs(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed =
     const name = node.attrs.name as string;
     const value = feeds.get(name);
     if (value === undefined) {
-      if (node.op === "input") fail("MP4003", `missing input '${name}': ${declared(node)}`);
-      continue;
+      continue; // a param not given (inputs were checked above)
     }
     const want = node.outputs[0].type.shape;
     const bad = () => fail("MP4005", `'${name}' has shape ${shapeText(value.shape)} but ${declared(node)} is ${shapeText(want)}`);
@@ -54,7 +59,9 @@ export function bindInputs(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed =
       if (typeof d === "number") {
         if (d !== got) bad();
       } else if (dims.has(d) && dims.get(d) !== got) {
-        fail("MP4008", `dim ${d} is ${dims.get(d)} in '${boundBy.get(d)}' but ${got} in '${name}'`);
+        const first = boundBy.get(d)!;
+        const firstShape = feeds.get(first)!.shape;
+        fail("MP4008", `dim ${d} is bound to two sizes: ${dims.get(d)} by '${first}' (shape ${shapeText(firstShape)}, declared ${shapeText(declaredShape(first))}) and ${got} by '${name}' (shape ${shapeText(value.shape)}, declared ${shapeText(want)})`);
       } else if (!dims.has(d)) {
         dims.set(d, got);
         boundBy.set(d, name);
@@ -88,7 +95,12 @@ function checkDeclaredStructure(name: string, value: NDArray, structure: Structu
   try {
     checkStructure(value, structure);
   } catch (e) {
-    if (e instanceof NumericError) throw new MatpropError("MP4007", `'${name}' is declared ${structure} but is ${e.message}`, node.loc);
+    if (e instanceof NumericError) {
+      // NumericError messages start with their kind ("not-spd: ..."); the detail after it reads better here.
+      const detail = e.message.slice(e.kind.length + 2);
+      const at = node.loc ? ` at ${formatLoc(node.loc)}` : "";
+      throw new MatpropError("MP4007", `${node.op} '${name}' (declared ${structure}${at}) is ${detail}`);
+    }
     throw e;
   }
 }

@@ -5,24 +5,36 @@ import { executeCPU } from "../../../runtime/cpu/execute.js";
 import { toNested } from "../../../runtime/cpu/ndarray.js";
 import { readInputs } from "../inputs.js";
 import { loadModel } from "../load-model.js";
+import { parseSeed } from "../options.js";
+import { differentiate } from "../../passes/differentiate.js";
+import { GRAD_PREFIX } from "../../passes/adjoint.js";
 
 export interface RunOptions {
   inputs?: string;
   out?: string;
   seed?: string;
   backend?: string;
+  /** Also compute the gradient of `loss` with respect to every input and param. */
+  grad?: boolean;
 }
 
 export async function run(file: string, opts: RunOptions): Promise<string> {
-  const seed = opts.seed === undefined ? 0 : Number(opts.seed);
-  if (!Number.isInteger(seed) || seed < 0) fail("MP4010", `--seed must be a non-negative integer, got ${opts.seed}`);
+  const seed = parseSeed(opts.seed);
   const backend = opts.backend ?? "cpu";
-  if (backend !== "cpu") fail("MP4010", `unknown backend '${backend}' (available: cpu)`);
-  const feeds = readInputs(opts.inputs);
+  if (backend !== "cpu") fail("MP4010", `unknown backend '${backend}' for --backend (available: cpu)`);
+  // The model first: a missing or broken model file is the first thing to report.
   const graph = (await loadModel(file)).build();
-  const result = executeCPU(graph, feeds, { seed });
-  const outputs = Object.fromEntries([...result.outputs].map(([k, v]) => [k, toNested(v)]));
-  const json = JSON.stringify({ outputs }) + "\n";
-  if (opts.out) fs.writeFileSync(opts.out, json);
-  return opts.out ? "" : json;
+  const feeds = readInputs(opts.inputs);
+  const program = opts.grad ? differentiate(graph).graph : graph;
+  const result = executeCPU(program, feeds, { seed });
+  const pick = (grads: boolean) =>
+    Object.fromEntries([...result.outputs].filter(([k]) => k.startsWith(GRAD_PREFIX) === grads).map(([k, v]) => [grads ? k.slice(GRAD_PREFIX.length) : k, toNested(v)]));
+  const json = JSON.stringify(opts.grad ? { outputs: pick(false), grads: pick(true) } : { outputs: pick(false) }) + "\n";
+  if (opts.out === undefined) return json;
+  try {
+    fs.writeFileSync(opts.out, json);
+  } catch (e) {
+    fail("MP4010", `cannot write --out file ${opts.out}: ${(e as Error).message}`);
+  }
+  return "";
 }

@@ -74,20 +74,18 @@ export function luSolve(f: LUFactor, b: Float64Array, k: number): Float64Array {
 }
 
 /**
- * X with A X = B (numpy.linalg.solve). `a` is [..., n, n]; `b` is [..., n, k], or right-hand-side
- * vectors: b is 1-D [n] (broadcast over a's batch), or b's shape is exactly a.shape[:-1] (one
- * vector per matrix, [..., n]). Any other b is a batch of matrices [..., n, k]; batch dims of a and
- * b broadcast. (NumPy 2 reads only 1-D b as a vector; NumPy 1 read every b with ndim = a.ndim − 1
- * as vectors, which breaks broadcasting one [n, k] right-hand side over a batch.)
- * NumericError("singular") for a singular A.
+ * X with A X = B (numpy.linalg.solve, NumPy 2 semantics, as the IR type rule of `solve`). `a` is
+ * [..., n, n]; `b` is a right-hand-side vector only when it is 1-D ([n], broadcast over a's batch,
+ * result [..., n]); any other b is a batch of matrices [..., n, k] whose batch dims broadcast with
+ * a's (result [...broadcast, n, k]). In particular b of shape a.shape[:-1] is a batch of n×k
+ * matrices, not one vector per matrix (that was NumPy 1's rule; it broke broadcasting one [n, k]
+ * right-hand side over a batch). NumericError("singular") for a singular A.
  */
 export function solve(a: NDArray, b: NDArray): NDArray {
   const { batch: aBatch, rows: n, cols, count: aCount } = matrixBatch(a);
   if (n !== cols) throw new RangeError(`solve: expected square matrices, got shape [${a.shape.join(", ")}]`);
   if (b.shape.length === 0) throw new RangeError("solve: right-hand side must have at least one dim");
-  const vector =
-    b.shape.length === 1 ||
-    (b.shape.length === a.shape.length - 1 && b.shape.every((d, i) => d === a.shape[i]));
+  const vector = b.shape.length === 1;
   const bRows = vector ? b.shape[b.shape.length - 1] : b.shape[b.shape.length - 2];
   const k = vector ? 1 : b.shape[b.shape.length - 1];
   if (bRows !== n) {

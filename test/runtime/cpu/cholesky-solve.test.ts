@@ -66,14 +66,16 @@ describe("solve / inv", () => {
     const x = solve(a, one);
     expect(x.shape).toEqual([3, 4, 2]);
     expect(relErr(matmul(a, x), ndarray([3, 4, 2], [...one.data, ...one.data, ...one.data]))).toBeLessThan(1e-12);
-    const vs = randn([3, 4], 3); // one vector per matrix
+    // NumPy 2: one right-hand-side vector per matrix is written [..., n, 1]; a [3, 4] b is a matrix.
+    const vs = randn([3, 4, 1], 3);
     const xv = solve(a, vs);
-    expect(xv.shape).toEqual([3, 4]);
+    expect(xv.shape).toEqual([3, 4, 1]);
     for (let t = 0; t < 3; t++) {
       const at = ndarray([4, 4], a.data.subarray(t * 16, t * 16 + 16));
       const bt = ndarray([4], vs.data.subarray(t * 4, t * 4 + 4));
       expect(relErr(matmul(at, ndarray([4], xv.data.subarray(t * 4, t * 4 + 4))), bt)).toBeLessThan(1e-12);
     }
+    expect(() => solve(a, randn([3, 4], 7))).toThrow(RangeError);
     expect(solve(a, randn([4], 4)).shape).toEqual([3, 4]); // 1-D b broadcast over the batch
     expect(solve(randn([4, 4], 5), randn([2, 3, 4, 1], 6)).shape).toEqual([2, 3, 4, 1]);
   });

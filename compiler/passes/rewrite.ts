@@ -1,0 +1,100 @@
+/**
+ * The one rewrite engine (in the manner of tinygrad's PatternMatcher): a pass is a table of rules,
+ * each tagged with its phase; `rewrite` rebuilds the graph in order, hash-conses identical nodes
+ * (CSE), offers each new node to the rules, and repeats until nothing fires; dead nodes are
+ * dropped at the end. Simplification, the spectral rewrite and (later) fusion are tables for it.
+ */
+import { MatpropError } from "../../ir/diagnostics.js";
+import { Emitter } from "../../ir/emitter.js";
+import { Graph, type Node, type Value } from "../../ir/graph.js";
+
+export type Phase = "canonicalize" | "spectral" | "simplify";
+
+export interface RewriteRule {
+  readonly name: string;
+  readonly phase: Phase;
+  /**
+   * Replacement values for `node`'s outputs, built with `e` (which tags new nodes with the
+   * matched node's location), or undefined when the rule does not apply.
+   */
+  match(node: Node, e: Emitter): readonly Value[] | undefined;
+}
+
+export interface RewriteStats {
+  /** How often each rule fired. */
+  readonly fired: Map<string, number>;
+}
+
+const MAX_ROUNDS = 20;
+
+function cseKey(node: Node, inputs: readonly Value[]): string | undefined {
+  if (node.op === "input" || node.op === "param") return undefined;
+  return `${node.op}(${inputs.map((v) => v.id).join(",")})${JSON.stringify(node.attrs)}`;
+}
+
+/** One rebuild: copy with CSE, then try the rules on each copied node. Returns whether any fired. */
+function rebuild(g: Graph, rules: readonly RewriteRule[], stats: RewriteStats): { graph: Graph; changed: boolean } {
+  const out = new Graph(g.name);
+  const values = new Map<Value, Value>();
+  const nodes = new Map<Node, Node>();
+  const seen = new Map<string, Node>();
+  let changed = false;
+  for (const node of g.nodes) {
+    const inputs = node.inputs.map((v) => values.get(v)!);
+    const key = cseKey(node, inputs);
+    let copy = key === undefined ? undefined : seen.get(key);
+    if (copy) changed = true;
+    else {
+      const gradOf = node.gradOf && nodes.get(node.gradOf);
+      copy = out.add(node.op, inputs, node.attrs, node.loc, gradOf);
+      if (key !== undefined) seen.set(key, copy);
+    }
+    nodes.set(node, copy);
+    let replaced: readonly Value[] | undefined;
+    for (const rule of rules) {
+      replaced = rule.match(copy, new Emitter(out, copy.loc, copy.gradOf));
+      if (replaced) {
+        stats.fired.set(rule.name, (stats.fired.get(rule.name) ?? 0) + 1);
+        changed = true;
+        break;
+      }
+    }
+    node.outputs.forEach((v, i) => values.set(v, replaced ? replaced[i] : copy!.outputs[i]));
+  }
+  for (const o of g.outputs) out.setOutput(o.name, values.get(o.value)!);
+  return { graph: out, changed };
+}
+
+/** Drop nodes that no output depends on (inputs and params stay: they are the graph's interface). */
+export function deadCodeElimination(g: Graph): Graph {
+  const live = new Set<Node>();
+  const stack = g.outputs.map((o) => o.value.node);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (live.has(n)) continue;
+    live.add(n);
+    for (const v of n.inputs) stack.push(v.node);
+  }
+  const kept = new Graph(g.name);
+  const values = new Map<Value, Value>();
+  const nodes = new Map<Node, Node>();
+  for (const node of g.nodes) {
+    if (!live.has(node) && node.op !== "input" && node.op !== "param") continue;
+    const gradOf = node.gradOf && nodes.get(node.gradOf);
+    const copy = kept.add(node.op, node.inputs.map((v) => values.get(v)!), node.attrs, node.loc, gradOf);
+    nodes.set(node, copy);
+    node.outputs.forEach((v, i) => values.set(v, copy.outputs[i]));
+  }
+  for (const o of g.outputs) kept.setOutput(o.name, values.get(o.value)!);
+  return kept;
+}
+
+export function rewrite(g: Graph, rules: readonly RewriteRule[], stats: RewriteStats = { fired: new Map() }): Graph {
+  let current = g;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const { graph, changed } = rebuild(current, rules, stats);
+    current = deadCodeElimination(graph);
+    if (!changed) return current;
+  }
+  throw new MatpropError("MP9001", `rewrite did not settle after ${MAX_ROUNDS} rounds (rules: ${[...stats.fired.keys()].join(", ")})`);
+}
