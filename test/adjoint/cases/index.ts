@@ -1,0 +1,21 @@
+/**
+ * The gradient-check table, keyed by op name (`dsl:<name>` for DSL composites). Every registered op
+ * has cases here or an entry in ir/adjoint's NO_ADJOINT with its reason (test/adjoint/gradcheck.test.ts
+ * fails otherwise).
+ */
+import { ELEMENTWISE_GRAD_CASES } from "./elementwise.js";
+import { LINALG_GRAD_CASES } from "./linalg.js";
+import { MOVEMENT_GRAD_CASES } from "./movement.js";
+import { NN_GRAD_CASES } from "./nn.js";
+import { SPECTRAL_GRAD_CASES } from "./spectral.js";
+import type { GradTable } from "./types.js";
+
+export type { GradCase, GradTable } from "./types.js";
+
+export const GRAD_CASES: GradTable = {
+  ...ELEMENTWISE_GRAD_CASES,
+  ...MOVEMENT_GRAD_CASES,
+  ...LINALG_GRAD_CASES,
+  ...SPECTRAL_GRAD_CASES,
+  ...NN_GRAD_CASES,
+};
