@@ -33,6 +33,9 @@ export const DIAGNOSTICS = {
   MP4009: "input is not a (rectangular) array of numbers",
   MP4010: "invalid command-line option",
   MP5001: "numeric failure",
+  MP6001: "no WebGPU adapter",
+  MP6002: "model does not fit the WebGPU device's limits",
+  MP6003: "WebGPU execution failed",
   MP9001: "internal error",
 } as const;
 

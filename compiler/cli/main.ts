@@ -7,6 +7,7 @@ import { MatpropError } from "../../ir/diagnostics.js";
 import { check } from "./commands/check.js";
 import { run, type RunOptions } from "./commands/run.js";
 import { irCommand, type IrOptions } from "./commands/ir.js";
+import { statsCommand } from "./commands/stats.js";
 import { gradcheckCommand, type GradcheckCliOptions } from "./commands/gradcheck.js";
 
 const debug = process.argv.includes("--debug");
@@ -65,6 +66,17 @@ program
   );
 
 program
+  .command("stats")
+  .description("WebGPU lowering of the forward pass and training step: dispatches and planned bytes vs the unfused lowering")
+  .argument("<model>", "model file (.ts)")
+  .option("--inputs <file>", "inputs JSON, to size named dims")
+  .action((file: string, opts: { inputs?: string }) =>
+    guarded(async () => {
+      process.stdout.write(await statsCommand(file, opts));
+    }),
+  );
+
+program
   .command("gradcheck")
   .description("compare the adjoint gradients with central finite differences in float64")
   .argument("<model>", "model file (.ts)")
@@ -86,7 +98,7 @@ program
   .option("--inputs <file>", "JSON object mapping input and param names to nested arrays")
   .option("--out <file>", "write the outputs JSON here instead of printing it")
   .option("--seed <n>", "seed for initialising params not given in the inputs", "0")
-  .option("--backend <name>", "cpu (the float64 reference executor)", "cpu")
+  .option("--backend <name>", "cpu (the float64 reference executor) or webgpu (f32); default: webgpu when an adapter exists, else cpu")
   .option("--grad", "also print \"grads\": the gradient of the scalar output `loss` with respect to every input and param")
   .action((file: string, opts: RunOptions) =>
     guarded(async () => {

@@ -18,7 +18,9 @@ export interface CliResult {
 }
 
 export function matprop(args: readonly string[], opts: { cwd?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, encoding: "utf8", timeout: 30_000 });
+  // These tests compare float64 results: `run` goes to the CPU executor unless a test picks a backend.
+  const pinned = args[0] === "run" && !args.includes("--backend") ? [...args, "--backend", "cpu"] : args;
+  const r = spawnSync(process.execPath, [BIN, ...pinned], { cwd: opts.cwd ?? ROOT, encoding: "utf8", timeout: 30_000 });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

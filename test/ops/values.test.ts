@@ -135,7 +135,7 @@ describe("matprop run gives the same numbers", () => {
     try {
       const inputs = path.join(dir, "inputs.json");
       fs.writeFileSync(inputs, JSON.stringify(c.inputs));
-      const r = spawnSync(process.execPath, [bin, "run", file, "--inputs", inputs], { cwd: ROOT, encoding: "utf8" });
+      const r = spawnSync(process.execPath, [bin, "run", file, "--inputs", inputs, "--backend", "cpu"], { cwd: ROOT, encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);
       const { outputs } = JSON.parse(r.stdout) as { outputs: Record<string, Nested> };
       checkOutputs(c, new Map(Object.entries(outputs).map(([k, v]) => [k, toArray(v)])));

@@ -8,6 +8,8 @@ import { loadModel } from "../load-model.js";
 import { parseSeed } from "../options.js";
 import { differentiate } from "../../passes/differentiate.js";
 import { GRAD_PREFIX } from "../../passes/adjoint.js";
+import { runWebGPU } from "../../backend/webgpu.js";
+import { acquireDevice } from "../../../runtime/webgpu/device.js";
 
 export interface RunOptions {
   inputs?: string;
@@ -18,15 +20,31 @@ export interface RunOptions {
   grad?: boolean;
 }
 
+const BACKENDS = ["cpu", "webgpu"];
+
+/**
+ * Which backend runs: the one asked for, or with no --backend WebGPU when an adapter exists and
+ * the CPU executor otherwise (with a one-line notice on stderr).
+ */
+async function chooseBackend(asked: string | undefined): Promise<"cpu" | "webgpu"> {
+  if (asked !== undefined) {
+    if (!BACKENDS.includes(asked)) fail("MP4010", `unknown backend '${asked}' for --backend (available: ${BACKENDS.join(", ")})`);
+    return asked as "cpu" | "webgpu";
+  }
+  if (await acquireDevice()) return "webgpu";
+  process.stderr.write("matprop: no WebGPU adapter found; running on the CPU executor (float64)\n");
+  return "cpu";
+}
+
 export async function run(file: string, opts: RunOptions): Promise<string> {
   const seed = parseSeed(opts.seed);
-  const backend = opts.backend ?? "cpu";
-  if (backend !== "cpu") fail("MP4010", `unknown backend '${backend}' for --backend (available: cpu)`);
+  if (opts.backend !== undefined && !BACKENDS.includes(opts.backend)) await chooseBackend(opts.backend);
   // The model first: a missing or broken model file is the first thing to report.
   const graph = (await loadModel(file)).build();
   const feeds = readInputs(opts.inputs);
   const program = opts.grad ? differentiate(graph).graph : graph;
-  const result = executeCPU(program, feeds, { seed });
+  const backend = await chooseBackend(opts.backend);
+  const result = backend === "webgpu" ? await runWebGPU(program, feeds, { seed }) : executeCPU(program, feeds, { seed });
   const pick = (grads: boolean) =>
     Object.fromEntries([...result.outputs].filter(([k]) => k.startsWith(GRAD_PREFIX) === grads).map(([k, v]) => [grads ? k.slice(GRAD_PREFIX.length) : k, toNested(v)]));
   const json = JSON.stringify(opts.grad ? { outputs: pick(false), grads: pick(true) } : { outputs: pick(false) }) + "\n";

@@ -40,9 +40,19 @@ function matmulCase(name: string, a: number[], b: number[], out: number[]): Grad
   };
 }
 
+/** A mean over a named batch dim: its backward divides by the dim's size, known only at run time (dimSize). */
+const namedMean: GradCase = {
+  name: "mean: over a named batch dim [B, 3] (B = 5 at run time)",
+  model: model("mean-named", ({ input }) => {
+    const X = input("X", ["B", 3], F64);
+    return { loss: dot(ops.mean(X, { axis: 0 }) as Tensor, input("W", [3], F64)) };
+  }),
+  inputs: (r) => ({ X: randn(r, [5, 3]), W: randn(r, [3]) }),
+};
+
 export const MOVEMENT_GRAD_CASES: GradTable = {
   sum: reduceCases("sum"),
-  mean: reduceCases("mean"),
+  mean: [...reduceCases("mean"), namedMean],
   matmul: [
     matmulCase("plain", [3, 4], [4, 2], [3, 2]),
     matmulCase("batched, B broadcast over A's batch", [2, 3, 4], [4, 2], [2, 3, 2]),

@@ -21,7 +21,14 @@ export interface GradCase {
    * also passes when its largest absolute error is at most this.
    */
   readonly absTol?: number;
+  /**
+   * f32 tolerance of the WebGPU run (forward outputs and gradients, normwise relative) against
+   * the f64 CPU executor (default GPU_TOL).
+   */
+  readonly gpuTol?: number;
 }
+
+export const GPU_TOL = 1e-4;
 
 /** The table: op name (or `dsl:<name>` for a DSL composite) → its cases. */
 export type GradTable = Readonly<Record<string, readonly GradCase[]>>;

@@ -1,0 +1,56 @@
+/**
+ * Running a graph on WebGPU: inputs are validated and params initialised exactly as on the CPU
+ * (runtime/cpu/bind.ts), the graph is lowered for the bound dims, and the program runs on the
+ * device in f32. Results come back as float64 NDArrays for comparison with the reference.
+ */
+import { fail, MatpropError } from "../../ir/diagnostics.js";
+import type { Graph } from "../../ir/graph.js";
+import { bindInputs } from "../../runtime/cpu/bind.js";
+import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import { acquireDevice } from "../../runtime/webgpu/device.js";
+import { runProgram, WebGPURunError } from "../../runtime/webgpu/execute.js";
+import { lowerGraph, type Lowered } from "../codegen/lower.js";
+
+export interface WebGPURun {
+  readonly outputs: Map<string, NDArray>;
+  readonly lowered: Lowered;
+  readonly adapter: string;
+}
+
+/** Lowered programs by graph and dim sizes: a training loop lowers its step once. */
+const programs = new WeakMap<Graph, Map<string, Lowered>>();
+
+function lowerOnce(g: Graph, dims: ReadonlyMap<string, number>, workgroupStorageBytes: number): Lowered {
+  let byDims = programs.get(g);
+  if (!byDims) programs.set(g, (byDims = new Map()));
+  const key = JSON.stringify([...dims].sort());
+  let lowered = byDims.get(key);
+  if (!lowered) byDims.set(key, (lowered = lowerGraph(g, dims, { workgroupStorageBytes })));
+  return lowered;
+}
+
+export async function runWebGPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, opts: { seed?: number } = {}): Promise<WebGPURun> {
+  const acquired = await acquireDevice();
+  if (!acquired) fail("MP6001", "no WebGPU adapter (install Debian's chromium and libvulkan1 for the software adapter, or use --backend cpu)");
+  const { sources, dims } = bindInputs(g, feeds, opts.seed ?? 0);
+  const lowered = lowerOnce(g, dims, acquired.device.limits.maxComputeWorkgroupStorageSize);
+  const f32 = new Map([...sources].map(([node, a]) => [node.attrs.name as string, Float32Array.from(a.data)]));
+  let raw: Map<string, Float32Array>;
+  try {
+    raw = await runProgram(acquired.device, lowered.program, f32);
+  } catch (e) {
+    if (e instanceof WebGPURunError) throw new MatpropError(e.kind === "limits" ? "MP6002" : "MP6003", e.message);
+    throw e;
+  }
+  const outputs = new Map<string, NDArray>();
+  for (const slot of lowered.program.outputs) {
+    const data = Float64Array.from(raw.get(slot.name)!);
+    const bad = data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) {
+      const out = g.outputs.find((o) => o.name === slot.name)!;
+      fail("MP5001", `output '${slot.name}' holds ${data[bad]} on WebGPU (flat index ${bad}); run with --backend cpu to find the op that failed`, out.value.node.loc);
+    }
+    outputs.set(slot.name, { shape: [...slot.shape], data });
+  }
+  return { outputs, lowered, adapter: acquired.adapterInfo };
+}

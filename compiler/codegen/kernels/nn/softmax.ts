@@ -1,0 +1,133 @@
+/**
+ * Softmax over the last axis, softmax cross-entropy and one-hot encoding as WGSL (the f64
+ * references are runtime/cpu/backward/softmax.ts, runtime/cpu/kernels/softmax.ts and
+ * runtime/cpu/backward/one-hot.ts). Every exponential has the row maximum subtracted first.
+ * Class labels are f32 holding integers; a kernel cannot throw, so where the CPU raises a domain
+ * error for a label that is not an integer in [0, classes), these kernels write NaN instead of a
+ * plausible-looking number.
+ */
+import { type KernelSource, grid } from "../../../../runtime/webgpu/kernel.js";
+import { constants, declareBindings, perElementKernel, pow2Clamp } from "./wgsl.js";
+
+function checkCount(op: string, what: string, n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${op}: ${what} ${n} must be a positive integer`);
+}
+
+/**
+ * A quiet NaN read from a private variable: a NaN written as a constant expression is a
+ * shader-creation error in WGSL.
+ */
+const NAN = `var<private> nanBits: u32 = 0x7fc00000u;`;
+
+/** `valid(label)`: the label is an integer class index. */
+const VALID_LABEL = `fn validLabel(label: f32) -> bool {
+  return label >= 0.0 && label < f32(CLASSES) && label == floor(label);
+}`;
+
+/**
+ * Tree reduction of `red[0..WG)` into `red[0]` by `op`, inside uniform control flow; ends with a
+ * barrier so every invocation may read red[0].
+ */
+function reduce(wg: number, combine: (a: string, b: string) => string): string {
+  return `  workgroupBarrier();
+  for (var half = ${wg / 2}u; half > 0u; half >>= 1u) {
+    if (lid < half) { red[lid] = ${combine("red[lid]", "red[lid + half]")}; }
+    workgroupBarrier();
+  }`;
+}
+
+/**
+ * y = exp(x − max x) / Σ exp(x − max x) along rows of length `cols`, batched over `rows`: one
+ * workgroup per row, its invocations striding over the columns. Bindings x → y.
+ */
+export function softmaxKernel(rows: number, cols: number): KernelSource {
+  checkCount("softmax", "rows", rows);
+  checkCount("softmax", "cols", cols);
+  const wg = pow2Clamp(cols, 32, 256);
+  const bindings = [{ name: "x", access: "read" }, { name: "y", access: "read_write" }] as const;
+  const wgsl = `${declareBindings(bindings)}
+${constants({ ROWS: rows, COLS: cols })}
+var<workgroup> red: array<f32, ${wg}>;
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = i32(wid.x + wid.y * nwg.x);
+  // Uniform per workgroup, so the barriers below stay in uniform control flow.
+  if (row >= ROWS) { return; }
+  let base = row * COLS;
+  var m = x[base];
+  for (var c = i32(lid); c < COLS; c += ${wg}) { m = max(m, x[base + c]); }
+  red[lid] = m;
+${reduce(wg, (a, b) => `max(${a}, ${b})`)}
+  m = red[0];
+  workgroupBarrier();
+  var s = 0.0;
+  for (var c = i32(lid); c < COLS; c += ${wg}) { s += exp(x[base + c] - m); }
+  red[lid] = s;
+${reduce(wg, (a, b) => `${a} + ${b}`)}
+  s = red[0];
+  for (var c = i32(lid); c < COLS; c += ${wg}) { y[base + c] = exp(x[base + c] - m) / s; }
+}
+`;
+  return { name: `softmax_${rows}x${cols}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: grid(rows), bindings, workgroupBytes: wg * 4 };
+}
+
+/**
+ * loss = mean over the batch of logsumexp(z_b) − z_b[label_b], each term formed as
+ * log Σ exp(z − m) + (m − z_label) as on the CPU. One workgroup: each invocation takes rows
+ * b ≡ lid (mod WG) whole, then a tree reduction sums the terms. Bindings logits [B, C], labels [B]
+ * → loss [1]; NaN when any label is invalid.
+ */
+export function softmaxCrossEntropyKernel(batch: number, classes: number): KernelSource {
+  checkCount("softmaxCrossEntropy", "batch", batch);
+  checkCount("softmaxCrossEntropy", "classes", classes);
+  const wg = pow2Clamp(batch, 32, 256);
+  const bindings = [{ name: "logits", access: "read" }, { name: "labels", access: "read" }, { name: "loss", access: "read_write" }] as const;
+  const wgsl = `${declareBindings(bindings)}
+${constants({ BATCH: batch, CLASSES: classes })}
+${NAN}
+var<workgroup> red: array<f32, ${wg}>;
+
+${VALID_LABEL}
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(local_invocation_index) lid: u32) {
+  var total = 0.0;
+  for (var b = i32(lid); b < BATCH; b += ${wg}) {
+    let label = labels[b];
+    if (!validLabel(label)) {
+      total += bitcast<f32>(nanBits);
+      continue;
+    }
+    let base = b * CLASSES;
+    var m = logits[base];
+    for (var c = 1; c < CLASSES; c++) { m = max(m, logits[base + c]); }
+    var s = 0.0;
+    for (var c = 0; c < CLASSES; c++) { s += exp(logits[base + c] - m); }
+    total += log(s) + (m - logits[base + i32(label)]);
+  }
+  red[lid] = total;
+${reduce(wg, (a, b) => `${a} + ${b}`)}
+  if (lid == 0u) { loss[0] = red[0] / f32(BATCH); }
+}
+`;
+  return { name: `softmax_cross_entropy_${batch}x${classes}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: [1, 1, 1], bindings, workgroupBytes: wg * 4 };
+}
+
+/**
+ * labels [count] → y [count, classes], 1 at each label and 0 elsewhere (a row of NaN for an
+ * invalid label). One invocation per output element. Bindings labels → y.
+ */
+export function oneHotKernel(count: number, classes: number): KernelSource {
+  checkCount("oneHot", "count", count);
+  checkCount("oneHot", "classes", classes);
+  const body = `  let k = idx % CLASSES;
+  let label = labels[idx / CLASSES];
+  if (!validLabel(label)) {
+    y[idx] = bitcast<f32>(nanBits);
+    return;
+  }
+  y[idx] = select(0.0, 1.0, i32(label) == k);`;
+  const k = perElementKernel(`one_hot_${count}x${classes}`, [{ name: "labels", access: "read" }, { name: "y", access: "read_write" }], { CLASSES: classes }, count * classes, body);
+  return { ...k, wgsl: `${NAN}\n${k.wgsl}\n${VALID_LABEL}\n` };
+}

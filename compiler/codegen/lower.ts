@@ -1,0 +1,178 @@
+/**
+ * Graph → kernel program. Decides which values live in buffers (inputs, params, kernel outputs,
+ * graph outputs, and fused expressions some kernel cannot take as an expression) and which are
+ * fused into their consumers; lowers each kernel op through the registry; plans buffers by
+ * liveness. With `fuse: false` every node gets its own kernel and buffer: the unfused baseline
+ * that `matprop stats` compares against.
+ */
+import { fail, formatLoc } from "../../ir/diagnostics.js";
+import type { Graph, Node, Value } from "../../ir/graph.js";
+import type { Dim } from "../../ir/types.js";
+import type { KernelSource } from "../../runtime/webgpu/kernel.js";
+import type { Program, Step, TensorSlot } from "../../runtime/webgpu/program.js";
+import { constant, EXPR_OPS, exprCost, load, op, type Expr } from "./expr.js";
+import { mapKernel } from "./kernels/map.js";
+import type { BuiltKernel } from "./kernels/builder.js";
+import { getLowering, type LowerContext } from "./lowering.js";
+import { planBuffers, type Lifetime } from "./plan.js";
+import "./lowerings/index.js";
+
+export interface LowerOptions {
+  /** Fuse elementwise ops into their consumers (default true). */
+  readonly fuse?: boolean;
+  readonly workgroupStorageBytes?: number;
+}
+
+export interface Lowered {
+  readonly program: Program;
+  /** Bytes with one buffer per value, for comparison with the plan. */
+  readonly naiveBytes: number;
+}
+
+/** Expressions costing more than this per element are materialised once instead of recomputed per use. */
+const MAX_FUSED_COST = 4096;
+
+const isConstant = (n: Node) => n.op === "constant" || n.op === "dimSize";
+const isSource = (n: Node) => n.op === "input" || n.op === "param";
+
+export function lowerGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: LowerOptions = {}): Lowered {
+  const fuse = opts.fuse ?? true;
+  const storage = opts.workgroupStorageBytes ?? 16384;
+  const dim = (d: Dim) => (typeof d === "number" ? d : (dims.get(d) ?? fail("MP4008", `dim ${d} is not bound by any input`)));
+  const shape = (v: Value) => v.type.shape.map(dim);
+
+  const consumers = new Map<Value, { node: Node; index: number }[]>();
+  for (const n of g.nodes) n.inputs.forEach((v, index) => consumers.set(v, [...(consumers.get(v) ?? []), { node: n, index }]));
+  const outputs = new Set(g.outputs.map((o) => o.value));
+
+  // A product of matrices (not vectors) may be computed inside its consumer when it is small.
+  const fusibleProduct = (n: Node) => fuse && n.op === "matmul" && n.inputs.every((v) => v.type.shape.length >= 2);
+  const takesExpr = (c: { node: Node; index: number }) => {
+    if (EXPR_OPS.has(c.node.op)) return true;
+    const l = getLowering(c.node.op);
+    return l !== undefined && (l.exprInputs === "all" || l.exprInputs[c.index] === true);
+  };
+
+  // Expressions and materialisation, in definition order.
+  const exprs = new Map<Value, Expr>();
+  const fusedTree = new Map<Node, Expr>();
+  const materialised = new Set<Value>();
+  const exprOf = (v: Value): Expr => exprs.get(v)!;
+  for (const n of g.nodes) {
+    if (isSource(n)) {
+      materialised.add(n.outputs[0]);
+      exprs.set(n.outputs[0], load(n.outputs[0].id, shape(n.outputs[0])));
+      continue;
+    }
+    if (isConstant(n)) {
+      const value = n.op === "constant" ? (n.attrs.value as number) : dim(n.attrs.dim as Dim);
+      exprs.set(n.outputs[0], constant(value));
+      if (outputs.has(n.outputs[0])) materialised.add(n.outputs[0]);
+      continue;
+    }
+    if (EXPR_OPS.has(n.op) || fusibleProduct(n)) {
+      const v = n.outputs[0];
+      const e = op(n.op, n.inputs.map(exprOf), shape(v), n.attrs);
+      const needsBuffer = !fuse || outputs.has(v) || (consumers.get(v) ?? []).some((c) => !takesExpr(c)) || exprCost(e) > MAX_FUSED_COST;
+      if (needsBuffer) {
+        materialised.add(v);
+        exprs.set(v, load(v.id, shape(v)));
+        // A product that needs a buffer goes to the tiled matmul kernel, not a per-element loop.
+        if (n.op !== "matmul") fusedTree.set(n, e);
+      } else exprs.set(v, e);
+      continue;
+    }
+    if (!getLowering(n.op)) fail("MP3002", `op '${n.op}' has no WebGPU lowering`, n.loc);
+    for (const v of n.outputs) {
+      materialised.add(v);
+      exprs.set(v, load(v.id, shape(v)));
+    }
+  }
+
+  // Kernels.
+  const steps: { kernel: KernelSource; values: number[]; nodes: Node[] }[] = [];
+  const sizes = new Map<number, number>();
+  for (const v of materialised) sizes.set(v.id, shape(v).reduce((p, d) => p * d, 1));
+  let nextTemp = -1;
+  const names = new Map<string, number>();
+  const name = (base: string) => {
+    const k = names.get(base) ?? 0;
+    names.set(base, k + 1);
+    return k ? `${base}_${k}` : base;
+  };
+  /** The expression nodes computed inside a kernel for `n`: producers reached through values kept out of buffers. */
+  const fusedInto = (n: Node): Node[] => {
+    const seen = new Set<Node>();
+    const walk = (m: Node) => {
+      for (const v of m.inputs) {
+        if (materialised.has(v) || seen.has(v.node) || isSource(v.node)) continue;
+        seen.add(v.node);
+        walk(v.node);
+      }
+    };
+    walk(n);
+    return [...seen].filter((m) => !isConstant(m));
+  };
+  for (const n of g.nodes) {
+    if (isSource(n)) continue;
+    const v0 = n.outputs[0];
+    if ((EXPR_OPS.has(n.op) || isConstant(n)) && materialised.has(v0)) {
+      const e = isConstant(n) ? constant(n.op === "constant" ? (n.attrs.value as number) : dim(n.attrs.dim as Dim)) : fusedTree.get(n)!;
+      const k = mapKernel(name(`map_${n.op}`), e.shape.length === shape(v0).length ? e : op("broadcastTo", [e], shape(v0)), v0.id);
+      steps.push({ kernel: k.kernel, values: [...k.values], nodes: [n, ...fusedInto(n)] });
+      continue;
+    }
+    if (EXPR_OPS.has(n.op) || isConstant(n) || (fusibleProduct(n) && !materialised.has(v0))) continue;
+    const lowering = getLowering(n.op)!;
+    const ctx: LowerContext = {
+      node: n,
+      shape,
+      expr: (v) => exprOf(v),
+      out: (i = 0) => n.outputs[i].id,
+      temp: (s) => {
+        const id = nextTemp--;
+        sizes.set(id, s.reduce((p, d) => p * d, 1));
+        return id;
+      },
+      emit: (k: BuiltKernel) => steps.push({ kernel: k.kernel, values: [...k.values], nodes: [n, ...fusedInto(n)] }),
+      emitSource: (k, values) => steps.push({ kernel: k, values: [...values], nodes: [n, ...fusedInto(n)] }),
+      name,
+      workgroupStorageBytes: storage,
+    };
+    lowering.lower(ctx);
+  }
+
+  // Lifetimes → buffer plan.
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  steps.forEach((s, i) => {
+    for (const id of s.values) {
+      if (!first.has(id)) first.set(id, i);
+      last.set(id, i);
+    }
+  });
+  const sourceIds = g.sources().map((n) => n.outputs[0].id);
+  const outputIds = g.outputs.map((o) => o.value.id);
+  const lifetimes: Lifetime[] = [...sizes].map(([id, n]) => ({
+    id,
+    bytes: Math.max(4, n * 4),
+    first: sourceIds.includes(id) ? -1 : (first.get(id) ?? -1),
+    last: outputIds.includes(id) ? Number.MAX_SAFE_INTEGER : (last.get(id) ?? -1),
+  }));
+  const plan = planBuffers(lifetimes);
+  const slot = (name: string, v: Value): TensorSlot => ({ name, buffer: plan.bufferOf.get(v.id)!, shape: shape(v), dtype: v.type.dtype });
+  const program: Program = {
+    name: g.name,
+    buffers: plan.buffers,
+    inputs: g.sources().map((n) => slot(n.attrs.name as string, n.outputs[0])),
+    outputs: g.outputs.map((o) => slot(o.name, o.value)),
+    steps: steps.map(
+      (s): Step => ({
+        kernel: s.kernel,
+        buffers: s.values.map((id) => plan.bufferOf.get(id)!),
+        nodes: s.nodes.map((n) => ({ id: n.id, op: n.op, ...(n.loc ? { loc: formatLoc(n.loc) } : {}) })),
+      }),
+    ),
+  };
+  return { program, naiveBytes: plan.naiveBytes };
+}

@@ -1,0 +1,5 @@
+/** Registers every op's WebGPU lowering. */
+import "./reduce.js";
+import "./matmul.js";
+import "./nn.js";
+import "./linalg.js";

@@ -1,0 +1,35 @@
+/**
+ * A compute kernel as data (in the manner of TF.js's WebGPUProgram): WGSL source, workgroup size,
+ * dispatch grid and its storage bindings in binding order (group 0). All tensors on the GPU are
+ * f32, row-major, dense (class labels are stored as exact small integers in f32).
+ */
+export interface KernelBinding {
+  /** The WGSL variable name, for messages. */
+  readonly name: string;
+  readonly access: "read" | "read_write";
+}
+
+export interface KernelSource {
+  /** A readable name, e.g. "eigh_jacobi_8x8". */
+  readonly name: string;
+  readonly wgsl: string;
+  readonly workgroupSize: readonly [number, number, number];
+  readonly dispatch: readonly [number, number, number];
+  readonly bindings: readonly KernelBinding[];
+  /** Bytes of var<workgroup> memory the kernel declares (checked against the device limit). */
+  readonly workgroupBytes?: number;
+}
+
+/** Workgroups needed to cover `n` invocations with `size` per workgroup. */
+export function groups(n: number, size: number): number {
+  return Math.max(1, Math.ceil(n / size));
+}
+
+/**
+ * Split a 1-D grid into a 2-D dispatch that respects maxComputeWorkgroupsPerDimension (65535 by
+ * default); kernels recover the linear workgroup index as `wid.x + wid.y * nwg.x`.
+ */
+export function grid(workgroups: number, maxPerDim = 65535): [number, number, number] {
+  if (workgroups <= maxPerDim) return [workgroups, 1, 1];
+  return [maxPerDim, Math.ceil(workgroups / maxPerDim), 1];
+}

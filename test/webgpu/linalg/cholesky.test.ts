@@ -1,0 +1,38 @@
+/** Cholesky against the CPU f64 factor; a non-SPD matrix gives an all-NaN factor. */
+import { describe, expect } from "vitest";
+import { choleskyKernel } from "../../../compiler/codegen/kernels/linalg/cholesky.js";
+import { choleskyMatrix } from "../../../runtime/cpu/kernels/cholesky.js";
+import { f32, gpuIt, matmul, random, relMaxErr, runKernels, transpose } from "./gpu.js";
+
+function spd(n: number, seed: number): Float64Array {
+  const g = random(n * n, seed);
+  const a = matmul(g, transpose(g, n, n), n, n, n);
+  for (let i = 0; i < n; i++) a[i * n + i] += 0.5;
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[i * n + j] = a[j * n + i];
+  return Float64Array.from(f32(a));
+}
+
+describe("cholesky", () => {
+  for (const [n, storage] of [[1, 16384], [5, 16384], [8, 16384], [8, 64]] as const) {
+    gpuIt(`n=${n} ${storage < 4 * n * n ? "in the output buffer" : "in workgroup memory"}`, async () => {
+      const mats = [spd(n, n), spd(n, n + 1)];
+      const a = new Float32Array(2 * n * n);
+      mats.forEach((m, b) => a.set(m, b * n * n));
+      const k = choleskyKernel(2, n, { workgroupStorageBytes: storage });
+      const [l] = (await runKernels([k], [a], [2 * n * n])).outputs;
+      mats.forEach((m, b) => expect(relMaxErr(l.subarray(b * n * n, (b + 1) * n * n), choleskyMatrix(m, n))).toBeLessThanOrEqual(1e-5));
+    });
+  }
+  gpuIt("a matrix that is not positive definite gives NaN; its batch neighbour is unaffected", async () => {
+    const n = 4;
+    const good = spd(n, 9);
+    const bad = Float64Array.from(good);
+    bad[2 * n + 2] = -1;
+    const a = new Float32Array(2 * n * n);
+    a.set(bad, 0);
+    a.set(good, n * n);
+    const [l] = (await runKernels([choleskyKernel(2, n)], [a], [2 * n * n])).outputs;
+    expect(Array.from(l.subarray(0, n * n)).every(Number.isNaN)).toBe(true);
+    expect(relMaxErr(l.subarray(n * n), choleskyMatrix(good, n))).toBeLessThanOrEqual(1e-5);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * The NN kernel tests' device and comparison helpers. Without an adapter the GPU tests are skipped
+ * locally, but with CI=true a missing adapter fails the file: CI must not go green having run no
+ * WGSL at all.
+ */
+import { afterAll, expect } from "vitest";
+import { acquireDevice } from "../../../runtime/webgpu/device.js";
+import type { KernelSource } from "../../../runtime/webgpu/kernel.js";
+import { runKernel } from "../../../runtime/webgpu/run-kernel.js";
+import { type NDArray, ndarray } from "../../../runtime/cpu/ndarray.js";
+
+/**
+ * Workaround for a lifetime bug in runtime/webgpu/device.ts: dawn.node lives only as long as the
+ * object `create()` returned is reachable (node_modules/webgpu/README.md, "Lifetime"), and
+ * acquireDevice keeps the device but drops that object, so the first garbage collection tears
+ * Dawn down and the next dispatch aborts the process ("terminate called after throwing an
+ * instance of 'std::system_error'"). Until device.ts holds on to it, retain every GPU instance
+ * that hands out an adapter. Harmless once fixed.
+ */
+const retainedGPUs: GPU[] = [];
+async function retainGPUInstances(): Promise<void> {
+  try {
+    const { globals } = (await import("webgpu")) as unknown as { globals: { GPU: { prototype: GPU } } };
+    const proto = globals.GPU.prototype;
+    const request = proto.requestAdapter;
+    if ((request as { retains?: boolean }).retains) return;
+    const retaining = async function (this: GPU, options?: GPURequestAdapterOptions) {
+      const adapter = await request.call(this, options);
+      if (adapter) retainedGPUs.push(this);
+      return adapter;
+    };
+    proto.requestAdapter = Object.assign(retaining, { retains: true });
+  } catch {
+    // No webgpu package: acquireDevice finds no adapter either.
+  }
+}
+
+await retainGPUInstances();
+const acquired = await acquireDevice();
+if (!acquired && process.env.CI === "true") {
+  throw new Error("CI=true but no WebGPU adapter was found (install chromium + libvulkan1 for SwiftShader): the WGSL kernel tests cannot be skipped in CI");
+}
+
+/** The device, or null when the GPU tests are skipped (only outside CI). */
+export const device: GPUDevice | null = acquired?.device ?? null;
+export const adapterInfo = acquired?.adapterInfo ?? "none";
+
+/** Runs a kernel, failing on any validation error (a bind-group/layout mismatch would otherwise read back zeros). */
+export async function run(k: KernelSource, inputs: readonly Float32Array[], outputLengths: readonly number[]): Promise<Float32Array[]> {
+  const dev = device!;
+  dev.pushErrorScope("validation");
+  const out = await runKernel(dev, k, inputs, outputLengths);
+  const err = await dev.popErrorScope();
+  if (err) throw new Error(`${k.name}: ${err.message}`);
+  return out;
+}
+
+/** Deterministic uniform values in [lo, hi), already rounded to f32. */
+export function random(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
+  }
+  return out;
+}
+
+/** The CPU reference's input: the same f32 values, widened to f64. */
+export function nd(shape: readonly number[], data: Float32Array): NDArray {
+  return ndarray(shape, Float64Array.from(data));
+}
+
+const errors: { name: string; maxAbs: number; rel: number }[] = [];
+
+/**
+ * Asserts max |got − want| ≤ rtol · max(max |want|, floor) (norm-wise relative: sums of products
+ * cancel, so elementwise relative error is meaningless near zero) and records the error.
+ */
+export function expectClose(name: string, got: Float32Array, want: ArrayLike<number>, rtol = 1e-5, floor = 1e-6): void {
+  expect(got.length).toBe(want.length);
+  let maxAbs = 0;
+  let scale = 0;
+  for (let i = 0; i < got.length; i++) {
+    if (Number.isNaN(got[i]) !== Number.isNaN(want[i])) throw new Error(`${name}: element ${i} is ${got[i]}, expected ${want[i]}`);
+    maxAbs = Math.max(maxAbs, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  const rel = maxAbs / Math.max(scale, floor);
+  errors.push({ name, maxAbs, rel });
+  expect(rel, `${name}: max abs error ${maxAbs} at scale ${scale}`).toBeLessThanOrEqual(rtol);
+}
+
+/** Prints the worst measured error of each kernel once a file's tests are done. */
+export function reportErrors(file: string): void {
+  afterAll(() => {
+    const worst = new Map<string, { name: string; maxAbs: number; rel: number }>();
+    for (const e of errors) {
+      const kernel = e.name.split(" ")[0];
+      if (!(worst.get(kernel)?.rel! >= e.rel)) worst.set(kernel, e);
+    }
+    const lines = [...worst].map(([k, e]) => `  ${k}: ${e.rel.toExponential(2)} relative, ${e.maxAbs.toExponential(2)} abs (${e.name})`);
+    if (lines.length) console.log(`${file} on ${adapterInfo}, worst error per kernel:\n${lines.join("\n")}`);
+  });
+}
