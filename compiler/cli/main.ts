@@ -8,6 +8,7 @@ import { check } from "./commands/check.js";
 import { run, type RunOptions } from "./commands/run.js";
 import { irCommand, type IrOptions } from "./commands/ir.js";
 import { statsCommand } from "./commands/stats.js";
+import { graphCommand } from "./commands/graph.js";
 import { gradcheckCommand, type GradcheckCliOptions } from "./commands/gradcheck.js";
 
 const debug = process.argv.includes("--debug");
@@ -62,6 +63,19 @@ program
   .action((file: string, opts: IrOptions) =>
     guarded(async () => {
       process.stdout.write(await irCommand(file, opts));
+    }),
+  );
+
+program
+  .command("graph")
+  .description("draw the graph (dagre layout) as a standalone SVG or a self-contained HTML inspector")
+  .argument("<model>", "model file (.ts)")
+  .requiredOption("-o, --out <file>", "output file: .svg or .html")
+  .option("--backward", "draw (or open the page on) the forward + backward graph")
+  .option("--inputs <file>", "inputs JSON, to size named dims for the kernel clusters")
+  .action((file: string, opts: { out: string; backward?: boolean; inputs?: string }) =>
+    guarded(async () => {
+      process.stdout.write(await graphCommand(file, opts));
     }),
   );
 

@@ -31,6 +31,8 @@ export interface Lowered {
 
 /** Expressions costing more than this per element are materialised once instead of recomputed per use. */
 const MAX_FUSED_COST = 4096;
+/** Matrix dims up to this fit one tile of the matmul kernel (kernels/matmul.ts TILE). */
+const PRODUCT_TILE = 8;
 
 const isConstant = (n: Node) => n.op === "constant" || n.op === "dimSize";
 const isSource = (n: Node) => n.op === "input" || n.op === "param";
@@ -45,8 +47,12 @@ export function lowerGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: Lo
   for (const n of g.nodes) n.inputs.forEach((v, index) => consumers.set(v, [...(consumers.get(v) ?? []), { node: n, index }]));
   const outputs = new Set(g.outputs.map((o) => o.value));
 
-  // A product of matrices (not vectors) may be computed inside its consumer when it is small.
-  const fusibleProduct = (n: Node) => fuse && n.op === "matmul" && n.inputs.every((v) => v.type.shape.length >= 2);
+  // A product of small matrices (every dim within one matmul tile) may be computed inside its
+  // consumer: a fused operand is re-evaluated once per tile that reads it, so only products that
+  // fit a single tile stay cheap (larger ones would be recomputed many times: measured on
+  // SwiftShader, fusing d = 32 products made the O2P step 18× slower than not fusing them).
+  const fusibleProduct = (n: Node) =>
+    fuse && n.op === "matmul" && n.inputs.every((v) => v.type.shape.length >= 2) && [...n.inputs.map(shape), shape(n.outputs[0])].every((s) => s[s.length - 1] <= PRODUCT_TILE && s[s.length - 2] <= PRODUCT_TILE);
   const takesExpr = (c: { node: Node; index: number }) => {
     if (EXPR_OPS.has(c.node.op)) return true;
     const l = getLowering(c.node.op);

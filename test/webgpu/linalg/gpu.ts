@@ -21,18 +21,9 @@ export const software = acquired?.software ?? false;
 /** `it`, or `it.skip` when there is no adapter (never under CI=true: the import above threw). */
 export const gpuIt = device ? it : it.skip;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Runs `kernels` in order on one set of buffers (inputs, then one output per remaining binding,
  * scratch included) and reads the outputs back, failing on validation errors.
- *
- * Unlike runtime/webgpu/run-kernel.ts this waits a moment after submitting before it maps the
- * read-back buffers: with the webgpu package (Dawn) on SwiftShader, polling for a map right after
- * submitting a dispatch that runs longer than a few tens of milliseconds crashes the process
- * (SIGSEGV / SIGABRT in pthread_mutex_lock, or a hang) — measured here with a plain loop kernel, no
- * barriers needed; the Jacobi kernels run long enough to hit it. Waiting ~150 ms first avoided it
- * in every run.
  */
 export async function runKernels(kernels: readonly KernelSource[], inputs: readonly Float32Array[], outputLengths: readonly number[]): Promise<{ outputs: Float32Array[]; ms: number }> {
   const dev = device!;
@@ -60,7 +51,6 @@ export async function runKernels(kernels: readonly KernelSource[], inputs: reado
   });
   const t0 = performance.now();
   dev.queue.submit([enc.finish()]);
-  if (software) await sleep(150);
   const outputs: Float32Array[] = [];
   for (const [i, rb] of reads.entries()) {
     await rb.mapAsync(GPUMapMode.READ);

@@ -9,33 +9,6 @@ import type { KernelSource } from "../../../runtime/webgpu/kernel.js";
 import { runKernel } from "../../../runtime/webgpu/run-kernel.js";
 import { type NDArray, ndarray } from "../../../runtime/cpu/ndarray.js";
 
-/**
- * Workaround for a lifetime bug in runtime/webgpu/device.ts: dawn.node lives only as long as the
- * object `create()` returned is reachable (node_modules/webgpu/README.md, "Lifetime"), and
- * acquireDevice keeps the device but drops that object, so the first garbage collection tears
- * Dawn down and the next dispatch aborts the process ("terminate called after throwing an
- * instance of 'std::system_error'"). Until device.ts holds on to it, retain every GPU instance
- * that hands out an adapter. Harmless once fixed.
- */
-const retainedGPUs: GPU[] = [];
-async function retainGPUInstances(): Promise<void> {
-  try {
-    const { globals } = (await import("webgpu")) as unknown as { globals: { GPU: { prototype: GPU } } };
-    const proto = globals.GPU.prototype;
-    const request = proto.requestAdapter;
-    if ((request as { retains?: boolean }).retains) return;
-    const retaining = async function (this: GPU, options?: GPURequestAdapterOptions) {
-      const adapter = await request.call(this, options);
-      if (adapter) retainedGPUs.push(this);
-      return adapter;
-    };
-    proto.requestAdapter = Object.assign(retaining, { retains: true });
-  } catch {
-    // No webgpu package: acquireDevice finds no adapter either.
-  }
-}
-
-await retainGPUInstances();
 const acquired = await acquireDevice();
 if (!acquired && process.env.CI === "true") {
   throw new Error("CI=true but no WebGPU adapter was found (install chromium + libvulkan1 for SwiftShader): the WGSL kernel tests cannot be skipped in CI");

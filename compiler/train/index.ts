@@ -1,0 +1,6 @@
+/** Training support shared by the examples: optimizers, a trainer, progress, charts, metrics. */
+export { Adam, SGD, type AdamOptions, type Optimizer, type ParamArrays, type SGDOptions } from "./optim.js";
+export { initParams, Trainer, type Backend, type BackendChoice, type ModelLike, type TrainerOptions } from "./trainer.js";
+export { progress, type Progress, type ProgressOptions } from "./progress.js";
+export { escapeXml, lineChartSvg, type ChartOptions, type Series } from "./chart.js";
+export { accuracy, adjustedRandIndex, effectiveRank, kMeans, singularValues, topEigenvectors, type EffectiveRank } from "./metrics.js";

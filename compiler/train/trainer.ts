@@ -1,0 +1,172 @@
+/**
+ * A training loop written once: differentiate a forward model a single time, keep only what a
+ * step needs (the loss, the forward outputs and the gradients of the trained params), initialise
+ * the params from a seed exactly as the CPU executor would, and run steps on the chosen backend.
+ * The params live here as float64 arrays; a step feeds them explicitly, so the backends never
+ * re-initialise anything.
+ */
+import "../../ir/ops/index.js";
+import type { Graph, Node, Value } from "../../ir/graph.js";
+import { Graph as GraphClass } from "../../ir/graph.js";
+import { initParam, type InitName } from "../../runtime/cpu/init.js";
+import { executeCPU } from "../../runtime/cpu/execute.js";
+import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import { Random } from "../../runtime/cpu/random.js";
+import { isModel, type Model } from "../dsl/model.js";
+import { differentiate } from "../passes/differentiate.js";
+import { deadCodeElimination } from "../passes/rewrite.js";
+import type { Optimizer } from "./optim.js";
+
+export type Backend = "cpu" | "webgpu";
+export type BackendChoice = Backend | "auto";
+
+export interface TrainerOptions {
+  optimizer: Optimizer;
+  /** Seed for the params' declared inits (same numbers as `executeCPU(..., { seed })`). */
+  seed?: number;
+  /**
+   * "auto": WebGPU when a hardware adapter exists (and, at the first run, every op lowers), else
+   * the CPU. "webgpu" also takes a software adapter. Either falls back to the CPU, with a one-line
+   * notice, when an op has no WebGPU lowering (MP3002). Default "cpu".
+   */
+  backend?: BackendChoice;
+  /** The scalar output to minimise. Default "loss". */
+  loss?: string;
+  /** Params to train (default: every param). Others keep their initial values. */
+  train?: readonly string[];
+  /** Where one-line notices go (a backend fallback). Default console.warn. */
+  notice?: (line: string) => void;
+}
+
+/**
+ * A model declared with any copy of the DSL (an example's `import "matprop"` resolves to dist/,
+ * while this file may run from source): only its shape is checked, and graphs are plain data.
+ */
+export interface ModelLike {
+  readonly kind: "matprop.model";
+  readonly name: string;
+  build(): unknown;
+}
+
+function graphOf(m: Model | ModelLike | Graph): Graph {
+  return isModel(m) ? (m.build() as Graph) : (m as Graph);
+}
+
+/** A copy of `g` that returns only the outputs `keep` allows, without the nodes nothing needs. */
+function keepOutputs(g: Graph, keep: (name: string) => boolean): Graph {
+  const out = new GraphClass(g.name);
+  const values = new Map<Value, Value>();
+  const nodes = new Map<Node, Node>();
+  for (const node of g.nodes) {
+    const copy = out.add(node.op, node.inputs.map((v) => values.get(v)!), node.attrs, node.loc, node.gradOf && nodes.get(node.gradOf));
+    nodes.set(node, copy);
+    node.outputs.forEach((v, i) => values.set(v, copy.outputs[i]));
+  }
+  for (const o of g.outputs) if (keep(o.name)) out.setOutput(o.name, values.get(o.value)!);
+  return deadCodeElimination(out);
+}
+
+/** Params initialised from their declared init, in graph order, as `bindInputs` does. */
+export function initParams(g: Graph, seed: number): Map<string, NDArray> {
+  const rng = new Random(seed);
+  const params = new Map<string, NDArray>();
+  for (const node of g.sources()) {
+    if (node.op !== "param") continue;
+    const name = node.attrs.name as string;
+    const shape = node.outputs[0].type.shape.map((d) => {
+      if (typeof d !== "number") throw new Error(`trainer: param '${name}' has a named dim ${d}; give params concrete shapes`);
+      return d;
+    });
+    params.set(name, initParam(node.attrs.init as InitName, shape, rng));
+  }
+  return params;
+}
+
+function errorCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export class Trainer {
+  /** The forward graph (`evaluate`). */
+  readonly forward: Graph;
+  /** Forward + backward, pruned to the loss, forward outputs and trained params' gradients. */
+  readonly stepGraph: Graph;
+  readonly params: Map<string, NDArray>;
+  readonly trained: readonly string[];
+  readonly lossName: string;
+  private backendNow: Backend;
+  private readonly notice: (line: string) => void;
+  /** Forward outputs of the last step (for training-batch accuracy without another run). */
+  lastOutputs = new Map<string, NDArray>();
+  steps = 0;
+
+  private constructor(model: Model | ModelLike | Graph, readonly opts: TrainerOptions, backend: Backend) {
+    this.forward = graphOf(model);
+    this.lossName = opts.loss ?? "loss";
+    this.params = initParams(this.forward, opts.seed ?? 0);
+    this.trained = opts.train ? [...opts.train] : [...this.params.keys()];
+    for (const t of this.trained) if (!this.params.has(t)) throw new Error(`trainer: no param '${t}' (params: ${[...this.params.keys()].join(", ")})`);
+    const full = differentiate(this.forward, { loss: this.lossName }).graph;
+    const trained = new Set(this.trained.map((t) => `grad.${t}`));
+    this.stepGraph = keepOutputs(full, (name) => !name.startsWith("grad.") || trained.has(name));
+    this.backendNow = backend;
+    this.notice = opts.notice ?? ((line) => console.warn(line));
+  }
+
+  /** Differentiates once and picks the backend ("auto" asks for a WebGPU adapter). */
+  static async create(model: Model | ModelLike | Graph, opts: TrainerOptions): Promise<Trainer> {
+    const choice = opts.backend ?? "cpu";
+    let backend: Backend = choice === "webgpu" ? "webgpu" : "cpu";
+    if (choice === "auto") {
+      const { acquireDevice } = await import("../../runtime/webgpu/device.js");
+      const device = await acquireDevice().catch(() => null);
+      // A software adapter (SwiftShader, ~1 GFLOP/s) is far slower than the f64 CPU executor for
+      // training: "auto" uses it only when asked for by name.
+      if (device?.software) (opts.notice ?? console.warn)(`matprop: only a software WebGPU adapter (${device.adapterInfo}); training on the CPU backend (--backend webgpu to use it anyway)`);
+      backend = device && !device.software ? "webgpu" : "cpu";
+    }
+    return new Trainer(model, opts, backend);
+  }
+
+  get backend(): Backend {
+    return this.backendNow;
+  }
+
+  private async run(g: Graph, feeds: Map<string, NDArray>): Promise<Map<string, NDArray>> {
+    if (this.backendNow === "webgpu") {
+      try {
+        const { runWebGPU } = await import("../backend/webgpu.js");
+        return (await runWebGPU(g, feeds, { seed: this.opts.seed ?? 0 })).outputs;
+      } catch (e) {
+        if (errorCode(e) !== "MP3002") throw e;
+        this.notice(`matprop: ${(e as Error).message.split("\n")[0]} — falling back to the CPU backend`);
+        this.backendNow = "cpu";
+      }
+    }
+    return executeCPU(g, feeds, { seed: this.opts.seed ?? 0 }).outputs;
+  }
+
+  private withParams(batch: ReadonlyMap<string, NDArray>): Map<string, NDArray> {
+    const feeds = new Map(batch);
+    for (const [k, v] of this.params) feeds.set(k, v);
+    return feeds;
+  }
+
+  /** One optimisation step on a batch (inputs only; params are fed from here). Returns the loss. */
+  async step(batch: ReadonlyMap<string, NDArray>): Promise<number> {
+    const out = await this.run(this.stepGraph, this.withParams(batch));
+    const loss = out.get(this.lossName)!.data[0];
+    const grads = new Map<string, Float64Array>();
+    for (const t of this.trained) grads.set(t, out.get(`grad.${t}`)!.data);
+    this.opts.optimizer.step(new Map([...this.params].map(([k, v]) => [k, v.data])), grads);
+    this.lastOutputs = out;
+    this.steps++;
+    return loss;
+  }
+
+  /** Forward outputs for a batch with the current params. */
+  evaluate(batch: ReadonlyMap<string, NDArray>): Promise<Map<string, NDArray>> {
+    return this.run(this.forward, this.withParams(batch));
+  }
+}
