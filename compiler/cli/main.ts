@@ -9,6 +9,7 @@ import { run, type RunOptions } from "./commands/run.js";
 import { irCommand, type IrOptions } from "./commands/ir.js";
 import { statsCommand } from "./commands/stats.js";
 import { graphCommand } from "./commands/graph.js";
+import { buildCommand, type BuildCliOptions } from "./commands/build.js";
 import { gradcheckCommand, type GradcheckCliOptions } from "./commands/gradcheck.js";
 
 const debug = process.argv.includes("--debug");
@@ -63,6 +64,20 @@ program
   .action((file: string, opts: IrOptions) =>
     guarded(async () => {
       process.stdout.write(await irCommand(file, opts));
+    }),
+  );
+
+program
+  .command("build")
+  .description("write a standalone kernel bundle: manifest, WGSL kernels, safetensors params, typed index.js")
+  .argument("<model>", "model file (.ts)")
+  .requiredOption("-o, --out <dir>", "bundle folder")
+  .option("--inputs <file>", "inputs JSON, to size named dims (params given there are used)")
+  .option("--params <file>", "param values: JSON like --inputs, or .safetensors")
+  .option("--seed <n>", "seed for initialising params not given", "0")
+  .action((file: string, opts: BuildCliOptions) =>
+    guarded(async () => {
+      process.stdout.write(await buildCommand(file, opts));
     }),
   );
 

@@ -1,0 +1,81 @@
+/**
+ * What a build needs to know before lowering: the sizes of named dims (from `--inputs`, whose input
+ * values are otherwise unused) and the params' values — from `--params` or `--inputs` where given
+ * (as `matprop run --inputs` takes them; `--params` wins), else initialised by
+ * their declared `init` with the seed, in the same order and from the same generator as
+ * runtime/cpu/bind.ts, so a bundle built with `--seed N` holds the params `matprop run --seed N` uses.
+ */
+import { fail, formatLoc } from "../../ir/diagnostics.js";
+import type { Graph, Node } from "../../ir/graph.js";
+import type { Dim } from "../../ir/types.js";
+import { initParam, type InitName } from "../../runtime/cpu/init.js";
+import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import { Random } from "../../runtime/cpu/random.js";
+
+export interface BuildBinding {
+  readonly dims: Map<string, number>;
+  /** Concrete shape of every input and param, by name. */
+  readonly shapes: Map<string, number[]>;
+  /** Param values by name, in the graph's source order. */
+  readonly params: Map<string, NDArray>;
+}
+
+const nameOf = (n: Node) => n.attrs.name as string;
+const shapeText = (s: readonly Dim[]) => `[${s.join(", ")}]`;
+const where = (n: Node) => (n.loc ? ` (declared at ${formatLoc(n.loc)})` : "");
+
+export function bindForBuild(g: Graph, inputs: ReadonlyMap<string, NDArray>, params: ReadonlyMap<string, NDArray>, seed: number): BuildBinding {
+  const sources = g.sources();
+  const byName = new Map(sources.map((n) => [nameOf(n), n]));
+  for (const k of inputs.keys()) if (!byName.has(k)) fail("MP4004", `--inputs names '${k}', which the model does not declare (it declares ${[...byName.keys()].map((n) => `'${n}'`).join(", ")})`);
+  for (const k of params.keys()) {
+    const n = byName.get(k);
+    if (!n || n.op !== "param") fail("MP4004", `--params names '${k}', which is not a param of the model (params: ${sources.filter((s) => s.op === "param").map((s) => `'${nameOf(s)}'`).join(", ") || "none"})`);
+  }
+  const dims = new Map<string, number>();
+  const boundBy = new Map<string, string>();
+  const bindDims = (name: string, value: NDArray, flag: string) => {
+    const node = byName.get(name)!;
+    const want = node.outputs[0].type.shape;
+    const bad = () => fail("MP4005", `${flag} gives '${name}' shape ${shapeText(value.shape)} but ${node.op} '${name}'${where(node)} is ${shapeText(want)}`);
+    if (value.shape.length !== want.length) bad();
+    want.forEach((d, i) => {
+      const got = value.shape[i];
+      if (typeof d === "number") {
+        if (d !== got) bad();
+      } else if (dims.has(d) && dims.get(d) !== got) {
+        fail("MP4008", `dim ${d} is bound to two sizes: ${dims.get(d)} by '${boundBy.get(d)}' and ${got} by '${name}'`);
+      } else {
+        dims.set(d, got);
+        boundBy.set(d, name);
+      }
+    });
+  };
+  for (const [k, v] of inputs) bindDims(k, v, "--inputs");
+  // Params given in --inputs are used too (as `matprop run --inputs` does); --params wins.
+  const given = new Map([...inputs].filter(([k]) => byName.get(k)!.op === "param"));
+  for (const [k, v] of params) given.set(k, v);
+  for (const [k, v] of given) {
+    if (params.has(k)) bindDims(k, v, "--params");
+    const bad = v.data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) fail("MP4006", `param '${k}' in ${params.has(k) ? "--params" : "--inputs"} holds ${v.data[bad]} at flat index ${bad}`);
+  }
+  const shapes = new Map<string, number[]>();
+  for (const n of sources) {
+    const shape = n.outputs[0].type.shape.map((d) => {
+      if (typeof d === "number") return d;
+      const size = dims.get(d);
+      if (size === undefined) fail("MP4008", `dim ${d} of ${n.op} '${nameOf(n)}'${where(n)} is not bound: a bundle has concrete shapes, so give --inputs with a value for an input of that shape`);
+      return size;
+    });
+    shapes.set(nameOf(n), shape);
+  }
+  const rng = new Random(seed);
+  const values = new Map<string, NDArray>();
+  for (const n of sources) {
+    if (n.op !== "param") continue;
+    const name = nameOf(n);
+    values.set(name, given.get(name) ?? initParam(n.attrs.init as InitName, shapes.get(name)!, rng));
+  }
+  return { dims, shapes, params: values };
+}

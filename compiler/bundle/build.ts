@@ -1,0 +1,153 @@
+/**
+ * `matprop build`: a model → a standalone kernel bundle, a folder that runs the model on WebGPU
+ * with no compiler and no build step.
+ *
+ * ```
+ * <out>/
+ *   manifest.json         format version, content hash, inputs/params/outputs (names, shapes,
+ *                         dtypes), kernels (name, file, workgroup size, bindings), and two programs
+ *                         — forward pass and training step — each its buffers and dispatch list
+ *   kernels/NNN-name.wgsl one file per distinct kernel, shared by both programs
+ *   params.safetensors    the params (f32), from --params / --inputs or initialised from --seed
+ *   index.js, index.d.ts  typed API: load({ device? }) → { forward, grad, step, params, setParams }
+ *   runtime/…             the runtime modules the bundle needs (compiled JS)
+ *   package.json          { "type": "module" } so Node reads the .js files as ES modules
+ * ```
+ *
+ * The runtime travels with the bundle. A bundle carries a copy of the compiled runtime modules it
+ * uses (runtime/bundle and the parts of runtime/webgpu they import, about 50 KB) instead of importing
+ * `matprop/runtime`: the folder alone is enough — a web page loads `index.js` as a module straight
+ * from a static server with no bundler or import map, and a Node program imports it with no matprop
+ * installed. The cost is that bundles do not share one runtime and a runtime fix needs a rebuild;
+ * the manifest's format version and content hash keep a bundle and its runtime consistent. In Node
+ * the only dependency is the `webgpu` package (Dawn), resolved from the bundle's folder upwards,
+ * unless the caller passes `load({ device })`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fail, MatpropError } from "../../ir/diagnostics.js";
+import type { Graph } from "../../ir/graph.js";
+import { bundleHash } from "../../runtime/bundle/hash.js";
+import { parseManifest, type Manifest, type TensorSpec } from "../../runtime/bundle/manifest.js";
+import { encodeSafetensors } from "../../runtime/bundle/safetensors.js";
+import { verifyContents } from "../../runtime/bundle/verify.js";
+import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import { lowerGraph } from "../codegen/lower.js";
+import { differentiate } from "../passes/differentiate.js";
+import { assemble } from "./assemble.js";
+import { bindForBuild } from "./bind.js";
+import { generateIndex } from "./index-codegen.js";
+import { runtimeFiles } from "./runtime-copy.js";
+
+export interface BuildOptions {
+  /** The bundle folder (created; an existing bundle there is replaced, any other non-empty folder refused). */
+  readonly out: string;
+  /** Values that size named dims (and params given here are used, as `matprop run --inputs` does). */
+  readonly inputs?: ReadonlyMap<string, NDArray>;
+  /** Param values; params not given are initialised by their `init` with `seed`. */
+  readonly params?: ReadonlyMap<string, NDArray>;
+  readonly seed?: number;
+}
+
+export interface BuiltBundle {
+  readonly dir: string;
+  readonly manifest: Manifest;
+  /** Bundle-relative paths of every file written. */
+  readonly files: readonly string[];
+}
+
+export const PARAMS_FILE = "params.safetensors";
+const LOSS = "loss";
+
+/** The bundle's files in memory: bundle-relative path → contents. */
+export function bundleFiles(graph: Graph, opts: Omit<BuildOptions, "out"> = {}): { manifest: Manifest; files: Map<string, string | Uint8Array> } {
+  const bound = bindForBuild(graph, opts.inputs ?? new Map(), opts.params ?? new Map(), opts.seed ?? 0);
+  const spec = (op: string): TensorSpec[] =>
+    graph
+      .sources()
+      .filter((n) => n.op === op)
+      .map((n) => ({ name: n.attrs.name as string, shape: bound.shapes.get(n.attrs.name as string)!, dtype: n.outputs[0].type.dtype }));
+  const lossOut = graph.outputs.find((o) => o.name === LOSS && o.value.type.shape.length === 0);
+  const forward = lowerGraph(graph, bound.dims).program;
+  const train = lossOut ? lowerGraph(differentiate(graph).graph, bound.dims).program : null;
+  const params = spec("param");
+  const paramsBytes = encodeSafetensors(
+    params.map((p) => ({ name: p.name, shape: p.shape, data: Float32Array.from(bound.params.get(p.name)!.data) })),
+    { producer: "matprop", model: graph.name },
+  );
+  const { manifest: unhashed, kernelTexts } = assemble({ name: graph.name, inputs: spec("input"), params, forward, train, loss: lossOut ? LOSS : null, paramsFile: PARAMS_FILE });
+  const kernelBytes = kernelTexts.map((t) => new TextEncoder().encode(t));
+  const { format, version, ...rest } = unhashed;
+  const manifest: Manifest = { format, version, hash: bundleHash(unhashed, kernelBytes, paramsBytes), ...rest };
+  const manifestText = prettyJSON(manifest) + "\n";
+  // What the runtime will check at load time, checked now: a bundle that does not verify is a compiler bug.
+  verifyContents(parseManifest(manifestText), kernelBytes, paramsBytes);
+
+  const files = new Map<string, string | Uint8Array>();
+  files.set("manifest.json", manifestText);
+  manifest.kernels.forEach((k, i) => files.set(k.file, kernelBytes[i]));
+  files.set(PARAMS_FILE, paramsBytes);
+  const index = generateIndex(unhashed);
+  files.set("index.js", index.js);
+  files.set("index.d.ts", index.dts);
+  for (const [rel, text] of runtimeFiles()) files.set(rel, text);
+  const pkgName = graph.name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "") || "bundle";
+  const pkg = {
+    name: `${pkgName}-matprop-bundle`,
+    private: true,
+    type: "module",
+    main: "./index.js",
+    types: "./index.d.ts",
+    peerDependencies: { webgpu: ">=0.2" },
+    peerDependenciesMeta: { webgpu: { optional: true } },
+  };
+  files.set("package.json", JSON.stringify(pkg, null, 2) + "\n");
+  return { manifest, files };
+}
+
+/** JSON with two-space indentation, arrays of numbers on one line (shapes, dispatches, buffer lists). */
+export function prettyJSON(v: unknown, indent = ""): string {
+  const inner = indent + "  ";
+  if (Array.isArray(v)) {
+    if (v.every((x) => typeof x === "number")) return JSON.stringify(v).replace(/,/g, ", ");
+    return v.length ? `[\n${v.map((x) => inner + prettyJSON(x, inner)).join(",\n")}\n${indent}]` : "[]";
+  }
+  if (typeof v === "object" && v !== null) {
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+    return entries.length ? `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${prettyJSON(x, inner)}`).join(",\n")}\n${indent}}` : "{}";
+  }
+  return JSON.stringify(v);
+}
+
+/** Makes `dir` ready for a bundle: missing or empty, or an earlier bundle (its generated parts are removed). */
+function prepareDir(dir: string): void {
+  try {
+    if (!fs.existsSync(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      return;
+    }
+    if (!fs.statSync(dir).isDirectory()) fail("MP4010", `-o ${dir} exists and is not a folder`);
+    const entries = fs.readdirSync(dir);
+    if (entries.length && !entries.includes("manifest.json")) fail("MP4010", `-o ${dir} is a non-empty folder that holds no bundle; give a new or empty folder`);
+    for (const sub of ["kernels", "runtime"]) fs.rmSync(path.join(dir, sub), { recursive: true, force: true });
+  } catch (e) {
+    if (e instanceof MatpropError) throw e;
+    fail("MP4010", `cannot create the bundle folder ${dir}: ${(e as Error).message}`);
+  }
+}
+
+export function writeBundle(graph: Graph, opts: BuildOptions): BuiltBundle {
+  const { manifest, files } = bundleFiles(graph, opts);
+  const dir = path.resolve(opts.out);
+  prepareDir(dir);
+  try {
+    for (const [rel, contents] of files) {
+      const file = path.join(dir, ...rel.split("/"));
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, contents);
+    }
+  } catch (e) {
+    fail("MP4010", `cannot write the bundle to ${dir}: ${(e as Error).message}`);
+  }
+  return { dir, manifest, files: [...files.keys()] };
+}

@@ -1,0 +1,50 @@
+/**
+ * The runtime a bundle carries: `runtime/bundle/open.js` and every module it imports, found by
+ * following relative imports. From a built matprop (dist/) the compiled .js files are copied; from
+ * the TypeScript sources (tests, tsx) they are transpiled with the TypeScript that ts-morph ships.
+ * Every module must lie under runtime/ — the runtime never imports the compiler — or the build fails.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ts } from "ts-morph";
+
+/** runtime/ next to this compiler (source tree or dist/). */
+const RUNTIME_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "runtime");
+export const RUNTIME_ENTRY = "runtime/bundle/open.js";
+
+const IMPORT = /(?:\bimport|\bexport)\s[^;'"]*?\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|\bimport\s*["']([^"']+)["']/g;
+
+function moduleText(rel: string): string {
+  const js = path.join(RUNTIME_DIR, "..", rel);
+  const tsFile = js.replace(/\.js$/, ".ts");
+  if (fs.existsSync(tsFile)) {
+    const out = ts.transpileModule(fs.readFileSync(tsFile, "utf8"), {
+      fileName: tsFile,
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: false, inlineSourceMap: false },
+    });
+    return out.outputText;
+  }
+  if (fs.existsSync(js)) return fs.readFileSync(js, "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, "");
+  throw new Error(`bundle runtime module ${rel} not found under ${RUNTIME_DIR} (is matprop built?)`);
+}
+
+/** Bundle-relative path → JS text of every runtime module a bundle needs. */
+export function runtimeFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  const todo = [RUNTIME_ENTRY];
+  while (todo.length) {
+    const rel = todo.pop()!;
+    if (files.has(rel)) continue;
+    const text = moduleText(rel);
+    files.set(rel, text);
+    for (const m of text.matchAll(IMPORT)) {
+      const spec = m[1] ?? m[2] ?? m[3];
+      if (!spec.startsWith(".")) continue;
+      const next = path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec));
+      if (!next.startsWith("runtime/")) throw new Error(`bundle runtime module ${rel} imports ${spec}, outside runtime/`);
+      todo.push(next);
+    }
+  }
+  return files;
+}

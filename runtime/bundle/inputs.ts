@@ -1,0 +1,69 @@
+/**
+ * Checking what a caller hands a bundle: every input present and no unknown one, each a typed
+ * array of its dtype (Float32Array for f32; Float32Array or Float64Array for f64; Int32Array for
+ * i32 labels) with the declared number of elements — or `{ data, shape }` whose shape must equal
+ * the declared one — and no NaN or Infinity. The result is what the GPU takes: f32 arrays by name.
+ */
+import { bundleFail } from "./errors.js";
+import { elementCount, type TensorSpec } from "./manifest.js";
+
+const ACCEPTED: Record<TensorSpec["dtype"], readonly string[]> = {
+  f32: ["Float32Array"],
+  f64: ["Float32Array", "Float64Array"],
+  i32: ["Int32Array"],
+};
+
+function tagOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a plain array";
+  if (typeof v !== "object") return typeof v;
+  return Object.prototype.toString.call(v).slice(8, -1);
+}
+
+const shapeText = (s: readonly unknown[]) => `[${s.map(String).join(", ")}]`;
+
+/** One tensor's value as f32 for the GPU; `what` is "input" or "param". */
+export function tensorValue(spec: TensorSpec, value: unknown, what: string): Float32Array {
+  let data = value;
+  if (typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !Array.isArray(value) && "data" in value) {
+    const { shape } = value as { shape?: unknown };
+    data = (value as { data: unknown }).data;
+    if (!Array.isArray(shape) || shape.length !== spec.shape.length || shape.some((d, i) => d !== spec.shape[i])) {
+      bundleFail("MP7008", `${what} '${spec.name}' has shape ${Array.isArray(shape) ? shapeText(shape.slice(0, 10)) : tagOf(shape)}; the bundle needs ${shapeText(spec.shape)}`);
+    }
+  }
+  const tag = tagOf(data);
+  if (!ACCEPTED[spec.dtype].includes(tag) || !ArrayBuffer.isView(data)) {
+    bundleFail("MP7009", `${what} '${spec.name}' is declared ${spec.dtype} and must be ${ACCEPTED[spec.dtype].map((a) => (/^[AEIOU]/.test(a) ? `an ${a}` : `a ${a}`)).join(" or ")}, not ${/^[AEIOU]/.test(tag) ? `an ${tag}` : /^[A-Z]/.test(tag) ? `a ${tag}` : tag}`);
+  }
+  const arr = data as unknown as Float32Array | Float64Array | Int32Array;
+  const want = elementCount(spec.shape);
+  if (arr.length !== want) bundleFail("MP7008", `${what} '${spec.name}' has ${arr.length} values; ${shapeText(spec.shape)} needs ${want}`);
+  const out = new Float32Array(want);
+  for (let i = 0; i < want; i++) {
+    const x = arr[i];
+    if (!Number.isFinite(x)) bundleFail("MP7010", `${what} '${spec.name}' holds ${x} at flat index ${i}`);
+    out[i] = x;
+  }
+  return out;
+}
+
+/** Every declared tensor of `specs` from `values` (an object by name), nothing else. */
+export function tensorValues(specs: readonly TensorSpec[], values: unknown, what: string, opts: { partial?: boolean } = {}): Map<string, Float32Array> {
+  if (typeof values !== "object" || values === null || Array.isArray(values) || ArrayBuffer.isView(values)) {
+    bundleFail("MP7007", `${what}s must be an object mapping ${what} names to typed arrays, not ${tagOf(values)}`);
+  }
+  const given = Object.keys(values);
+  const known = new Set(specs.map((s) => s.name));
+  const unknown = given.filter((k) => !known.has(k));
+  if (unknown.length) bundleFail("MP7007", `unknown ${what}${unknown.length > 1 ? "s" : ""} ${unknown.slice(0, 5).map((k) => `'${k.slice(0, 60)}'`).join(", ")}; the bundle takes ${specs.map((s) => `'${s.name}'`).join(", ") || "none"}`);
+  const out = new Map<string, Float32Array>();
+  for (const s of specs) {
+    if (!Object.prototype.hasOwnProperty.call(values, s.name)) {
+      if (opts.partial) continue;
+      bundleFail("MP7007", `missing ${what} '${s.name}' (${s.dtype} ${shapeText(s.shape)})`);
+    }
+    out.set(s.name, tensorValue(s, (values as Record<string, unknown>)[s.name], what));
+  }
+  return out;
+}

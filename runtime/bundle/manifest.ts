@@ -1,0 +1,296 @@
+/**
+ * The bundle manifest (format version 1) and its structural validation. `parseManifest` accepts
+ * only what `matprop build` writes: every object has exactly its known fields, every number is an
+ * integer in range, every buffer, kernel and tensor reference resolves, file names are plain names
+ * inside the bundle (never `../x` or absolute), and the programs agree with the declared inputs,
+ * params and outputs. Everything it rejects is a BundleError; it never allocates by a size it reads.
+ */
+import { BundleError, bundleFail } from "./errors.js";
+
+export const BUNDLE_FORMAT = "matprop-bundle";
+export const BUNDLE_VERSION = 1;
+/** Prefix of the training step's gradient outputs (`grad.W` is ∂loss/∂W), as the compiler names them. */
+export const GRAD_PREFIX = "grad.";
+
+export type Dtype = "f32" | "f64" | "i32";
+export type Triple = readonly [number, number, number];
+
+export interface TensorSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** The declared dtype; on the GPU every tensor is f32 (i32 labels as exact small integers). */
+  readonly dtype: Dtype;
+}
+
+export interface SlotSpec extends TensorSpec {
+  readonly buffer: number;
+}
+
+export interface KernelSpec {
+  readonly name: string;
+  /** `kernels/<name>.wgsl`, relative to the manifest. */
+  readonly file: string;
+  readonly workgroupSize: Triple;
+  readonly workgroupBytes: number;
+  readonly bindings: readonly { readonly name: string; readonly access: "read" | "read_write" }[];
+}
+
+export interface StepSpec {
+  /** Index into `kernels`. */
+  readonly kernel: number;
+  readonly dispatch: Triple;
+  /** Buffer ids in the kernel's binding order. */
+  readonly buffers: readonly number[];
+  readonly nodes: readonly { readonly id: number; readonly op: string; readonly loc?: string }[];
+}
+
+export interface ProgramSpec {
+  readonly buffers: readonly { readonly id: number; readonly bytes: number }[];
+  readonly inputs: readonly SlotSpec[];
+  readonly outputs: readonly SlotSpec[];
+  readonly steps: readonly StepSpec[];
+}
+
+export interface Manifest {
+  readonly format: typeof BUNDLE_FORMAT;
+  readonly version: typeof BUNDLE_VERSION;
+  /** `sha256:<hex>` over the canonical manifest without this field, every kernel file and the params file. */
+  readonly hash: string;
+  readonly name: string;
+  readonly inputs: readonly TensorSpec[];
+  readonly params: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
+  /** The scalar output the training step differentiates, or null when the bundle has no training step. */
+  readonly loss: string | null;
+  readonly paramsFile: string;
+  readonly kernels: readonly KernelSpec[];
+  readonly programs: { readonly forward: ProgramSpec; readonly train: ProgramSpec | null };
+}
+
+const MAX_MANIFEST_CHARS = 64 * 1024 * 1024;
+const MAX_ITEMS = 100_000;
+const MAX_STRING = 1024;
+const MAX_RANK = 8;
+/** Largest element count or byte size a manifest may state (device limits are checked later). */
+const MAX_SIZE = 2 ** 48;
+const KERNEL_FILE = /^kernels\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.wgsl$/;
+const PARAMS_FILE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.safetensors$/;
+const HASH = /^sha256:[0-9a-f]{64}$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+type Obj = Record<string, unknown>;
+
+const bad = (at: string, what: string): never => bundleFail("MP7001", `manifest ${at}: ${what}`);
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return v.length > 40 ? "a long string" : JSON.stringify(v);
+  if (typeof v === "number") return String(v);
+  return typeof v;
+}
+
+function object(v: unknown, at: string, required: readonly string[], optional: readonly string[] = []): Obj {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) bad(at, `expected an object, got ${describe(v)}`);
+  const o = v as Obj;
+  for (const k of Object.keys(o)) if (!required.includes(k) && !optional.includes(k)) bad(at, `unknown field '${k.slice(0, 40)}'`);
+  for (const k of required) if (!Object.prototype.hasOwnProperty.call(o, k)) bad(at, `missing field '${k}'`);
+  return o;
+}
+
+function array(v: unknown, at: string, max = MAX_ITEMS): unknown[] {
+  if (!Array.isArray(v)) bad(at, `expected an array, got ${describe(v)}`);
+  const a = v as unknown[];
+  if (a.length > max) bad(at, `has ${a.length} entries; at most ${max} are allowed`);
+  return a;
+}
+
+function int(v: unknown, at: string, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) bad(at, `expected an integer from ${min} to ${max}, got ${describe(v)}`);
+  return v as number;
+}
+
+function string(v: unknown, at: string, max = MAX_STRING): string {
+  if (typeof v !== "string" || v.length > max) bad(at, typeof v === "string" ? `string longer than ${max} characters` : `expected a string, got ${describe(v)}`);
+  return v as string;
+}
+
+function oneOf<T extends string>(v: unknown, at: string, allowed: readonly T[]): T {
+  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) bad(at, `expected one of ${allowed.join(", ")}, got ${describe(v)}`);
+  return v as T;
+}
+
+function tensorName(v: unknown, at: string): string {
+  const s = string(v, at, 256);
+  if (s === "" || CONTROL.test(s) || s === "__proto__") bad(at, `invalid tensor name ${describe(s)}`);
+  return s;
+}
+
+function triple(v: unknown, at: string, min: number, max: number): Triple {
+  const a = array(v, at, 3);
+  if (a.length !== 3) bad(at, `expected 3 integers, got ${a.length}`);
+  return [int(a[0], `${at}[0]`, min, max), int(a[1], `${at}[1]`, min, max), int(a[2], `${at}[2]`, min, max)];
+}
+
+export function elementCount(shape: readonly number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}
+
+function shapeOf(v: unknown, at: string): number[] {
+  const a = array(v, at, MAX_RANK);
+  const shape = a.map((d, i) => int(d, `${at}[${i}]`, 1, 2 ** 31 - 1));
+  if (elementCount(shape) > MAX_SIZE) bad(at, `[${shape.join(", ")}] has more than 2^48 elements`);
+  return shape;
+}
+
+function tensor(v: unknown, at: string): TensorSpec {
+  const o = object(v, at, ["name", "shape", "dtype"]);
+  return { name: tensorName(o.name, `${at}.name`), shape: shapeOf(o.shape, `${at}.shape`), dtype: oneOf(o.dtype, `${at}.dtype`, ["f32", "f64", "i32"]) };
+}
+
+function tensors(v: unknown, at: string): TensorSpec[] {
+  const list = array(v, at, 10_000).map((t, i) => tensor(t, `${at}[${i}]`));
+  const seen = new Set<string>();
+  for (const t of list) {
+    if (seen.has(t.name)) bad(at, `duplicate tensor name '${t.name}'`);
+    seen.add(t.name);
+  }
+  return list;
+}
+
+function kernel(v: unknown, at: string): KernelSpec {
+  const o = object(v, at, ["name", "file", "workgroupSize", "workgroupBytes", "bindings"]);
+  const file = string(o.file, `${at}.file`, 200);
+  if (!KERNEL_FILE.test(file)) bad(`${at}.file`, `${describe(file)} is not a file name of the form kernels/<name>.wgsl`);
+  const bindings = array(o.bindings, `${at}.bindings`, 64).map((b, i) => {
+    const ob = object(b, `${at}.bindings[${i}]`, ["name", "access"]);
+    return { name: string(ob.name, `${at}.bindings[${i}].name`, 128), access: oneOf(ob.access, `${at}.bindings[${i}].access`, ["read", "read_write"]) };
+  });
+  return {
+    name: string(o.name, `${at}.name`, 256),
+    file,
+    workgroupSize: triple(o.workgroupSize, `${at}.workgroupSize`, 1, 1024),
+    workgroupBytes: int(o.workgroupBytes, `${at}.workgroupBytes`, 0, 2 ** 31),
+    bindings,
+  };
+}
+
+function sameTensor(a: TensorSpec, b: TensorSpec): boolean {
+  return a.name === b.name && a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+}
+
+function program(v: unknown, at: string, kernels: readonly KernelSpec[]): ProgramSpec {
+  const o = object(v, at, ["buffers", "inputs", "outputs", "steps"]);
+  const buffers = array(o.buffers, `${at}.buffers`).map((b, i) => {
+    const ob = object(b, `${at}.buffers[${i}]`, ["id", "bytes"]);
+    const id = int(ob.id, `${at}.buffers[${i}].id`, 0, MAX_ITEMS);
+    if (id !== i) bad(`${at}.buffers[${i}].id`, `buffer ids must be 0, 1, 2, … in order; got ${id}`);
+    const bytes = int(ob.bytes, `${at}.buffers[${i}].bytes`, 4, MAX_SIZE);
+    if (bytes % 4 !== 0) bad(`${at}.buffers[${i}].bytes`, `${bytes} is not a multiple of 4`);
+    return { id, bytes };
+  });
+  const bufferId = (x: unknown, where: string) => int(x, where, 0, buffers.length - 1);
+  const slots = (list: unknown, where: string): SlotSpec[] =>
+    array(list, where, 10_000).map((s, i) => {
+      const os = object(s, `${where}[${i}]`, ["name", "buffer", "shape", "dtype"]);
+      const t = tensor({ name: os.name, shape: os.shape, dtype: os.dtype }, `${where}[${i}]`);
+      const buffer = bufferId(os.buffer, `${where}[${i}].buffer`);
+      if (buffers[buffer].bytes < Math.max(4, elementCount(t.shape) * 4)) bad(`${where}[${i}]`, `tensor '${t.name}' [${t.shape.join(", ")}] does not fit buffer ${buffer} (${buffers[buffer].bytes} bytes)`);
+      return { ...t, buffer };
+    });
+  const inputs = slots(o.inputs, `${at}.inputs`);
+  const outputs = slots(o.outputs, `${at}.outputs`);
+  const steps = array(o.steps, `${at}.steps`).map((s, i): StepSpec => {
+    const w = `${at}.steps[${i}]`;
+    const os = object(s, w, ["kernel", "dispatch", "buffers", "nodes"]);
+    const k = kernels[int(os.kernel, `${w}.kernel`, 0, kernels.length - 1)];
+    const bound = array(os.buffers, `${w}.buffers`, 64).map((b, j) => bufferId(b, `${w}.buffers[${j}]`));
+    if (bound.length !== k.bindings.length) bad(`${w}.buffers`, `kernel '${k.name}' has ${k.bindings.length} bindings, the step binds ${bound.length} buffers`);
+    bound.forEach((b, j) => {
+      if (k.bindings[j].access === "read_write" && bound.indexOf(b) !== bound.lastIndexOf(b)) bad(`${w}.buffers`, `buffer ${b} is bound twice, once writable`);
+    });
+    const nodes = array(os.nodes, `${w}.nodes`, 10_000).map((n, j) => {
+      const on = object(n, `${w}.nodes[${j}]`, ["id", "op"], ["loc"]);
+      const node = { id: int(on.id, `${w}.nodes[${j}].id`, 0, 2 ** 31), op: string(on.op, `${w}.nodes[${j}].op`, 128) };
+      return on.loc === undefined ? node : { ...node, loc: string(on.loc, `${w}.nodes[${j}].loc`) };
+    });
+    return { kernel: kernels.indexOf(k), dispatch: triple(os.dispatch, `${w}.dispatch`, 1, 2 ** 32 - 1), buffers: bound, nodes };
+  });
+  return { buffers, inputs, outputs, steps };
+}
+
+/** The program's input slots must be exactly the bundle's inputs and params; `outputs` its outputs. */
+function checkSlots(at: string, got: readonly SlotSpec[], want: readonly TensorSpec[]): void {
+  const byName = new Map(got.map((s) => [s.name, s]));
+  if (byName.size !== got.length) bad(at, "names a tensor twice");
+  if (got.length !== want.length) bad(at, `has ${got.length} tensors; the manifest declares ${want.length}`);
+  for (const t of want) {
+    const s = byName.get(t.name);
+    if (!s) bad(at, `lacks '${t.name}'`);
+    if (!sameTensor(s!, t)) bad(at, `'${t.name}' is ${s!.dtype}[${s!.shape.join(", ")}]; the manifest declares ${t.dtype}[${t.shape.join(", ")}]`);
+  }
+}
+
+function validate(raw: Obj): Manifest {
+  const o = object(raw, "", ["format", "version", "hash", "name", "inputs", "params", "outputs", "loss", "paramsFile", "kernels", "programs"]);
+  const hash = string(o.hash, "hash", 100);
+  if (!HASH.test(hash)) bad("hash", `expected sha256:<64 hex digits>, got ${describe(hash)}`);
+  const name = string(o.name, "name", 256);
+  const inputs = tensors(o.inputs, "inputs");
+  const params = tensors(o.params, "params");
+  const outputs = tensors(o.outputs, "outputs");
+  const sources = [...inputs, ...params];
+  if (new Set(sources.map((t) => t.name)).size !== sources.length) bad("params", "a param has the name of an input");
+  const paramsFile = string(o.paramsFile, "paramsFile", 200);
+  if (!PARAMS_FILE.test(paramsFile)) bad("paramsFile", `${describe(paramsFile)} is not a file name of the form <name>.safetensors`);
+  const kernels = array(o.kernels, "kernels", 10_000).map((k, i) => kernel(k, `kernels[${i}]`));
+  if (new Set(kernels.map((k) => k.file)).size !== kernels.length) bad("kernels", "two kernels share a file");
+  const loss = o.loss === null ? null : tensorName(o.loss, "loss");
+  const progs = object(o.programs, "programs", ["forward", "train"]);
+  const forward = program(progs.forward, "programs.forward", kernels);
+  checkSlots("programs.forward.inputs", forward.inputs, sources);
+  checkSlots("programs.forward.outputs", forward.outputs, outputs);
+  let train: ProgramSpec | null = null;
+  if (loss === null) {
+    if (progs.train !== null) bad("programs.train", "a training step needs a loss (the manifest's loss is null)");
+  } else {
+    const l = outputs.find((t) => t.name === loss);
+    if (!l || l.shape.length !== 0) bad("loss", `'${loss}' is not a scalar output`);
+    train = program(progs.train, "programs.train", kernels);
+    checkSlots("programs.train.inputs", train.inputs, sources);
+    const grads = train.outputs.filter((s) => s.name.startsWith(GRAD_PREFIX));
+    checkSlots("programs.train.outputs", train.outputs.filter((s) => !s.name.startsWith(GRAD_PREFIX)), outputs);
+    for (const g of grads) {
+      const src = sources.find((t) => t.name === g.name.slice(GRAD_PREFIX.length));
+      if (!src || src.dtype === "i32" || !sameTensor(g, { ...src, name: g.name, dtype: g.dtype })) bad("programs.train.outputs", `'${g.name}' is not the gradient of an input or param of the same shape`);
+    }
+    if (new Set(grads.map((g) => g.name)).size !== grads.length) bad("programs.train.outputs", "names a gradient twice");
+  }
+  return { format: BUNDLE_FORMAT, version: BUNDLE_VERSION, hash, name, inputs, params, outputs, loss, paramsFile, kernels, programs: { forward, train } };
+}
+
+/** Parses and validates manifest.json's text; throws BundleError MP7001 (malformed) or MP7002 (version). */
+export function parseManifest(text: unknown): Manifest {
+  if (typeof text !== "string") bundleFail("MP7001", "manifest is not text");
+  if (text.length > MAX_MANIFEST_CHARS) bundleFail("MP7001", `manifest is larger than ${MAX_MANIFEST_CHARS} characters`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    bundleFail("MP7001", `manifest is not valid JSON: ${e instanceof Error ? e.message.slice(0, 200) : "parse error"}`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bundleFail("MP7001", `manifest must be a JSON object, got ${describe(raw)}`);
+  const o = raw as Obj;
+  if (o.format !== BUNDLE_FORMAT) bundleFail("MP7001", `not a matprop bundle manifest (format is ${describe(o.format)}, expected "${BUNDLE_FORMAT}")`);
+  if (o.version !== BUNDLE_VERSION) {
+    bundleFail("MP7002", `bundle format version ${describe(o.version)} is not supported by this runtime (it reads version ${BUNDLE_VERSION}); rebuild the bundle with a matching matprop`);
+  }
+  try {
+    return validate(o);
+  } catch (e) {
+    if (e instanceof BundleError) throw e;
+    // A stack overflow or similar on adversarial input is still a malformed manifest, never a crash.
+    bundleFail("MP7001", `manifest could not be validated: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The safetensors format (Hugging Face), written and read here without a dependency: it is the
+ * common interchange format for weights, so a bundle's params open in PyTorch, JAX, candle, … and
+ * params trained elsewhere drop in. Layout: an 8-byte little-endian header length N, N bytes of a
+ * JSON header `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__"?: {…}}` (padded
+ * with spaces to a multiple of 8), then the raw little-endian tensor data, offsets relative to its
+ * start. Only F32 tensors are read or written (the GPU computes in f32).
+ */
+import { bundleFail } from "./errors.js";
+
+export interface NamedTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+const MAX_HEADER = 100 * 1024 * 1024;
+
+export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Record<string, string> = {}): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const t of tensors) {
+    header[t.name] = { dtype: "F32", shape: [...t.shape], data_offsets: [offset, offset + t.data.length * 4] };
+    offset += t.data.length * 4;
+  }
+  let json = JSON.stringify(header);
+  const bytesOf = (s: string) => new TextEncoder().encode(s);
+  json += " ".repeat((8 - (bytesOf(json).length % 8)) % 8);
+  const head = bytesOf(json);
+  const out = new Uint8Array(8 + head.length + offset);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, head.length, true);
+  view.setUint32(4, 0, true);
+  out.set(head, 8);
+  let at = 8 + head.length;
+  for (const t of tensors) {
+    for (let i = 0; i < t.data.length; i++) view.setFloat32(at + 4 * i, t.data[i], true);
+    at += t.data.length * 4;
+  }
+  return out;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Every tensor of the file; throws BundleError MP7005 for anything malformed (overlaps, holes, other dtypes). */
+export function decodeSafetensors(bytes: Uint8Array): Map<string, NamedTensor> {
+  const fail = (why: string): never => bundleFail("MP7005", `params file: ${why}`);
+  if (bytes.length < 8) fail(`${bytes.length} bytes is too short for a safetensors header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = view.getUint32(0, true) + view.getUint32(4, true) * 0x100000000;
+  if (n > MAX_HEADER || n > bytes.length - 8) fail(`header length ${n} exceeds the file`);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+  } catch {
+    fail("the header is not valid UTF-8 JSON");
+  }
+  if (!isObj(header)) return fail("the header is not a JSON object");
+  const dataStart = 8 + n;
+  const dataBytes = bytes.length - dataStart;
+  const out = new Map<string, NamedTensor>();
+  const ranges: [number, number, string][] = [];
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    if (!isObj(entry) || entry.dtype !== "F32") fail(`tensor '${name.slice(0, 60)}' is not an F32 tensor entry`);
+    const e = entry as Record<string, unknown>;
+    const shape = e.shape;
+    const offsets = e.data_offsets;
+    if (!Array.isArray(shape) || shape.length > 8 || !shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 31)) fail(`tensor '${name.slice(0, 60)}' has an invalid shape`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((x) => Number.isInteger(x) && x >= 0)) fail(`tensor '${name.slice(0, 60)}' has invalid data_offsets`);
+    const [begin, end] = offsets as [number, number];
+    const count = (shape as number[]).reduce((p, d) => p * d, 1);
+    if (end < begin || end > dataBytes || end - begin !== count * 4) fail(`tensor '${name.slice(0, 60)}' has data_offsets [${begin}, ${end}] that do not match its shape or the file`);
+    ranges.push([begin, end, name]);
+    const data = new Float32Array(count);
+    for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + begin + 4 * i, true);
+    out.set(name, { name, shape: shape as number[], data });
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  for (const [begin, end, name] of ranges) {
+    if (begin !== covered) fail(`tensor '${name.slice(0, 60)}' ${begin < covered ? "overlaps another" : "leaves a hole before it"}`);
+    covered = end;
+  }
+  if (covered !== dataBytes) fail(`${dataBytes - covered} bytes after the last tensor`);
+  return out;
+}

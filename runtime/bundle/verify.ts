@@ -1,0 +1,51 @@
+/**
+ * Everything a bundle must pass before any of it runs, with no device needed: the manifest's
+ * structure and version (manifest.ts), the content hash over the manifest, every kernel file and
+ * the params file, and the params file's agreement with the manifest.
+ */
+import { bundleFail } from "./errors.js";
+import { bundleHash } from "./hash.js";
+import { parseManifest, type Manifest } from "./manifest.js";
+import { decodeSafetensors } from "./safetensors.js";
+
+export interface VerifiedBundle {
+  readonly manifest: Manifest;
+  /** WGSL source per manifest kernel. */
+  readonly kernels: readonly string[];
+  /** Initial param values by name (f32). */
+  readonly params: ReadonlyMap<string, Float32Array>;
+}
+
+/** The files a manifest names, in the order the hash covers them: kernels, then params. */
+export function filesOf(manifest: Manifest): string[] {
+  return [...manifest.kernels.map((k) => k.file), manifest.paramsFile];
+}
+
+export function verifyContents(manifest: Manifest, kernelFiles: readonly Uint8Array[], paramsFile: Uint8Array): VerifiedBundle {
+  if (kernelFiles.length !== manifest.kernels.length) bundleFail("MP7004", `expected ${manifest.kernels.length} kernel files, got ${kernelFiles.length}`);
+  const hash = bundleHash(manifest, kernelFiles, paramsFile);
+  if (hash !== manifest.hash) {
+    bundleFail("MP7003", `bundle content hash mismatch: the manifest says ${manifest.hash} but its contents hash to ${hash}; the manifest, a kernel or the params file was changed after the build`);
+  }
+  const tensors = decodeSafetensors(paramsFile);
+  const params = new Map<string, Float32Array>();
+  for (const p of manifest.params) {
+    const t = tensors.get(p.name);
+    if (!t) bundleFail("MP7005", `params file lacks param '${p.name}'`);
+    if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) bundleFail("MP7005", `param '${p.name}' is [${t.shape.join(", ")}] in the params file but [${p.shape.join(", ")}] in the manifest`);
+    params.set(p.name, t.data);
+  }
+  if (tensors.size !== manifest.params.length) bundleFail("MP7005", `params file holds tensors the manifest does not declare`);
+  const decoder = new TextDecoder();
+  return { manifest, kernels: kernelFiles.map((b) => decoder.decode(b)), params };
+}
+
+/**
+ * Validates a whole bundle given manifest.json's text and a reader of the files it names (paths
+ * relative to the manifest; the reader is only ever asked for names that passed validation).
+ */
+export function verifyBundleFiles(manifestText: unknown, read: (path: string) => Uint8Array | undefined): VerifiedBundle {
+  const manifest = parseManifest(manifestText);
+  const files = filesOf(manifest).map((f) => read(f) ?? bundleFail("MP7004", `bundle file ${f} is missing`));
+  return verifyContents(manifest, files.slice(0, -1), files[files.length - 1]);
+}
