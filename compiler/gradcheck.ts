@@ -10,9 +10,11 @@ import { matrixBatch, type NDArray } from "../runtime/cpu/ndarray.js";
 import { differentiate } from "./passes/differentiate.js";
 import { gradOutputs } from "./passes/adjoint.js";
 
+const GRAD_FLOOR = 1e-8;
+
 export interface InputCheck {
   readonly name: string;
-  /** ‖fd − adjoint‖∞ / max(‖adjoint‖∞, ‖fd‖∞): normwise relative error. */
+  /** ‖fd − adjoint‖∞ / max(‖adjoint‖∞, ‖fd‖∞, 1e-8): normwise relative error. */
   readonly relError: number;
   readonly maxAbsError: number;
   readonly checked: number;
@@ -82,7 +84,9 @@ export function gradcheck(forward: Graph, feeds: ReadonlyMap<string, NDArray>, o
       maxAbs = Math.max(maxAbs, Math.abs(fd - adj));
       scale = Math.max(scale, Math.abs(fd), Math.abs(adj));
     }
-    inputs.push({ name, relError: scale > 0 ? maxAbs / scale : maxAbs, maxAbsError: maxAbs, checked: x.data.length });
+    // Where the gradient is (numerically) zero, both sides are round-off: measure against a floor
+    // of 1e-8 instead of dividing noise by noise.
+    inputs.push({ name, relError: maxAbs / Math.max(scale, GRAD_FLOOR), maxAbsError: maxAbs, checked: x.data.length });
   }
   return { worst: Math.max(0, ...inputs.map((c) => c.relError)), inputs, grads };
 }

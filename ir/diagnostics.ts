@@ -5,6 +5,8 @@
  * verification, MP4xxx run inputs, MP5xxx numeric failures while running, MP6xxx WebGPU,
  * MP7xxx kernel bundles, MP9xxx internal.
  */
+import { BUNDLE_ERRORS } from "../runtime/bundle/errors.js";
+
 export const DIAGNOSTICS = {
   MP1001: "model file not found",
   MP1002: "TypeScript error in model file",
@@ -37,19 +39,8 @@ export const DIAGNOSTICS = {
   MP6001: "no WebGPU adapter",
   MP6002: "model does not fit the WebGPU device's limits",
   MP6003: "WebGPU execution failed",
-  MP7001: "bundle manifest is malformed",
-  MP7002: "unsupported bundle format version",
-  MP7003: "bundle content hash mismatch",
-  MP7004: "bundle file missing or unreadable",
-  MP7005: "bundle params file is invalid",
-  MP7006: "bundle exceeds the WebGPU device's limits",
-  MP7007: "missing or unknown bundle input",
-  MP7008: "bundle input has the wrong shape",
-  MP7009: "bundle input has the wrong dtype",
-  MP7010: "bundle input holds NaN or Infinity",
-  MP7011: "no WebGPU device for the bundle",
-  MP7012: "bundle execution failed on WebGPU",
-  MP7013: "invalid bundle call argument",
+  // The bundle loader's codes live with the runtime that ships inside every bundle.
+  ...BUNDLE_ERRORS,
   MP9001: "internal error",
 } as const;
 

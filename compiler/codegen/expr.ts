@@ -6,6 +6,7 @@
  * arithmetic. `WgslEmitter` writes an expression as WGSL statements over u32 coordinates.
  */
 import type { Attrs } from "../../ir/attrs.js";
+import { stridesOf as strides } from "../../runtime/cpu/ndarray.js";
 
 export type Expr =
   | { readonly kind: "load"; readonly value: number; readonly shape: readonly number[] }
@@ -49,15 +50,6 @@ export function f32(x: number): string {
   return x < 0 ? `(${s})` : s;
 }
 
-function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
 
 /** Coordinates of an operand broadcast (NumPy rules) to `coords` of a result of higher or equal rank. */
 function broadcastCoords(coords: readonly string[], shape: readonly number[]): string[] {

@@ -11,27 +11,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { Adam, lineChartSvg, progress, Trainer, type BackendChoice } from "../../compiler/train/index.js";
+import { parseExampleArgs, type ExampleOptions } from "../../compiler/train/example-args.js";
 import { Random } from "../../runtime/cpu/random.js";
 import { generateScenes, sceneBatch, type Scene } from "./data.js";
 import ncuts, { FEATURES, PIXELS, SEGMENTS, SIZE } from "./model.js";
 import { matchLabels, segmentationSvg } from "./picture.js";
 import { scoreImage } from "./segment.js";
 
-export interface NcutsOptions {
-  quick: boolean;
-  backend: BackendChoice;
-  seed: number;
-  out: string;
-  trainSize?: number;
-  testSize?: number;
-  steps?: number;
-  batch?: number;
-  lr?: number;
-  evals?: number;
-  silent?: boolean;
-}
+export type NcutsOptions = ExampleOptions;
 
 interface Evaluation {
   step: number;
@@ -196,33 +184,7 @@ export async function runNcuts(opts: NcutsOptions): Promise<NcutsResults> {
 }
 
 export function parseNcutsArgs(argv: readonly string[]): NcutsOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      quick: { type: "boolean", default: false },
-      backend: { type: "string", default: "auto" },
-      seed: { type: "string", default: "0" },
-      out: { type: "string", default: path.join("results", "ncuts-segmentation") },
-      steps: { type: "string" },
-      batch: { type: "string" },
-      lr: { type: "string" },
-      "train-size": { type: "string" },
-      "test-size": { type: "string" },
-    },
-  });
-  if (!["cpu", "webgpu", "auto"].includes(values.backend)) throw new Error(`--backend must be cpu, webgpu or auto (got ${values.backend})`);
-  const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
-  return {
-    quick: values.quick,
-    backend: values.backend as BackendChoice,
-    seed: Number(values.seed),
-    out: values.out,
-    steps: num(values.steps),
-    batch: num(values.batch),
-    lr: num(values.lr),
-    trainSize: num(values["train-size"]),
-    testSize: num(values["test-size"]),
-  };
+  return parseExampleArgs(argv, path.join("results", "ncuts-segmentation"));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

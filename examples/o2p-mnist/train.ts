@@ -10,28 +10,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { accuracy, Adam, lineChartSvg, progress, Trainer, type BackendChoice, type ModelLike } from "../../compiler/train/index.js";
+import { parseExampleArgs, type ExampleOptions } from "../../compiler/train/example-args.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { Random } from "../../runtime/cpu/random.js";
 import { loadMnist, PIXELS, type Digits } from "./data.js";
 import avgModel from "./first-order.js";
 import o2pModel from "./model.js";
 
-export interface O2pOptions {
-  quick: boolean;
-  backend: BackendChoice;
-  seed: number;
-  out: string;
-  /** Overrides of the budget (tests use them to go smaller still). */
-  trainSize?: number;
-  testSize?: number;
-  steps?: number;
-  batch?: number;
-  lr?: number;
-  evals?: number;
-  silent?: boolean;
-}
+export type O2pOptions = ExampleOptions;
 
 export interface ModelResult {
   model: string;
@@ -193,33 +180,7 @@ export async function runO2pMnist(opts: O2pOptions): Promise<O2pResults> {
 }
 
 export function parseO2pArgs(argv: readonly string[]): O2pOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      quick: { type: "boolean", default: false },
-      backend: { type: "string", default: "auto" },
-      seed: { type: "string", default: "0" },
-      out: { type: "string", default: path.join("results", "o2p-mnist") },
-      steps: { type: "string" },
-      batch: { type: "string" },
-      lr: { type: "string" },
-      "train-size": { type: "string" },
-      "test-size": { type: "string" },
-    },
-  });
-  if (!["cpu", "webgpu", "auto"].includes(values.backend)) throw new Error(`--backend must be cpu, webgpu or auto (got ${values.backend})`);
-  const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
-  return {
-    quick: values.quick,
-    backend: values.backend as BackendChoice,
-    seed: Number(values.seed),
-    out: values.out,
-    steps: num(values.steps),
-    batch: num(values.batch),
-    lr: num(values.lr),
-    trainSize: num(values["train-size"]),
-    testSize: num(values["test-size"]),
-  };
+  return parseExampleArgs(argv, path.join("results", "o2p-mnist"));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

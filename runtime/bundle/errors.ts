@@ -1,6 +1,6 @@
 /**
  * The bundle loader's coded errors. The runtime ships inside every bundle, so this table stands on
- * its own; ir/diagnostics.ts carries the same MP7xxx codes and messages (a test keeps the two equal).
+ * its own (importing nothing); ir/diagnostics.ts includes it in the one table of codes.
  * `format()` prints the same `error MPxxxx: message` line as the compiler's diagnostics.
  */
 export const BUNDLE_ERRORS = {
