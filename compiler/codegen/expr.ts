@@ -120,6 +120,8 @@ export class WgslEmitter {
   private readonly ids = new WeakMap<Expr, number>();
   private counter = 0;
   private names = 0;
+  /** The WGSL name an `accumulator` leaf stands for (a matmul epilogue's accumulated entry). */
+  accumulator = "acc";
 
   /** `loadName(valueId)` is the WGSL storage array holding a materialised value. */
   constructor(private readonly loadName: (value: number) => string) {}
@@ -231,6 +233,8 @@ export class WgslEmitter {
       }
       case "matmul":
         return this.product(args[0], args[1], c);
+      case "accumulator":
+        return this.accumulator;
       case "oneHot":
         return `select(0.0, 1.0, ${at(0, c.slice(0, -1))} == f32(${c[r - 1]}))`;
     }

@@ -14,6 +14,9 @@ import { constant, EXPR_OPS, exprCost, load, op, type Expr } from "./expr.js";
 import { mapKernel } from "./kernels/map.js";
 import type { BuiltKernel } from "./kernels/builder.js";
 import { getLowering, type LowerContext } from "./lowering.js";
+
+/** Elementwise ops (by arity) that may ride on a matmul as its epilogue. */
+const ELEMENTWISE_ARITY: Record<string, number> = { add: 2, sub: 2, mul: 2, div: 2, maximum: 2, neg: 1, exp: 1, log: 1, sqrt: 1, abs: 1, pow: 1, sign: 1 };
 import { planBuffers, type Lifetime } from "./plan.js";
 import "./lowerings/index.js";
 
@@ -95,6 +98,41 @@ export function lowerGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: Lo
     }
   }
 
+  // Epilogues: a chain of elementwise nodes after a matmul, at the matmul's own shape, ending in a
+  // materialised node, is computed by the matmul kernel as it stores each entry: no buffer and no
+  // dispatch for the product itself. Each link of the chain must have that one consumer, so the
+  // product is read nowhere else.
+  const epilogueOf = new Map<Node, { consumer: Node; expr: Expr }>();
+  const fusedAway = new Set<Node>();
+  const soleConsumer = (v: Value) => {
+    const cs = consumers.get(v) ?? [];
+    return cs.length === 1 ? cs[0].node : undefined;
+  };
+  for (const m of fuse ? [...materialised] : []) {
+    if (m.node.op !== "matmul" || outputs.has(m) || m.node.inputs.some((v) => v.type.shape.length < 2)) continue;
+    const target = shape(m).join();
+    let c = soleConsumer(m);
+    while (c && !fusedTree.has(c) && c.op in ELEMENTWISE_ARITY && !materialised.has(c.outputs[0])) c = soleConsumer(c.outputs[0]);
+    if (!c || !fusedTree.has(c) || !(c.op in ELEMENTWISE_ARITY) || fusedAway.has(c) || shape(c.outputs[0]).join() !== target) continue;
+    // Replace the product's load by the accumulator; give up if it appears at other coordinates.
+    const acc = op("accumulator", [], shape(m));
+    let misplaced = false;
+    const swap = (e: Expr, aligned: boolean): Expr => {
+      if (e.kind === "load" && e.value === m.id) {
+        if (!aligned) misplaced = true;
+        return acc;
+      }
+      if (e.kind !== "op") return e;
+      const keeps = aligned && e.op in ELEMENTWISE_ARITY && e.shape.join() === target;
+      return { ...e, args: e.args.map((a) => swap(a, keeps && a.shape.join() === target)) };
+    };
+    const expr = swap(fusedTree.get(c)!, true);
+    if (misplaced) continue;
+    epilogueOf.set(m.node, { consumer: c, expr });
+    fusedAway.add(c);
+    materialised.delete(m);
+  }
+
   // Kernels.
   const steps: { kernel: KernelSource; values: number[]; nodes: Node[] }[] = [];
   const sizes = new Map<number, number>();
@@ -122,25 +160,29 @@ export function lowerGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: Lo
   for (const n of g.nodes) {
     if (isSource(n)) continue;
     const v0 = n.outputs[0];
+    if (fusedAway.has(n)) continue;
     if ((EXPR_OPS.has(n.op) || isConstant(n)) && materialised.has(v0)) {
       const e = isConstant(n) ? constant(n.op === "constant" ? (n.attrs.value as number) : dim(n.attrs.dim as Dim)) : fusedTree.get(n)!;
       const k = mapKernel(name(`map_${n.op}`), e.shape.length === shape(v0).length ? e : op("broadcastTo", [e], shape(v0)), v0.id);
       steps.push({ kernel: k.kernel, values: [...k.values], nodes: [n, ...fusedInto(n)] });
       continue;
     }
-    if (EXPR_OPS.has(n.op) || isConstant(n) || (fusibleProduct(n) && !materialised.has(v0))) continue;
+    if (EXPR_OPS.has(n.op) || isConstant(n) || (fusibleProduct(n) && !materialised.has(v0) && !epilogueOf.has(n))) continue;
     const lowering = getLowering(n.op)!;
+    const epi = epilogueOf.get(n);
+    const alsoRuns = epi ? [epi.consumer, ...fusedInto(epi.consumer)] : [];
     const ctx: LowerContext = {
       node: n,
       shape,
       expr: (v) => exprOf(v),
-      out: (i = 0) => n.outputs[i].id,
+      epilogue: epi?.expr,
+      out: (i = 0) => (epi ? epi.consumer.outputs[0].id : n.outputs[i].id),
       temp: (s) => {
         const id = nextTemp--;
         sizes.set(id, s.reduce((p, d) => p * d, 1));
         return id;
       },
-      emit: (k: BuiltKernel) => steps.push({ kernel: k.kernel, values: [...k.values], nodes: [n, ...fusedInto(n)] }),
+      emit: (k: BuiltKernel) => steps.push({ kernel: k.kernel, values: [...k.values], nodes: [...new Set([n, ...fusedInto(n), ...alsoRuns])] }),
       emitSource: (k, values) => steps.push({ kernel: k, values: [...values], nodes: [n, ...fusedInto(n)] }),
       name,
       workgroupStorageBytes: storage,

@@ -13,6 +13,11 @@ export interface LowerContext {
   shape(v: Value): number[];
   /** An operand as an expression: a load of its buffer, or its fused producer tree. */
   expr(v: Value): Expr;
+  /**
+   * An elementwise consumer fused in as an epilogue: the expression to store (its `accumulator`
+   * leaves stand for this node's result). `out()` is then the consumer's value.
+   */
+  readonly epilogue?: Expr;
   /** The value id a kernel writes for output `i` of the node being lowered. */
   out(i?: number): number;
   /** A temporary buffer of `shape` for this node's kernels; returns its value id. */

@@ -20,8 +20,12 @@ import { hasGPU } from "./gpu.js";
 
 const TOL = 2e-4;
 
+/** The forward graph and the training step (forward + backward), each on both backends. */
 async function compare(graph: Graph, feeds: Map<string, NDArray>, tol = TOL): Promise<void> {
-  const step = differentiate(graph).graph;
+  for (const g of [graph, differentiate(graph).graph]) await compareOne(g, feeds, tol);
+}
+
+async function compareOne(step: Graph, feeds: Map<string, NDArray>, tol: number): Promise<void> {
   const cpu = executeCPU(step, feeds, { seed: 1 });
   const gpu = await runWebGPU(step, feeds, { seed: 1 });
   for (const [name, want] of cpu.outputs) {
@@ -71,4 +75,22 @@ describe.runIf(hasGPU)("repeated eigenvalues on WebGPU", () => {
     const X = ndarray([5, 5], conjugateDiag(q5, [1, 1, 3, 5, 5]));
     return compare(projectorLoss(5, 2).build(), new Map([["X", X], ["W", W(5)]]));
   });
+});
+
+describe.runIf(hasGPU)("every example model on WebGPU matches the CPU executor (forward and training step)", async () => {
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  const { pathToFileURL } = await import("node:url");
+  const { parseInputs } = await import("../../compiler/cli/inputs.js");
+  const root = path.resolve(import.meta.dirname, "..", "..");
+  const dirs = fs.readdirSync(path.join(root, "examples")).filter((d) => fs.existsSync(path.join(root, "examples", d, "model.ts")) && fs.existsSync(path.join(root, "examples", d, "inputs.json")));
+  it("finds the examples", () => expect(dirs.length).toBeGreaterThanOrEqual(4));
+  for (const d of dirs) {
+    it(d, async () => {
+      const m = (await import(pathToFileURL(path.join(root, "examples", d, "model.ts")).href)).default;
+      const feeds = parseInputs(JSON.parse(fs.readFileSync(path.join(root, "examples", d, "inputs.json"), "utf8")));
+      const g = m.build() as Graph;
+      await compare(g, feeds, 1e-3);
+    });
+  }
 });

@@ -19,7 +19,11 @@ function batchCoords(out: readonly string[], shape: readonly number[]): string[]
   return shape.map((d, i) => (d === 1 ? "0u" : out[off + i]));
 }
 
-export function matmulKernel(name: string, a: Expr, b: Expr, outShape: readonly number[], out: number, epilogue?: Epilogue): BuiltKernel {
+/**
+ * `epilogue` is a function of the accumulator, or an expression over the output coordinates whose
+ * `accumulator` leaves stand for the accumulated entry (an elementwise consumer fused in).
+ */
+export function matmulKernel(name: string, a: Expr, b: Expr, outShape: readonly number[], out: number, epilogue?: Epilogue | Expr): BuiltKernel {
   const kb = new KernelBuilder([out]);
   const r = outShape.length;
   const [m, n] = [outShape[r - 2], outShape[r - 1]];
@@ -36,7 +40,8 @@ export function matmulKernel(name: string, a: Expr, b: Expr, outShape: readonly 
   const aLines = kb.take();
   const bVal = kb.emitter.emit(b, [...bBatch, "bk", "bc"]);
   const bLines = kb.take();
-  const stored = epilogue ? epilogue("acc", [...bc.coords, "row", "col"]) : "acc";
+  const outCoords = [...bc.coords, "row", "col"];
+  const stored = !epilogue ? "acc" : typeof epilogue === "function" ? epilogue("acc", outCoords) : kb.emitter.emit(epilogue, outCoords);
   const epiLines = kb.take();
   const ind = (ls: string[], d: string) => ls.map((l) => d + l);
   const body = [

@@ -22,7 +22,7 @@ defineLowering("matmul", {
     const A = asMatrix(a, "left");
     const B = asMatrix(b, "right");
     const batch = ctx.shape(ctx.node.outputs[0]).slice(0, ctx.shape(ctx.node.outputs[0]).length - (a.shape.length === 1 ? 0 : 1) - (b.shape.length === 1 ? 0 : 1));
-    ctx.emit(matmulKernel(ctx.name("matmul"), A, B, [...batch, last(A.shape, 2), last(B.shape)], ctx.out()));
+    ctx.emit(matmulKernel(ctx.name("matmul"), A, B, [...batch, last(A.shape, 2), last(B.shape)], ctx.out(), ctx.epilogue));
   },
 });
 
