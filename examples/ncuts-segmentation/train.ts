@@ -11,7 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { Adam, lineChartSvg, progress, Trainer, type BackendChoice } from "../../compiler/train/index.js";
+import { Adam, lineChartSvg, progress, Trainer } from "../../compiler/train/index.js";
 import { parseExampleArgs, type ExampleOptions } from "../../compiler/train/example-args.js";
 import { Random } from "../../runtime/cpu/random.js";
 import { generateScenes, sceneBatch, type Scene } from "./data.js";

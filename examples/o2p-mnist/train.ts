@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { accuracy, Adam, lineChartSvg, progress, Trainer, type BackendChoice, type ModelLike } from "../../compiler/train/index.js";
+import { accuracy, Adam, lineChartSvg, progress, Trainer, type ModelLike } from "../../compiler/train/index.js";
 import { parseExampleArgs, type ExampleOptions } from "../../compiler/train/example-args.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { Random } from "../../runtime/cpu/random.js";

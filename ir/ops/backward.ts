@@ -4,9 +4,10 @@
  * (DESIGN.md "Matrix calculus the adjoint pass needs"), and the transposes of the network layers.
  * They are not differentiated again (no `adjoint`): the adjoint pass lists them in its filter table.
  */
-import { dimListAttr, intAttr, intListAttr, stringAttr, type Attrs } from "../attrs.js";
+import { dimListAttr, intAttr, intListAttr, stringAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
 import { defineOp } from "../op.js";
+import { nchw, windowAttrs, windowOut, type Pair } from "../window.js";
 import { broadcastShapes, squareDims } from "../shape.js";
 import { DTYPES, formatShape, isFloat, isSymmetric, promote, tensorType, type Dim, type Shape, type TensorType } from "../types.js";
 import { demand } from "./linalg.js";
@@ -24,7 +25,6 @@ import { avgPool2dBackward, maxPool2dBackward } from "../../runtime/cpu/backward
 import { softmax } from "../../runtime/cpu/backward/softmax.js";
 import { oneHot } from "../../runtime/cpu/backward/one-hot.js";
 
-type Pair = [number, number];
 
 function demandFloat(op: string, t: TensorType, what = "input"): void {
   if (!isFloat(t.dtype)) fail("MP2006", `${op}: ${what} must be float, got ${t.dtype}`);
@@ -188,22 +188,8 @@ defineOp({
 
 // ---- nn: transposes of the layers, softmax, one-hot -----------------------------------------
 
-function nchw(op: string, t: TensorType, what: string): [Dim, Dim, number, number] {
-  if (t.shape.length !== 4) fail("MP2007", `${op}: ${what} must be NCHW (rank 4), got ${formatShape(t.shape)}`);
-  const [n, c, h, w] = t.shape;
-  if (typeof h !== "number" || typeof w !== "number") fail("MP2012", `${op}: spatial dims of ${what} must be sizes, got ${formatShape(t.shape)}`);
-  return [n, c, h, w];
-}
 
-function windowOut(op: string, size: number, window: number, stride: number, pad: number): number {
-  const out = Math.floor((size + 2 * pad - window) / stride) + 1;
-  if (out < 1) fail("MP2001", `${op}: window ${window} with padding ${pad} does not fit in size ${size}`);
-  return out;
-}
 
-function windowAttrs(op: string, attrs: Attrs) {
-  return { stride: intListAttr(op, attrs, "stride", 2, 1) as Pair, padding: intListAttr(op, attrs, "padding", 2, 0) as Pair };
-}
 
 /** The cotangent g must have the shape of the forward output: [n, c, out(h), out(w)]. */
 function demandWindowed(op: string, g: TensorType, n: Dim, c: Dim, size: Pair, kernel: Pair, stride: Pair, padding: Pair): void {

@@ -1,30 +1,12 @@
 /** Neural-network ops on NCHW images: conv2d, average and max pooling, softmax cross-entropy. */
-import { intListAttr, type Attrs } from "../attrs.js";
 import { fail } from "../diagnostics.js";
 import { defineOp } from "../op.js";
-import { formatShape, isFloat, tensorType, type Dim, type TensorType } from "../types.js";
+import { nchw, windowAttrs, windowOut } from "../window.js";
+import { formatShape, isFloat, tensorType } from "../types.js";
 import { conv2d, avgPool2d, maxPool2d, softmaxCrossEntropy } from "../../runtime/cpu/kernels/nn.js";
 
-function nchw(op: string, t: TensorType, what: string): [Dim, Dim, number, number] {
-  if (t.shape.length !== 4) fail("MP2007", `${op}: ${what} must be NCHW (rank 4), got ${formatShape(t.shape)}`);
-  const [n, c, h, w] = t.shape;
-  if (typeof h !== "number" || typeof w !== "number") fail("MP2012", `${op}: spatial dims of ${what} must be sizes, got ${formatShape(t.shape)}`);
-  return [n, c, h, w];
-}
 
-/** Output size of a sliding window: floor((size + 2·pad − window) / stride) + 1. */
-function windowOut(op: string, size: number, window: number, stride: number, pad: number): number {
-  const out = Math.floor((size + 2 * pad - window) / stride) + 1;
-  if (out < 1) fail("MP2001", `${op}: window ${window} with padding ${pad} does not fit in size ${size}`);
-  return out;
-}
 
-function windowAttrs(op: string, attrs: Attrs, kernelKey?: string) {
-  const stride = intListAttr(op, attrs, "stride", 2, 1);
-  const padding = intListAttr(op, attrs, "padding", 2, 0);
-  const kernel = kernelKey ? intListAttr(op, attrs, kernelKey, 2, 1) : undefined;
-  return { stride, padding, kernel };
-}
 
 defineOp({
   name: "conv2d",
