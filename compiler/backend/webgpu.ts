@@ -6,6 +6,7 @@
 import { fail, MatpropError } from "../../ir/diagnostics.js";
 import type { Graph } from "../../ir/graph.js";
 import { bindInputs } from "../../runtime/cpu/bind.js";
+import { executeCPU } from "../../runtime/cpu/execute.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { acquireDevice } from "../../runtime/webgpu/device.js";
 import { runProgram, WebGPURunError } from "../../runtime/webgpu/execute.js";
@@ -46,11 +47,26 @@ export async function runWebGPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, o
   for (const slot of lowered.program.outputs) {
     const data = Float64Array.from(raw.get(slot.name)!);
     const bad = data.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) {
-      const out = g.outputs.find((o) => o.name === slot.name)!;
-      fail("MP5001", `output '${slot.name}' holds ${data[bad]} on WebGPU (flat index ${bad}); run with --backend cpu to find the op that failed`, out.value.node.loc);
-    }
+    if (bad >= 0) locateFailure(g, feeds, opts.seed ?? 0, slot.name, data[bad], bad);
     outputs.set(slot.name, { shape: [...slot.shape], data });
   }
   return { outputs, lowered, adapter: acquired.adapterInfo };
+}
+
+/**
+ * A kernel cannot throw, so a domain failure on the GPU (a singular solve, the log of a
+ * non-positive eigenvalue) shows up as a non-finite output. Re-run the graph on the CPU executor,
+ * which stops at the failing op with its coded error and source line; report that, or the bare
+ * symptom when the CPU run succeeds (an f32-only overflow).
+ */
+function locateFailure(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed: number, output: string, value: number, index: number): never {
+  const symptom = `output '${output}' holds ${value} on WebGPU (flat index ${index})`;
+  try {
+    executeCPU(g, feeds, { seed });
+  } catch (e) {
+    if (e instanceof MatpropError) throw new MatpropError(e.code, `${symptom}; the float64 CPU executor stops here: ${e.message}`, e.loc);
+    throw e;
+  }
+  const out = g.outputs.find((o) => o.name === output)!;
+  return fail("MP5001", `${symptom}, but the float64 CPU executor computes it finitely: an f32 overflow or loss of precision in WebGPU`, out.value.node.loc);
 }

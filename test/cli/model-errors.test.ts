@@ -2,6 +2,7 @@
  * Errors in model files and while building or running their graphs: each gets its code, the DSL
  * file:line:col where there is one, exit status 1, nothing on stdout and no stack trace.
  */
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectUserError, FIXTURES, matprop, tempDir } from "./helpers.js";
 
@@ -74,6 +75,9 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
+/** Debian's SwiftShader driver is what gives this machine (and CI) a WebGPU adapter. */
+const hasAdapter = fs.existsSync("/usr/lib/chromium/vk_swiftshader_icd.json") || process.env.CI === "true";
+
 describe("model files", () => {
   it("MP1001: the model file does not exist (check and run)", () => {
     expectUserError(matprop(["check", "no/such/model.ts"]), "MP1001", "model file not found", "no/such/model.ts");
@@ -145,6 +149,12 @@ describe("running the graph", () => {
   it("MP5001: a singular solve names the solve line", () => {
     const { loc } = expectUserError(matprop(["run", `${FIXTURES}/numeric.ts`, "--inputs", tmp.file("numeric.json")]), "MP5001", "solve", "singular");
     expect(loc).toBe(`${FIXTURES}/numeric.ts:8:20`);
+  });
+
+  it.runIf(hasAdapter)("MP5001 on WebGPU: a NaN output is traced by a CPU re-run to the failing op's line", () => {
+    const { loc, message } = expectUserError(matprop(["run", `${FIXTURES}/numeric.ts`, "--inputs", tmp.file("numeric.json"), "--backend", "webgpu"]), "MP5001", "on WebGPU", "singular");
+    expect(loc).toBe(`${FIXTURES}/numeric.ts:8:20`);
+    expect(message).toContain("the float64 CPU executor stops here");
   });
 
   it("MP5001: a false spd assumption on a rank-deficient covariance names the assume line", () => {
