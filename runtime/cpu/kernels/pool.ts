@@ -1,44 +1,78 @@
-/** 2-D average and max pooling on [N, C, H, W] (PyTorch semantics). */
+/**
+ * 2-D average and max pooling on [N, C, H, W] (PyTorch semantics), and the window walk their
+ * adjoints (runtime/cpu/backward/pool-grad.ts) share, so the backward routes a max window's
+ * cotangent to exactly the element the forward picked.
+ */
 import { type NDArray, ndarray } from "../ndarray.js";
 import { windowOutSize } from "./conv.js";
 
-type Reduce = "avg" | "max";
+export interface PoolGeometry {
+  readonly N: number;
+  readonly C: number;
+  readonly H: number;
+  readonly W: number;
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly Ho: number;
+  readonly Wo: number;
+}
 
-function pool2d(x: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number], mode: Reduce): NDArray {
-  const op = `${mode}Pool2d`;
+/** Validate a pooling of x and size its output. */
+export function poolGeometry(op: string, x: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number]): PoolGeometry {
   if (x.shape.length !== 4) throw new RangeError(`${op}: expected x [N,C,H,W], got [${x.shape.join(", ")}]`);
   const [N, C, H, W] = x.shape;
   const [kh, kw] = kernel;
-  const [sh, sw] = stride;
-  const [ph, pw] = padding;
   if (!(kh >= 1 && kw >= 1)) throw new RangeError(`${op}: kernel [${kernel.join(", ")}] must be positive`);
   // PyTorch's rule; it guarantees every window holds at least one real input element.
-  if (2 * ph > kh || 2 * pw > kw) throw new RangeError(`${op}: padding [${padding.join(", ")}] exceeds half the kernel`);
-  const Ho = windowOutSize(H, kh, sh, ph, op);
-  const Wo = windowOutSize(W, kw, sw, pw, op);
-  const out = ndarray([N, C, Ho, Wo]);
-  const xd = x.data;
-  const area = kh * kw;
-  for (let nc = 0; nc < N * C; nc++) {
-    const xBase = nc * H * W;
-    const yBase = nc * Ho * Wo;
-    for (let i = 0; i < Ho; i++) {
-      for (let j = 0; j < Wo; j++) {
-        let acc = mode === "max" ? -Infinity : 0;
-        for (let p = 0; p < kh; p++) {
-          const r = i * sh - ph + p;
-          if (r < 0 || r >= H) continue;
-          for (let q = 0; q < kw; q++) {
-            const c = j * sw - pw + q;
-            if (c < 0 || c >= W) continue;
-            const v = xd[xBase + r * W + c];
-            // `!(v <= acc)` keeps a NaN input visible instead of dropping it.
-            if (mode === "max") acc = !(v <= acc) ? v : acc;
-            else acc += v;
-          }
+  if (2 * padding[0] > kh || 2 * padding[1] > kw) throw new RangeError(`${op}: padding [${padding.join(", ")}] exceeds half the kernel`);
+  const Ho = windowOutSize(H, kh, stride[0], padding[0], op);
+  const Wo = windowOutSize(W, kw, stride[1], padding[1], op);
+  return { N, C, H, W, kernel, stride, padding, Ho, Wo };
+}
+
+/**
+ * Flat indices into x of the real (unpadded) cells of window (i, j) of image-channel `nc`, in
+ * row-major window order, written to `into`; returns how many.
+ */
+export function windowCells(g: PoolGeometry, nc: number, i: number, j: number, into: Int32Array): number {
+  const [kh, kw] = g.kernel;
+  let n = 0;
+  for (let p = 0; p < kh; p++) {
+    const r = i * g.stride[0] - g.padding[0] + p;
+    if (r < 0 || r >= g.H) continue;
+    for (let q = 0; q < kw; q++) {
+      const c = j * g.stride[1] - g.padding[1] + q;
+      if (c >= 0 && c < g.W) into[n++] = (nc * g.H + r) * g.W + c;
+    }
+  }
+  return n;
+}
+
+/** The window's maximum: the first in row-major window order wins ties; `!(v <= best)` lets NaN through. */
+export function windowArgmax(xd: Float64Array, cells: Int32Array, count: number): number {
+  let arg = cells[0];
+  for (let k = 1; k < count; k++) if (!(xd[cells[k]] <= xd[arg])) arg = cells[k];
+  return arg;
+}
+
+function pool2d(x: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number], mode: "avg" | "max"): NDArray {
+  const g = poolGeometry(`${mode}Pool2d`, x, kernel, stride, padding);
+  const out = ndarray([g.N, g.C, g.Ho, g.Wo]);
+  const cells = new Int32Array(kernel[0] * kernel[1]);
+  const area = kernel[0] * kernel[1];
+  let o = 0;
+  for (let nc = 0; nc < g.N * g.C; nc++) {
+    for (let i = 0; i < g.Ho; i++) {
+      for (let j = 0; j < g.Wo; j++, o++) {
+        const n = windowCells(g, nc, i, j, cells);
+        if (mode === "max") out.data[o] = x.data[windowArgmax(x.data, cells, n)];
+        else {
+          // count_include_pad = true: padded zeros count, the divisor is always kh·kw.
+          let acc = 0;
+          for (let k = 0; k < n; k++) acc += x.data[cells[k]];
+          out.data[o] = acc / area;
         }
-        // count_include_pad = true: padded zeros count, the divisor is always kh·kw.
-        out.data[yBase + i * Wo + j] = mode === "max" ? acc : acc / area;
       }
     }
   }

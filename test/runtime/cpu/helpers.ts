@@ -2,17 +2,12 @@
 import { expect } from "vitest";
 import { type NDArray, ndarray, sizeOf } from "../../../runtime/cpu/ndarray.js";
 import { NumericError, type NumericErrorKind } from "../../../runtime/cpu/kernels/numeric-error.js";
+import { Random } from "../../../runtime/cpu/random.js";
 
-/** mulberry32: a tiny seeded PRNG returning uniforms in [0, 1). */
+/** Seeded uniforms in [0, 1): the runtime's own mulberry32 (runtime/cpu/random.ts). */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Random(seed);
+  return () => r.uniform();
 }
 
 /** Standard normal samples (Box–Muller) from a uniform generator. */

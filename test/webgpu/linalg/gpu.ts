@@ -7,6 +7,7 @@ import { it } from "vitest";
 import { acquireDevice } from "../../../runtime/webgpu/device.js";
 import type { KernelSource } from "../../../runtime/webgpu/kernel.js";
 import { pipelineFor } from "../../../runtime/webgpu/pipelines.js";
+import { Random } from "../../../runtime/cpu/random.js";
 
 const acquired = await acquireDevice();
 if (!acquired && process.env.CI === "true") {
@@ -67,16 +68,8 @@ export async function runKernels(kernels: readonly KernelSource[], inputs: reado
 
 /** Deterministic uniform values in [lo, hi) (mulberry32). */
 export function random(n: number, seed: number, lo = -1, hi = 1): Float64Array {
-  let s = seed >>> 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
+  const r = new Random(seed);
+  return Float64Array.from({ length: n }, () => lo + (hi - lo) * r.uniform());
 }
 
 /** C = A·B for row-major A (m×k), B (k×n), in f64. */

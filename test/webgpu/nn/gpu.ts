@@ -8,6 +8,7 @@ import { acquireDevice } from "../../../runtime/webgpu/device.js";
 import type { KernelSource } from "../../../runtime/webgpu/kernel.js";
 import { runKernel } from "../../../runtime/webgpu/run-kernel.js";
 import { type NDArray, ndarray } from "../../../runtime/cpu/ndarray.js";
+import { Random } from "../../../runtime/cpu/random.js";
 
 const acquired = await acquireDevice();
 if (!acquired && process.env.CI === "true") {
@@ -30,17 +31,8 @@ export async function run(k: KernelSource, inputs: readonly Float32Array[], outp
 
 /** Deterministic uniform values in [lo, hi), already rounded to f32. */
 export function random(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
+  const r = new Random(seed);
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r.uniform());
 }
 
 /** The CPU reference's input: the same f32 values, widened to f64. */
