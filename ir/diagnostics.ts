@@ -42,6 +42,7 @@ export const DIAGNOSTICS = {
   // The bundle loader's codes live with the runtime that ships inside every bundle.
   ...BUNDLE_ERRORS,
   MP9001: "internal error",
+  MP9002: "the lowered WebGPU program failed verification (internal error)",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;

@@ -36,7 +36,12 @@ export function assemble(a: AssembleInput): Assembled {
   const kernelTexts: string[] = [];
   const index = new Map<string, number>();
   const kernelOf = (k: KernelSource): number => {
-    const meta = { workgroupSize: [...k.workgroupSize] as [number, number, number], workgroupBytes: k.workgroupBytes ?? 0, bindings: k.bindings.map((b) => ({ name: b.name, access: b.access })) };
+    const meta = {
+      workgroupSize: [...k.workgroupSize] as [number, number, number],
+      workgroupBytes: k.workgroupBytes ?? 0,
+      bindings: k.bindings.map((b) => ({ name: b.name, access: b.access, elements: b.elements })),
+      covers: k.covers.map((c) => ({ binding: c.binding, shape: [...c.shape], tile: [...c.tile] })),
+    };
     const key = JSON.stringify([k.wgsl, meta]);
     let i = index.get(key);
     if (i === undefined) {
@@ -49,9 +54,9 @@ export function assemble(a: AssembleInput): Assembled {
   };
   const program = (p: Program): ProgramSpec => ({
     buffers: p.buffers.map((b) => ({ id: b.id, bytes: b.bytes })),
-    inputs: p.inputs.map((s) => ({ name: s.name, buffer: s.buffer, shape: [...s.shape], dtype: s.dtype })),
-    outputs: p.outputs.map((s) => ({ name: s.name, buffer: s.buffer, shape: [...s.shape], dtype: s.dtype })),
-    steps: p.steps.map((s) => ({ kernel: kernelOf(s.kernel), dispatch: [...s.kernel.dispatch] as [number, number, number], buffers: [...s.buffers], nodes: s.nodes.map((n) => ({ ...n })) })),
+    inputs: p.inputs.map((s) => ({ name: s.name, buffer: s.buffer, value: s.value, shape: [...s.shape], dtype: s.dtype })),
+    outputs: p.outputs.map((s) => ({ name: s.name, buffer: s.buffer, value: s.value, shape: [...s.shape], dtype: s.dtype })),
+    steps: p.steps.map((s) => ({ kernel: kernelOf(s.kernel), dispatch: [...s.kernel.dispatch] as [number, number, number], buffers: [...s.buffers], values: [...s.values], nodes: s.nodes.map((n) => ({ ...n })) })),
   });
   const forward = program(a.forward);
   const train = a.train && program(a.train);

@@ -123,8 +123,8 @@ export class WgslEmitter {
   /** The WGSL name an `accumulator` leaf stands for (a matmul epilogue's accumulated entry). */
   accumulator = "acc";
 
-  /** `loadName(valueId)` is the WGSL storage array holding a materialised value. */
-  constructor(private readonly loadName: (value: number) => string) {}
+  /** `loadName(valueId, shape)` is the WGSL storage array holding a materialised value of that shape. */
+  constructor(private readonly loadName: (value: number, shape: readonly number[]) => string) {}
 
   private id(e: Expr): number {
     let i = this.ids.get(e);
@@ -178,7 +178,7 @@ export class WgslEmitter {
     if (e.kind === "load") {
       const st = strides(e.shape);
       const offset = c.map((x, i) => (e.shape[i] === 1 ? "" : st[i] === 1 ? x : `${x} * ${st[i]}u`)).filter(Boolean).join(" + ") || "0u";
-      return `${this.loadName(e.value)}[${offset}]`;
+      return `${this.loadName(e.value, e.shape)}[${offset}]`;
     }
     const args = e.args;
     const at = (k: number, coords: readonly string[]) => this.emit(args[k], coords);

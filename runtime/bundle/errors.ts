@@ -17,6 +17,7 @@ export const BUNDLE_ERRORS = {
   MP7011: "no WebGPU device for the bundle",
   MP7012: "bundle execution failed on WebGPU",
   MP7013: "invalid bundle call argument",
+  MP7014: "bundle program fails its check (buffers, bindings or dispatches are inconsistent)",
 } as const;
 
 export type BundleErrorCode = keyof typeof BUNDLE_ERRORS;

@@ -8,7 +8,7 @@
 import { BundleError, bundleFail } from "./errors.js";
 
 export const BUNDLE_FORMAT = "matprop-bundle";
-export const BUNDLE_VERSION = 1;
+export const BUNDLE_VERSION = 2;
 /** Prefix of the training step's gradient outputs (`grad.W` is ∂loss/∂W), as the compiler names them. */
 export const GRAD_PREFIX = "grad.";
 
@@ -24,6 +24,8 @@ export interface TensorSpec {
 
 export interface SlotSpec extends TensorSpec {
   readonly buffer: number;
+  /** The IR value id uploaded or read back (the program check follows values through buffers). */
+  readonly value: number;
 }
 
 export interface KernelSpec {
@@ -32,7 +34,9 @@ export interface KernelSpec {
   readonly file: string;
   readonly workgroupSize: Triple;
   readonly workgroupBytes: number;
-  readonly bindings: readonly { readonly name: string; readonly access: "read" | "read_write" }[];
+  readonly bindings: readonly { readonly name: string; readonly access: "read" | "read_write"; readonly elements: number }[];
+  /** The outputs each dispatch must cover (runtime/webgpu/kernel.ts Coverage). */
+  readonly covers: readonly { readonly binding: number; readonly shape: readonly number[]; readonly tile: readonly number[] }[];
 }
 
 export interface StepSpec {
@@ -41,6 +45,8 @@ export interface StepSpec {
   readonly dispatch: Triple;
   /** Buffer ids in the kernel's binding order. */
   readonly buffers: readonly number[];
+  /** The IR value id each binding reads or writes (negative: a kernel temporary). */
+  readonly values: readonly number[];
   readonly nodes: readonly { readonly id: number; readonly op: string; readonly loc?: string }[];
 }
 
@@ -160,12 +166,20 @@ function tensors(v: unknown, at: string): TensorSpec[] {
 }
 
 function kernel(v: unknown, at: string): KernelSpec {
-  const o = object(v, at, ["name", "file", "workgroupSize", "workgroupBytes", "bindings"]);
+  const o = object(v, at, ["name", "file", "workgroupSize", "workgroupBytes", "bindings", "covers"]);
   const file = string(o.file, `${at}.file`, 200);
   if (!KERNEL_FILE.test(file)) bad(`${at}.file`, `${describe(file)} is not a file name of the form kernels/<name>.wgsl`);
   const bindings = array(o.bindings, `${at}.bindings`, 64).map((b, i) => {
-    const ob = object(b, `${at}.bindings[${i}]`, ["name", "access"]);
-    return { name: string(ob.name, `${at}.bindings[${i}].name`, 128), access: oneOf(ob.access, `${at}.bindings[${i}].access`, ["read", "read_write"]) };
+    const ob = object(b, `${at}.bindings[${i}]`, ["name", "access", "elements"]);
+    return {
+      name: string(ob.name, `${at}.bindings[${i}].name`, 128),
+      access: oneOf(ob.access, `${at}.bindings[${i}].access`, ["read", "read_write"]),
+      elements: int(ob.elements, `${at}.bindings[${i}].elements`, 1, MAX_SIZE),
+    };
+  });
+  const covers = array(o.covers, `${at}.covers`, 64).map((c, i) => {
+    const oc = object(c, `${at}.covers[${i}]`, ["binding", "shape", "tile"]);
+    return { binding: int(oc.binding, `${at}.covers[${i}].binding`, 0, 63), shape: shapeOf(oc.shape, `${at}.covers[${i}].shape`), tile: shapeOf(oc.tile, `${at}.covers[${i}].tile`) };
   });
   return {
     name: string(o.name, `${at}.name`, 256),
@@ -173,8 +187,12 @@ function kernel(v: unknown, at: string): KernelSpec {
     workgroupSize: triple(o.workgroupSize, `${at}.workgroupSize`, 1, 1024),
     workgroupBytes: int(o.workgroupBytes, `${at}.workgroupBytes`, 0, 2 ** 31),
     bindings,
+    covers,
   };
 }
+
+/** An IR value id (negative ids are kernel temporaries). */
+const valueId = (v: unknown, at: string) => int(v, at, -(2 ** 31), 2 ** 31);
 
 function sameTensor(a: TensorSpec, b: TensorSpec): boolean {
   return a.name === b.name && a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
@@ -193,29 +211,31 @@ function program(v: unknown, at: string, kernels: readonly KernelSpec[]): Progra
   const bufferId = (x: unknown, where: string) => int(x, where, 0, buffers.length - 1);
   const slots = (list: unknown, where: string): SlotSpec[] =>
     array(list, where, 10_000).map((s, i) => {
-      const os = object(s, `${where}[${i}]`, ["name", "buffer", "shape", "dtype"]);
+      const os = object(s, `${where}[${i}]`, ["name", "buffer", "value", "shape", "dtype"]);
       const t = tensor({ name: os.name, shape: os.shape, dtype: os.dtype }, `${where}[${i}]`);
       const buffer = bufferId(os.buffer, `${where}[${i}].buffer`);
       if (buffers[buffer].bytes < Math.max(4, elementCount(t.shape) * 4)) bad(`${where}[${i}]`, `tensor '${t.name}' [${t.shape.join(", ")}] does not fit buffer ${buffer} (${buffers[buffer].bytes} bytes)`);
-      return { ...t, buffer };
+      return { ...t, buffer, value: valueId(os.value, `${where}[${i}].value`) };
     });
   const inputs = slots(o.inputs, `${at}.inputs`);
   const outputs = slots(o.outputs, `${at}.outputs`);
   const steps = array(o.steps, `${at}.steps`).map((s, i): StepSpec => {
     const w = `${at}.steps[${i}]`;
-    const os = object(s, w, ["kernel", "dispatch", "buffers", "nodes"]);
+    const os = object(s, w, ["kernel", "dispatch", "buffers", "values", "nodes"]);
     const k = kernels[int(os.kernel, `${w}.kernel`, 0, kernels.length - 1)];
     const bound = array(os.buffers, `${w}.buffers`, 64).map((b, j) => bufferId(b, `${w}.buffers[${j}]`));
     if (bound.length !== k.bindings.length) bad(`${w}.buffers`, `kernel '${k.name}' has ${k.bindings.length} bindings, the step binds ${bound.length} buffers`);
     bound.forEach((b, j) => {
       if (k.bindings[j].access === "read_write" && bound.indexOf(b) !== bound.lastIndexOf(b)) bad(`${w}.buffers`, `buffer ${b} is bound twice, once writable`);
     });
+    const values = array(os.values, `${w}.values`, 64).map((x, j) => valueId(x, `${w}.values[${j}]`));
+    if (values.length !== bound.length) bad(`${w}.values`, `names ${values.length} values for ${bound.length} buffers`);
     const nodes = array(os.nodes, `${w}.nodes`, 10_000).map((n, j) => {
       const on = object(n, `${w}.nodes[${j}]`, ["id", "op"], ["loc"]);
       const node = { id: int(on.id, `${w}.nodes[${j}].id`, 0, 2 ** 31), op: string(on.op, `${w}.nodes[${j}].op`, 128) };
       return on.loc === undefined ? node : { ...node, loc: string(on.loc, `${w}.nodes[${j}].loc`) };
     });
-    return { kernel: kernels.indexOf(k), dispatch: triple(os.dispatch, `${w}.dispatch`, 1, 2 ** 32 - 1), buffers: bound, nodes };
+    return { kernel: kernels.indexOf(k), dispatch: triple(os.dispatch, `${w}.dispatch`, 1, 2 ** 32 - 1), buffers: bound, values, nodes };
   });
   return { buffers, inputs, outputs, steps };
 }

@@ -9,14 +9,14 @@
  */
 import { acquireDevice } from "../webgpu/device.js";
 import { runProgram, WebGPURunError } from "../webgpu/execute.js";
-import type { KernelSource } from "../webgpu/kernel.js";
 import { KernelCompileError, pipelineFor } from "../webgpu/pipelines.js";
 import type { Program } from "../webgpu/program.js";
 import { BundleError, bundleFail } from "./errors.js";
 import { tensorValues } from "./inputs.js";
 import { checkBundleLimits } from "./limits.js";
-import { GRAD_PREFIX, parseManifest, type Manifest, type ProgramSpec } from "./manifest.js";
-import { filesOf, verifyContents, type VerifiedBundle } from "./verify.js";
+import { GRAD_PREFIX, parseManifest, type Manifest } from "./manifest.js";
+import { kernelSource, programOf } from "./program.js";
+import { FORWARD, filesOf, TRAINING_STEP, verifyContents, type VerifiedBundle } from "./verify.js";
 
 export type Tensors = Record<string, Float32Array | number>;
 
@@ -73,22 +73,6 @@ export async function readBundle(base: string | URL): Promise<VerifiedBundle> {
   return verifyContents(manifest, files.slice(0, -1), files[files.length - 1]);
 }
 
-function toProgram(b: VerifiedBundle, spec: ProgramSpec, which: string): Program {
-  const m = b.manifest;
-  return {
-    name: `${m.name} (${which})`,
-    buffers: spec.buffers,
-    inputs: spec.inputs,
-    outputs: spec.outputs,
-    steps: spec.steps.map((s) => ({ kernel: kernelSource(b, s.kernel, s.dispatch), buffers: s.buffers, nodes: s.nodes })),
-  };
-}
-
-function kernelSource(b: VerifiedBundle, index: number, dispatch: readonly [number, number, number]): KernelSource {
-  const k = b.manifest.kernels[index];
-  return { name: k.name, wgsl: b.kernels[index], workgroupSize: k.workgroupSize, dispatch, bindings: k.bindings, workgroupBytes: k.workgroupBytes };
-}
-
 function isDevice(d: unknown): d is GPUDevice {
   return typeof d === "object" && d !== null && "limits" in d && "queue" in d && typeof (d as GPUDevice).createBuffer === "function";
 }
@@ -108,12 +92,12 @@ export async function openBundle(base: string | URL, opts: { device?: unknown } 
     adapter = acquired.adapterInfo;
   }
   checkBundleLimits(device.limits, m);
-  const forwardProgram = toProgram(bundle, m.programs.forward, "forward pass");
-  const trainProgram = m.programs.train && toProgram(bundle, m.programs.train, "training step");
+  const forwardProgram = programOf(m, bundle.kernels, m.programs.forward, FORWARD);
+  const trainProgram = m.programs.train && programOf(m, bundle.kernels, m.programs.train, TRAINING_STEP);
   // Compile every kernel now: a shader this device rejects fails the load, not the first run.
   await Promise.all(
     m.kernels.map((k, i) =>
-      pipelineFor(device, kernelSource(bundle, i, [1, 1, 1])).catch((e: unknown) => {
+      pipelineFor(device, kernelSource(m, bundle.kernels, i, [1, 1, 1])).catch((e: unknown) => {
         bundleFail("MP7012", e instanceof KernelCompileError ? e.message : `kernel '${k.name}' failed to compile: ${e instanceof Error ? e.message : String(e)}`);
       }),
     ),

@@ -1,12 +1,20 @@
 /**
  * Everything a bundle must pass before any of it runs, with no device needed: the manifest's
  * structure and version (manifest.ts), the content hash over the manifest, every kernel file and
- * the params file, and the params file's agreement with the manifest.
+ * the params file, the params file's agreement with the manifest, and both programs' check
+ * (runtime/webgpu/verify-program.ts: buffer sizes, access modes against the WGSL, dispatch
+ * coverage, and which value every buffer holds at every step) — so a manifest edited after the
+ * build, even with its hash recomputed, is refused instead of returning wrong numbers.
  */
+import { checkProgram, ProgramCheckError } from "../webgpu/verify-program.js";
 import { bundleFail } from "./errors.js";
 import { bundleHash } from "./hash.js";
 import { parseManifest, type Manifest } from "./manifest.js";
+import { programOf } from "./program.js";
 import { decodeSafetensors } from "./safetensors.js";
+
+export const FORWARD = "forward pass";
+export const TRAINING_STEP = "training step";
 
 export interface VerifiedBundle {
   readonly manifest: Manifest;
@@ -37,7 +45,18 @@ export function verifyContents(manifest: Manifest, kernelFiles: readonly Uint8Ar
   }
   if (tensors.size !== manifest.params.length) bundleFail("MP7005", `params file holds tensors the manifest does not declare`);
   const decoder = new TextDecoder();
-  return { manifest, kernels: kernelFiles.map((b) => decoder.decode(b)), params };
+  const kernels = kernelFiles.map((b) => decoder.decode(b));
+  const programs = [[FORWARD, manifest.programs.forward], [TRAINING_STEP, manifest.programs.train]] as const;
+  for (const [which, spec] of programs) {
+    if (!spec) continue;
+    try {
+      checkProgram(programOf(manifest, kernels, spec, which));
+    } catch (e) {
+      if (e instanceof ProgramCheckError) bundleFail("MP7014", `the ${which} program fails its check: ${e.message}`);
+      throw e;
+    }
+  }
+  return { manifest, kernels, params };
 }
 
 /**

@@ -4,9 +4,23 @@
  * f32, row-major, dense (class labels are stored as exact small integers in f32).
  */
 export interface KernelBinding {
-  /** The WGSL variable name, for messages. */
+  /** The WGSL variable name (the `@group(0) @binding(i)` declaration must use it). */
   readonly name: string;
+  /** "read": the kernel only reads the value bound here; "read_write": it writes a new value there. */
   readonly access: "read" | "read_write";
+  /** Elements (f32) of the tensor the kernel was generated for at this binding. */
+  readonly elements: number;
+}
+
+/**
+ * What a kernel's dispatch must cover: binding `binding` (an output) viewed as an array of `shape`
+ * (whose element count is the binding's), one workgroup per `tile`-sized block of it. The dispatch
+ * needs at least Π ceil(shape[d] / tile[d]) workgroups.
+ */
+export interface Coverage {
+  readonly binding: number;
+  readonly shape: readonly number[];
+  readonly tile: readonly number[];
 }
 
 export interface KernelSource {
@@ -16,8 +30,15 @@ export interface KernelSource {
   readonly workgroupSize: readonly [number, number, number];
   readonly dispatch: readonly [number, number, number];
   readonly bindings: readonly KernelBinding[];
+  /** The outputs the dispatch covers (every written binding whose value is used later). */
+  readonly covers: readonly Coverage[];
   /** Bytes of var<workgroup> memory the kernel declares (checked against the device limit). */
   readonly workgroupBytes?: number;
+}
+
+/** Workgroups a coverage needs: one per tile. */
+export function workgroupsNeeded(c: Coverage): number {
+  return c.shape.reduce((p, d, i) => p * Math.ceil(d / (c.tile[i] ?? 1)), 1);
 }
 
 /** Workgroups needed to cover `n` invocations with `size` per workgroup. */

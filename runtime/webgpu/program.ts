@@ -2,6 +2,10 @@
  * A compiled kernel program: what the runtime executes and what a bundle ships. Plain data
  * (JSON-serialisable): planned buffers, the kernels in dispatch order with the buffers they bind,
  * and where inputs are uploaded and outputs read back. Shapes are concrete.
+ *
+ * Every binding of a step also names the IR value it reads or writes (negative ids are a kernel's
+ * temporaries), and every slot the value it uploads or reads back, so the program can be checked
+ * on its own (verify-program.ts): which value each buffer holds at every step.
  */
 import type { KernelSource } from "./kernel.js";
 
@@ -14,6 +18,8 @@ export interface PlannedBuffer {
 export interface TensorSlot {
   readonly name: string;
   readonly buffer: number;
+  /** The IR value uploaded here (inputs) or read back from here (outputs). */
+  readonly value: number;
   readonly shape: readonly number[];
   readonly dtype: "f32" | "f64" | "i32";
 }
@@ -22,6 +28,11 @@ export interface Step {
   readonly kernel: KernelSource;
   /** Buffer ids, in the kernel's binding order. */
   readonly buffers: readonly number[];
+  /**
+   * The value each binding reads (access "read": the buffer must hold it) or writes (access
+   * "read_write": the buffer holds it afterwards), in binding order.
+   */
+  readonly values: readonly number[];
   /** The IR nodes this kernel computes (ids and "file:line:col"), for messages and the inspector. */
   readonly nodes: readonly { id: number; op: string; loc?: string }[];
 }

@@ -3,7 +3,7 @@
  * the values it writes (read_write), the WGSL prelude, and the entry point. Returns the kernel and
  * the IR value ids bound, in binding order, for the planner to map onto buffers.
  */
-import type { KernelSource } from "../../../runtime/webgpu/kernel.js";
+import type { Coverage, KernelSource } from "../../../runtime/webgpu/kernel.js";
 import { EXPR_PRELUDE, WgslEmitter } from "../expr.js";
 
 export interface BuiltKernel {
@@ -12,18 +12,27 @@ export interface BuiltKernel {
   readonly values: readonly number[];
 }
 
+/** A value the kernel writes and the shape it writes it at. */
+export interface KernelOutput {
+  readonly value: number;
+  readonly shape: readonly number[];
+}
+
+const count = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
+
 export class KernelBuilder {
-  private readonly reads: number[] = [];
+  private readonly reads: { value: number; elements: number }[] = [];
   readonly emitter: WgslEmitter;
 
-  constructor(private readonly outputs: readonly number[]) {
-    this.emitter = new WgslEmitter((v) => this.input(v));
+  constructor(private readonly outputs: readonly KernelOutput[]) {
+    this.emitter = new WgslEmitter((v, shape) => this.input(v, shape));
   }
 
-  /** The WGSL name of a materialised input value. */
-  input(value: number): string {
-    let k = this.reads.indexOf(value);
-    if (k < 0) k = this.reads.push(value) - 1;
+  /** The WGSL name of a materialised input value of `shape`. */
+  input(value: number, shape: readonly number[]): string {
+    let k = this.reads.findIndex((r) => r.value === value);
+    if (k < 0) k = this.reads.push({ value, elements: count(shape) }) - 1;
+    else if (this.reads[k].elements !== count(shape)) throw new Error(`value %${value} loaded with two sizes (${this.reads[k].elements} and ${count(shape)} elements)`);
     return `in${k}`;
   }
 
@@ -36,14 +45,22 @@ export class KernelBuilder {
     return this.emitter.take();
   }
 
-  finish(name: string, main: string, workgroupSize: [number, number, number], dispatch: [number, number, number], extra = "", workgroupBytes = 0): BuiltKernel {
+  /**
+   * `covers` (one per output, in output order) says how the dispatch tiles each output: its view of
+   * the output's elements and the block one workgroup computes.
+   */
+  finish(name: string, main: string, workgroupSize: [number, number, number], dispatch: [number, number, number], covers: readonly Omit<Coverage, "binding">[], workgroupBytes = 0): BuiltKernel {
     const decls = [
       ...this.reads.map((_, k) => `@group(0) @binding(${k}) var<storage, read> in${k}: array<f32>;`),
       ...this.outputs.map((_, k) => `@group(0) @binding(${this.reads.length + k}) var<storage, read_write> out${k}: array<f32>;`),
     ];
-    const wgsl = [...decls, EXPR_PRELUDE, extra, main].join("\n");
-    const bindings = [...this.reads.map((_, k) => ({ name: `in${k}`, access: "read" as const })), ...this.outputs.map((_, k) => ({ name: `out${k}`, access: "read_write" as const }))];
-    return { kernel: { name, wgsl, workgroupSize, dispatch, bindings, workgroupBytes }, values: [...this.reads, ...this.outputs] };
+    const wgsl = [...decls, EXPR_PRELUDE, main].join("\n");
+    const bindings = [
+      ...this.reads.map((r, k) => ({ name: `in${k}`, access: "read" as const, elements: r.elements })),
+      ...this.outputs.map((o, k) => ({ name: `out${k}`, access: "read_write" as const, elements: count(o.shape) })),
+    ];
+    const coverage = covers.map((c, k) => ({ binding: this.reads.length + k, ...c }));
+    return { kernel: { name, wgsl, workgroupSize, dispatch, bindings, covers: coverage, workgroupBytes }, values: [...this.reads.map((r) => r.value), ...this.outputs.map((o) => o.value)] };
   }
 }
 

@@ -24,14 +24,14 @@ function batchCoords(out: readonly string[], shape: readonly number[]): string[]
  * `accumulator` leaves stand for the accumulated entry (an elementwise consumer fused in).
  */
 export function matmulKernel(name: string, a: Expr, b: Expr, outShape: readonly number[], out: number, epilogue?: Epilogue | Expr): BuiltKernel {
-  const kb = new KernelBuilder([out]);
-  const r = outShape.length;
+    const r = outShape.length;
   const [m, n] = [outShape[r - 2], outShape[r - 1]];
   const k = a.shape[a.shape.length - 1];
   const batch = outShape.slice(0, -2);
   const batchCount = batch.reduce((p, d) => p * d, 1);
   const tilesM = Math.ceil(m / TILE);
   const tilesN = Math.ceil(n / TILE);
+  const kb = new KernelBuilder([{ value: out, shape: outShape }]);
   const bc = unravel("bi", batch, "b");
   const aBatch = batchCoords(bc.coords, a.shape.slice(0, -2));
   const bBatch = batchCoords(bc.coords, b.shape.slice(0, -2));
@@ -82,5 +82,5 @@ export function matmulKernel(name: string, a: Expr, b: Expr, outShape: readonly 
     `  }`,
     `}`,
   ];
-  return kb.finish(name, body.join("\n"), [TILE, TILE, 1], grid(batchCount * tilesM * tilesN), "", 2 * TILE * TILE * 4);
+  return kb.finish(name, body.join("\n"), [TILE, TILE, 1], grid(batchCount * tilesM * tilesN), [{ shape: [batchCount, m, n], tile: [1, TILE, TILE] }], 2 * TILE * TILE * 4);
 }

@@ -10,13 +10,13 @@ import { KernelBuilder, MAIN_SIGNATURE, type BuiltKernel } from "./builder.js";
 const WG = 64;
 
 export function reduceKernel(name: string, input: Expr, axes: readonly number[], scale: number, out: number): BuiltKernel {
-  const b = new KernelBuilder([out]);
-  const shape = input.shape;
+    const shape = input.shape;
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const outShape = kept.map((i) => shape[i]);
   const redShape = axes.map((i) => shape[i]);
   const outCount = outShape.reduce((p, d) => p * d, 1);
   const redCount = redShape.reduce((p, d) => p * d, 1);
+  const b = new KernelBuilder([{ value: out, shape: outShape }]);
   const o = unravel("o", outShape, "k");
   const r = unravel("r", redShape, "q");
   const coords = shape.map((_, i) => (axes.includes(i) ? r.coords[axes.indexOf(i)] : o.coords[kept.indexOf(i)]));
@@ -62,5 +62,5 @@ export function reduceKernel(name: string, input: Expr, axes: readonly number[],
         `}`,
       ];
   const dispatch = wide ? grid(outCount) : grid(groups(outCount, WG));
-  return b.finish(name, body.join("\n"), [WG, 1, 1], dispatch, "", wide ? WG * 4 : 0);
+  return b.finish(name, body.join("\n"), [WG, 1, 1], dispatch, [{ shape: [outCount], tile: [wide ? 1 : WG] }], wide ? WG * 4 : 0);
 }

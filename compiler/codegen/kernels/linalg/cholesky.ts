@@ -13,7 +13,7 @@
  * output `l` beyond that (no scratch binding needed).
  */
 import type { KernelBinding, KernelSource } from "../../../../runtime/webgpu/kernel.js";
-import { DEFAULT_WORKGROUP_STORAGE, type LinalgOptions, type Region, checkSizes, constants, declareBindings, declareRegion, declareSync, perMatrixDispatch, perMatrixEntry, workgroupSizeFor } from "./common.js";
+import { DEFAULT_WORKGROUP_STORAGE, type LinalgOptions, type Region, checkSizes, constants, declareBindings, declareRegion, declareSync, perMatrixCovers, perMatrixDispatch, perMatrixEntry, workgroupSizeFor } from "./common.js";
 
 /** L ([batch, n, n], zero above the diagonal) for each `a` ([batch, n, n]). Bindings: a (read), l (read_write). */
 export function choleskyKernel(batch: number, n: number, opts?: LinalgOptions): KernelSource {
@@ -23,8 +23,8 @@ export function choleskyKernel(batch: number, n: number, opts?: LinalgOptions): 
   const global = small + 4 * n * n > limit;
   const wg = workgroupSizeFor(n);
   const bindings: KernelBinding[] = [
-    { name: "a", access: "read" },
-    { name: "l", access: "read_write" },
+    { name: "a", access: "read", elements: batch * n * n },
+    { name: "l", access: "read_write", elements: batch * n * n },
   ];
   const region: Region = global ? { kind: "global", name: "L", binding: "l", base: "ibase" } : { kind: "workgroup", name: "L", length: n * n };
   const wgsl = `${declareBindings(bindings)}
@@ -66,5 +66,5 @@ ${perMatrixEntry(wg, batch)}
   }
 }
 `;
-  return { name: `cholesky_${batch}x${n}x${n}${global ? "_global" : ""}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, workgroupBytes: global ? small : small + 4 * n * n };
+  return { name: `cholesky_${batch}x${n}x${n}${global ? "_global" : ""}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers: [perMatrixCovers(1, batch, n * n)], workgroupBytes: global ? small : small + 4 * n * n };
 }

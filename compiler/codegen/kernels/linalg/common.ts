@@ -6,7 +6,7 @@
  * accessor functions (`ldA(i)`, `stA(i, v)`, `sync()`) whose bodies pick the memory, so the two paths
  * cannot drift apart.
  */
-import { type KernelBinding, grid } from "../../../../runtime/webgpu/kernel.js";
+import { type Coverage, type KernelBinding, grid } from "../../../../runtime/webgpu/kernel.js";
 
 /** The portable default of maxComputeWorkgroupStorageSize. */
 export const DEFAULT_WORKGROUP_STORAGE = 16384;
@@ -82,6 +82,11 @@ export function perMatrixEntry(wg: number, batch: number): string {
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let mat = wid.x + wid.y * nwg.x;
   if (mat >= ${batch}u) { return; }`;
+}
+
+/** Coverage of an output of `batch` matrices of `matrix` elements each: one workgroup per matrix. */
+export function perMatrixCovers(binding: number, batch: number, matrix: number): Coverage {
+  return { binding, shape: [batch, matrix], tile: [1, matrix] };
 }
 
 /** The dispatch of a one-workgroup-per-matrix kernel. */

@@ -37,6 +37,7 @@ import {
   declareRegion,
   declareSync,
   lit,
+  perMatrixCovers,
   perMatrixDispatch,
   perMatrixEntry,
   workgroupSizeFor,
@@ -77,11 +78,11 @@ export function eighKernels(batch: number, n: number, opts?: LinalgOptions): Ker
   const { np, nb, global } = p;
   const wg = workgroupSizeFor(Math.max(nb * nb, n * nb));
   const bindings: KernelBinding[] = [
-    { name: "a", access: "read" },
-    { name: "w", access: "read_write" },
-    { name: "u", access: "read_write" },
+    { name: "a", access: "read", elements: batch * n * n },
+    { name: "w", access: "read_write", elements: batch * n },
+    { name: "u", access: "read_write", elements: batch * n * n },
   ];
-  if (global) bindings.push({ name: "work", access: "read_write" });
+  if (global) bindings.push({ name: "work", access: "read_write", elements: eighScratchLength(batch, n, opts) });
   const regions: Region[] = global
     ? [
         { kind: "global", name: "A", binding: "work", base: "wbase" },
@@ -218,5 +219,6 @@ ${perMatrixEntry(wg, batch)}
 }
 `;
   const name = `eigh_jacobi_${batch}x${n}x${n}${global ? "_global" : ""}`;
-  return [{ name, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, workgroupBytes: p.workgroupBytes }];
+  const covers = [perMatrixCovers(1, batch, n), perMatrixCovers(2, batch, n * n)];
+  return [{ name, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes: p.workgroupBytes }];
 }

@@ -11,7 +11,7 @@
  * (the input `a` is read-only).
  */
 import type { KernelBinding, KernelSource } from "../../../../runtime/webgpu/kernel.js";
-import { DEFAULT_WORKGROUP_STORAGE, type LinalgOptions, type Region, checkSizes, constants, declareBindings, declareRegion, declareSync, perMatrixDispatch, perMatrixEntry, workgroupSizeFor } from "./common.js";
+import { DEFAULT_WORKGROUP_STORAGE, type LinalgOptions, type Region, checkSizes, constants, declareBindings, declareRegion, declareSync, perMatrixCovers, perMatrixDispatch, perMatrixEntry, workgroupSizeFor } from "./common.js";
 
 function plan(n: number, k: number, opts?: LinalgOptions) {
   const limit = opts?.workgroupStorageBytes ?? DEFAULT_WORKGROUP_STORAGE;
@@ -30,10 +30,10 @@ export function solveScratchLength(batch: number, n: number, k: number, opts?: L
 function solveLike(name: string, batch: number, n: number, k: number, identity: boolean, opts?: LinalgOptions): KernelSource {
   checkSizes(name, { batch, n, k });
   const { wg, global, workgroupBytes } = plan(n, k, opts);
-  const bindings: KernelBinding[] = [{ name: "a", access: "read" }];
-  if (!identity) bindings.push({ name: "b", access: "read" });
-  bindings.push({ name: "x", access: "read_write" });
-  if (global) bindings.push({ name: "work", access: "read_write" });
+  const bindings: KernelBinding[] = [{ name: "a", access: "read", elements: batch * n * n }];
+  if (!identity) bindings.push({ name: "b", access: "read", elements: batch * n * k });
+  bindings.push({ name: "x", access: "read_write", elements: batch * n * k });
+  if (global) bindings.push({ name: "work", access: "read_write", elements: solveScratchLength(batch, n, k, opts) });
   const regions: Region[] = global
     ? [
         { kind: "global", name: "A", binding: "work", base: "abase" },
@@ -120,7 +120,8 @@ ${perMatrixEntry(wg, batch)}
   }
 }
 `;
-  return { name: `${name}_${batch}x${n}x${k}${global ? "_global" : ""}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, workgroupBytes };
+  const covers = [perMatrixCovers(identity ? 1 : 2, batch, n * k)];
+  return { name: `${name}_${batch}x${n}x${k}${global ? "_global" : ""}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes };
 }
 
 /**

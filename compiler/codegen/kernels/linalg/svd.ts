@@ -34,6 +34,7 @@ import {
   declareRegion,
   declareSync,
   lit,
+  perMatrixCovers,
   perMatrixDispatch,
   perMatrixEntry,
   workgroupSizeFor,
@@ -70,12 +71,12 @@ export function svdKernels(batch: number, m: number, n: number, opts?: LinalgOpt
   const wide = m < n;
   const wg = workgroupSizeFor(Math.max(M, K) * nb);
   const bindings: KernelBinding[] = [
-    { name: "a", access: "read" },
-    { name: "u", access: "read_write" },
-    { name: "s", access: "read_write" },
-    { name: "vh", access: "read_write" },
+    { name: "a", access: "read", elements: batch * m * n },
+    { name: "u", access: "read_write", elements: batch * m * K },
+    { name: "s", access: "read_write", elements: batch * K },
+    { name: "vh", access: "read_write", elements: batch * K * n },
   ];
-  if (global) bindings.push({ name: "work", access: "read_write" });
+  if (global) bindings.push({ name: "work", access: "read_write", elements: svdScratchLength(batch, m, n, opts) });
   const regions: Region[] = global
     ? [
         { kind: "global", name: "G", binding: "work", base: "wbase" },
@@ -200,5 +201,6 @@ ${perMatrixEntry(wg, batch)}
 }
 `;
   const name = `svd_jacobi_${batch}x${m}x${n}${global ? "_global" : ""}`;
-  return [{ name, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, workgroupBytes: p.workgroupBytes }];
+  const covers = [perMatrixCovers(1, batch, m * K), perMatrixCovers(2, batch, K), perMatrixCovers(3, batch, K * n)];
+  return [{ name, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes: p.workgroupBytes }];
 }

@@ -40,7 +40,7 @@ export function conv2dKernel(x: Shape4, w: Shape4, stride: Pair, padding: Pair):
   y[idx] = acc;`;
   return perElementKernel(
     `conv2d_${N}x${C}x${H}x${W}_${O}x${KH}x${KW}_s${stride.join("x")}_p${padding.join("x")}`,
-    [{ name: "x", access: "read" }, { name: "w", access: "read" }, { name: "y", access: "read_write" }],
+    [{ name: "x", access: "read", elements: N * C * H * W }, { name: "w", access: "read", elements: O * C * KH * KW }, { name: "y", access: "read_write", elements: N * O * HO * WO }],
     { N, C, H, W, O, KH, KW, HO, WO, SH: stride[0], SW: stride[1], PH: padding[0], PW: padding[1] },
     N * O * HO * WO,
     body,
@@ -83,7 +83,7 @@ export function conv2dGradInputKernel(g: Shape4, w: Shape4, stride: Pair, paddin
   dx[idx] = acc;`;
   return perElementKernel(
     `conv2d_grad_input_${N}x${O}x${HO}x${WO}_${C}x${KH}x${KW}_s${stride.join("x")}_p${padding.join("x")}_${H}x${W}`,
-    [{ name: "g", access: "read" }, { name: "w", access: "read" }, { name: "dx", access: "read_write" }],
+    [{ name: "g", access: "read", elements: N * O * HO * WO }, { name: "w", access: "read", elements: O * C * KH * KW }, { name: "dx", access: "read_write", elements: N * C * H * W }],
     { N, C, H, W, O, KH, KW, HO, WO, SH, SW, PH, PW },
     N * C * H * W,
     body,
@@ -131,7 +131,7 @@ export function conv2dGradWeightKernel(x: Shape4, g: Shape4, stride: Pair, paddi
   dw[idx] = acc;`;
   return perElementKernel(
     `conv2d_grad_weight_${N}x${C}x${H}x${W}_${O}x${KH}x${KW}_s${stride.join("x")}_p${padding.join("x")}`,
-    [{ name: "x", access: "read" }, { name: "g", access: "read" }, { name: "dw", access: "read_write" }],
+    [{ name: "x", access: "read", elements: N * C * H * W }, { name: "g", access: "read", elements: N * O * HO * WO }, { name: "dw", access: "read_write", elements: O * C * KH * KW }],
     { N, C, H, W, O, KH, KW, HO, WO, SH, SW, PH, PW },
     O * C * KH * KW,
     body,

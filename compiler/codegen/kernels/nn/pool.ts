@@ -87,7 +87,7 @@ export function avgPool2dKernel(x: Shape4, kernel: Pair, stride: Pair, padding: 
     }
   }
   y[idx] = acc / f32(KH * KW);`;
-  return perElementKernel(`avg_pool2d_${geo.tag}`, [{ name: "x", access: "read" }, { name: "y", access: "read_write" }], geo.consts, geo.total.y, body);
+  return perElementKernel(`avg_pool2d_${geo.tag}`, [{ name: "x", access: "read", elements: geo.total.x }, { name: "y", access: "read_write", elements: geo.total.y }], geo.consts, geo.total.y, body);
 }
 
 /** Max pooling (−∞ padding: padded positions never win). Bindings x → y. */
@@ -95,7 +95,7 @@ export function maxPool2dKernel(x: Shape4, kernel: Pair, stride: Pair, padding: 
   const geo = geometry("maxPool2d", x, kernel, stride, padding);
   const body = `${OUT_COORDS}
   y[idx] = x[argmaxWindow(xBase, i, j)];`;
-  const k = perElementKernel(`max_pool2d_${geo.tag}`, [{ name: "x", access: "read" }, { name: "y", access: "read_write" }], geo.consts, geo.total.y, body);
+  const k = perElementKernel(`max_pool2d_${geo.tag}`, [{ name: "x", access: "read", elements: geo.total.x }, { name: "y", access: "read_write", elements: geo.total.y }], geo.consts, geo.total.y, body);
   return { ...k, wgsl: `${k.wgsl}\n${ARGMAX_WINDOW}\n` };
 }
 
@@ -122,7 +122,7 @@ export function avgPool2dBackwardKernel(x: Shape4, g: Shape4, kernel: Pair, stri
   dx[idx] = acc / f32(KH * KW);`;
   return perElementKernel(
     `avg_pool2d_backward_${geo.tag}`,
-    [{ name: "x", access: "read" }, { name: "g", access: "read" }, { name: "dx", access: "read_write" }],
+    [{ name: "x", access: "read", elements: geo.total.x }, { name: "g", access: "read", elements: geo.total.y }, { name: "dx", access: "read_write", elements: geo.total.x }],
     geo.consts,
     geo.total.x,
     body,
@@ -153,7 +153,7 @@ export function maxPool2dBackwardKernel(x: Shape4, g: Shape4, kernel: Pair, stri
   dx[idx] = acc;`;
   const k = perElementKernel(
     `max_pool2d_backward_${geo.tag}`,
-    [{ name: "x", access: "read" }, { name: "g", access: "read" }, { name: "dx", access: "read_write" }],
+    [{ name: "x", access: "read", elements: geo.total.x }, { name: "g", access: "read", elements: geo.total.y }, { name: "dx", access: "read_write", elements: geo.total.x }],
     geo.consts,
     geo.total.x,
     body,

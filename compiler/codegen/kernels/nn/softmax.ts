@@ -44,7 +44,7 @@ export function softmaxKernel(rows: number, cols: number): KernelSource {
   checkCount("softmax", "rows", rows);
   checkCount("softmax", "cols", cols);
   const wg = pow2Clamp(cols, 32, 256);
-  const bindings = [{ name: "x", access: "read" }, { name: "y", access: "read_write" }] as const;
+  const bindings = [{ name: "x", access: "read", elements: rows * cols }, { name: "y", access: "read_write", elements: rows * cols }] as const;
   const wgsl = `${declareBindings(bindings)}
 ${constants({ ROWS: rows, COLS: cols })}
 var<workgroup> red: array<f32, ${wg}>;
@@ -69,7 +69,7 @@ ${reduce(wg, (a, b) => `${a} + ${b}`)}
   for (var c = i32(lid); c < COLS; c += ${wg}) { y[base + c] = exp(x[base + c] - m) / s; }
 }
 `;
-  return { name: `softmax_${rows}x${cols}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: grid(rows), bindings, workgroupBytes: wg * 4 };
+  return { name: `softmax_${rows}x${cols}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: grid(rows), bindings, covers: [{ binding: 1, shape: [rows, cols], tile: [1, cols] }], workgroupBytes: wg * 4 };
 }
 
 /**
@@ -82,7 +82,7 @@ export function softmaxCrossEntropyKernel(batch: number, classes: number): Kerne
   checkCount("softmaxCrossEntropy", "batch", batch);
   checkCount("softmaxCrossEntropy", "classes", classes);
   const wg = pow2Clamp(batch, 32, 256);
-  const bindings = [{ name: "logits", access: "read" }, { name: "labels", access: "read" }, { name: "loss", access: "read_write" }] as const;
+  const bindings = [{ name: "logits", access: "read", elements: batch * classes }, { name: "labels", access: "read", elements: batch }, { name: "loss", access: "read_write", elements: 1 }] as const;
   const wgsl = `${declareBindings(bindings)}
 ${constants({ BATCH: batch, CLASSES: classes })}
 ${NAN}
@@ -111,7 +111,7 @@ ${reduce(wg, (a, b) => `${a} + ${b}`)}
   if (lid == 0u) { loss[0] = red[0] / f32(BATCH); }
 }
 `;
-  return { name: `softmax_cross_entropy_${batch}x${classes}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: [1, 1, 1], bindings, workgroupBytes: wg * 4 };
+  return { name: `softmax_cross_entropy_${batch}x${classes}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: [1, 1, 1], bindings, covers: [{ binding: 2, shape: [1], tile: [1] }], workgroupBytes: wg * 4 };
 }
 
 /**
@@ -128,6 +128,6 @@ export function oneHotKernel(count: number, classes: number): KernelSource {
     return;
   }
   y[idx] = select(0.0, 1.0, i32(label) == k);`;
-  const k = perElementKernel(`one_hot_${count}x${classes}`, [{ name: "labels", access: "read" }, { name: "y", access: "read_write" }], { CLASSES: classes }, count * classes, body);
+  const k = perElementKernel(`one_hot_${count}x${classes}`, [{ name: "labels", access: "read", elements: count }, { name: "y", access: "read_write", elements: count * classes }], { CLASSES: classes }, count * classes, body);
   return { ...k, wgsl: `${NAN}\n${k.wgsl}\n${VALID_LABEL}\n` };
 }

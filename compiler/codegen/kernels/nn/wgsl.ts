@@ -25,7 +25,7 @@ export function constants(values: Readonly<Record<string, number>>): string {
 
 /**
  * A kernel with one invocation per output element: `body` runs with `idx: i32` in [0, total) and
- * the constants declared; invocations past the end return first.
+ * the constants declared; invocations past the end return first. The output is the last binding.
  */
 export function perElementKernel(name: string, bindings: readonly KernelBinding[], consts: Readonly<Record<string, number>>, total: number, body: string): KernelSource {
   if (!(total >= 1) || total > 0x7fffffff) throw new RangeError(`${name}: ${total} output elements do not fit one i32-indexed dispatch`);
@@ -40,7 +40,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 ${body}
 }
 `;
-  return { name, wgsl, workgroupSize: [ELEMENT_WG, 1, 1], dispatch: grid(groups(total, ELEMENT_WG)), bindings };
+  const out = bindings.length - 1;
+  if (bindings[out]?.access !== "read_write" || bindings[out].elements !== total) throw new RangeError(`${name}: the last binding must be the ${total}-element output`);
+  return { name, wgsl, workgroupSize: [ELEMENT_WG, 1, 1], dispatch: grid(groups(total, ELEMENT_WG)), bindings, covers: [{ binding: out, shape: [total], tile: [ELEMENT_WG] }] };
 }
 
 /** The smallest power of two ≥ n, clamped to [lo, hi] (tree reductions need a power of two). */
