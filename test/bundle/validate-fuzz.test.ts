@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUNDLE_ERRORS, BundleError } from "../../runtime/bundle/errors.js";
 import { bundleHash, canonicalJSON } from "../../runtime/bundle/hash.js";
+import { BUNDLE_VERSION } from "../../runtime/bundle/manifest.js";
 import { filesOf, verifyBundleFiles } from "../../runtime/bundle/verify.js";
 import { buildModels, type BuiltModel } from "./models.js";
 
@@ -198,7 +199,8 @@ describe("bundle validation", () => {
       return v.ok ? "accepted" : (v.error as BundleError).code;
     };
     expect(code("{")).toBe("MP7001");
-    expect(code(edit((j) => (j.version = 2)))).toBe("MP7002");
+    expect(code(edit((j) => (j.version = BUNDLE_VERSION + 1)))).toBe("MP7002");
+    expect(code(edit((j) => (j.version = BUNDLE_VERSION - 1)))).toBe("MP7002");
     expect(code(edit((j) => (j.kernels[0].file = "../x.wgsl")))).toBe("MP7001");
     expect(code(edit((j) => (j.programs.forward.steps[0].buffers[0] = 9999)))).toBe("MP7001");
     expect(code(edit((j) => (j.programs.forward.steps[0].dispatch = [0, 1, 1])))).toBe("MP7001");

@@ -7,39 +7,19 @@
 import { describe, expect, it } from "vitest";
 import "../../index.js";
 import type { Graph } from "../../ir/graph.js";
-import { differentiate } from "../../compiler/passes/differentiate.js";
-import { runWebGPU } from "../../compiler/backend/webgpu.js";
-import { executeCPU } from "../../runtime/cpu/execute.js";
 import { ndarray, type NDArray } from "../../runtime/cpu/ndarray.js";
 import { Random } from "../../runtime/cpu/random.js";
 import { conjugateDiag, orthogonal, randn, uniform } from "../adjoint/cases/types.js";
 import { ncuts, ncutsGaussian } from "../models/adjoint/ncuts.js";
 import { o2p, o2pBatched } from "../models/adjoint/o2p.js";
 import { handWritten, projectorLoss, spectralLoss, type SpectralOp } from "../models/adjoint/spectral-ties.js";
+import { compareBoth } from "./compare.js";
 import { hasGPU } from "./gpu.js";
 
 const TOL = 2e-4;
 
 /** The forward graph and the training step (forward + backward), each on both backends. */
-async function compare(graph: Graph, feeds: Map<string, NDArray>, tol = TOL): Promise<void> {
-  for (const g of [graph, differentiate(graph).graph]) await compareOne(g, feeds, tol);
-}
-
-async function compareOne(step: Graph, feeds: Map<string, NDArray>, tol: number): Promise<void> {
-  const cpu = executeCPU(step, feeds, { seed: 1 });
-  const gpu = await runWebGPU(step, feeds, { seed: 1 });
-  for (const [name, want] of cpu.outputs) {
-    const got = gpu.outputs.get(name)!.data;
-    expect(got.every(Number.isFinite), `${name} is finite`).toBe(true);
-    let err = 0;
-    let scale = 0;
-    want.data.forEach((x, i) => {
-      err = Math.max(err, Math.abs(x - got[i]));
-      scale = Math.max(scale, Math.abs(x));
-    });
-    expect(err / Math.max(scale, 1e-12), name).toBeLessThanOrEqual(tol);
-  }
-}
+const compare = (graph: Graph, feeds: Map<string, NDArray>, tol = TOL) => compareBoth(graph, feeds, tol);
 
 const seg = [0, 0, 0, 1, 1, 1];
 const projectorOf = (s: readonly number[]) => ndarray([6, 6], Array.from({ length: 36 }, (_, k) => (s[Math.floor(k / 6)] === s[k % 6] ? 1 / 3 : 0)));

@@ -13,20 +13,11 @@ import { executeCPU } from "../../runtime/cpu/execute.js";
 import { Random } from "../../runtime/cpu/random.js";
 import { GRAD_CASES } from "../adjoint/cases/index.js";
 import { GPU_TOL } from "../adjoint/cases/types.js";
+import { normwise } from "./compare.js";
 import { hasGPU } from "./gpu.js";
 
 const rows = Object.entries(GRAD_CASES).flatMap(([op, cases]) => cases.map((c, i) => ({ op, c, seed: 1000 + i })));
 const lowered = new Set<string>();
-
-function normwise(a: Float64Array, b: Float64Array): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(a[i]));
-  }
-  return scale > 0 ? err / scale : err;
-}
 
 describe.runIf(hasGPU)("WebGPU vs CPU, forward and backward", () => {
   it.each(rows.map((r) => [`${r.op}: ${r.c.name}`, r] as const))("%s", async (_, { c, seed }) => {

@@ -17,8 +17,8 @@ const copy: Program = {
     { id: 0, bytes: 16 },
     { id: 1, bytes: 16 },
   ],
-  inputs: [{ name: "x", buffer: 0, shape: [4], dtype: "f32" }],
-  outputs: [{ name: "y", buffer: 1, shape: [4], dtype: "f32" }],
+  inputs: [{ name: "x", buffer: 0, value: 1, shape: [4], dtype: "f32" }],
+  outputs: [{ name: "y", buffer: 1, value: 3, shape: [4], dtype: "f32" }],
   steps: [
     {
       kernel: {
@@ -27,11 +27,13 @@ const copy: Program = {
         workgroupSize: [4, 1, 1],
         dispatch: [1, 1, 1],
         bindings: [
-          { name: "x", access: "read" },
-          { name: "y", access: "read_write" },
+          { name: "x", access: "read", elements: 4 },
+          { name: "y", access: "read_write", elements: 4 },
         ],
+        covers: [{ binding: 1, shape: [4], tile: [4] }],
       },
       buffers: [0, 1],
+      values: [1, 3],
       nodes: [{ id: 3, op: "mul", loc: "model.ts:7:12" }],
     },
   ],
@@ -45,7 +47,7 @@ describe.runIf(hasGPU)("WebGPU runtime", () => {
 
   it("refuses a tensor larger than the storage binding limit, naming it", () => {
     const huge = device!.device.limits.maxStorageBufferBindingSize + 4;
-    const p: Program = { ...copy, buffers: [{ id: 0, bytes: huge }, copy.buffers[1]], inputs: [{ name: "features", buffer: 0, shape: [huge / 4], dtype: "f32" }] };
+    const p: Program = { ...copy, buffers: [{ id: 0, bytes: huge }, copy.buffers[1]], inputs: [{ name: "features", buffer: 0, value: 1, shape: [huge / 4], dtype: "f32" }] };
     expect(() => checkLimits(device!.device, p)).toThrow(/tensor 'features' \[\d+\] needs \d+ bytes, more than this device's storage binding limit/);
   });
 
