@@ -1,10 +1,12 @@
 /**
- * The two adjoints of conv2d (runtime/cpu/kernels/conv.ts), written as the same loops with the
- * roles of the arrays exchanged, so that ⟨conv2d(x, w), g⟩ = ⟨x, gradInput(g, w)⟩ = ⟨w, gradWeight(x, g)⟩
- * holds up to summation order.
+ * The two adjoints of conv2d (runtime/cpu/kernels/conv.ts), products with the same window matrices
+ * (kernels/im2col.ts) with the roles of the arrays exchanged, so that
+ * ⟨conv2d(x, w), g⟩ = ⟨x, gradInput(g, w)⟩ = ⟨w, gradWeight(x, g)⟩ holds up to summation order.
  */
 import { type NDArray, ndarray } from "../ndarray.js";
-import { windowOutSize } from "../kernels/conv.js";
+import { convGeometry } from "../kernels/conv.js";
+import { gemm, transposeInto } from "../kernels/gemm.js";
+import { col2imAdd, im2col } from "../kernels/im2col.js";
 
 function expectRank4(op: string, a: NDArray, what: string): number[] {
   if (a.shape.length !== 4) throw new RangeError(`${op}: expected ${what}, got [${a.shape.join(", ")}]`);
@@ -17,83 +19,48 @@ function checkOut(op: string, g: NDArray, want: number[]): void {
 
 /**
  * x̄[n, c, r, s] = Σ_{o, p, q, i, j : i·s₀ − p₀ + p = r, j·s₁ − p₁ + q = s} g[n, o, i, j] · w[o, c, p, q]:
- * the transposed convolution. g [N, O, H', W'], w [O, C, kh, kw] → [N, C, H, W].
+ * the transposed convolution. g [N, O, H', W'], w [O, C, kh, kw] → [N, C, H, W]. Per image, the
+ * patch cotangents wᵀ·g (K×P), added back into the image (col2im).
  */
 export function conv2dGradInput(g: NDArray, w: NDArray, stride: [number, number], padding: [number, number], inputSize: [number, number]): NDArray {
   const [N, O, Ho, Wo] = expectRank4("conv2dGradInput", g, "g [N,O,H',W']");
   const [Ow, C, kh, kw] = expectRank4("conv2dGradInput", w, "w [O,C,kh,kw]");
   const [H, W] = inputSize;
-  const [sh, sw] = stride;
-  const [ph, pw] = padding;
-  checkOut("conv2dGradInput", g, [N, Ow, windowOutSize(H, kh, sh, ph, "conv2dGradInput"), windowOutSize(W, kw, sw, pw, "conv2dGradInput")]);
+  const geo = convGeometry("conv2dGradInput", [N, C, H, W], w.shape, stride, padding);
+  checkOut("conv2dGradInput", g, [N, Ow, geo.Ho, geo.Wo]);
+  const P = Ho * Wo;
+  const K = C * kh * kw;
   const out = ndarray([N, C, H, W]);
-  const gd = g.data;
-  const wd = w.data;
-  const xd = out.data;
+  const wt = new Float64Array(K * O);
+  transposeInto(w.data, 0, O, K, wt, 0);
+  const cols = new Float64Array(K * P);
   for (let n = 0; n < N; n++) {
-    for (let o = 0; o < O; o++) {
-      const gBase = (n * O + o) * Ho * Wo;
-      for (let c = 0; c < C; c++) {
-        const xBase = (n * C + c) * H * W;
-        const wBase = (o * C + c) * kh * kw;
-        for (let p = 0; p < kh; p++) {
-          for (let q = 0; q < kw; q++) {
-            const wv = wd[wBase + p * kw + q];
-            for (let i = 0; i < Ho; i++) {
-              const r = i * sh - ph + p;
-              if (r < 0 || r >= H) continue;
-              for (let j = 0; j < Wo; j++) {
-                const col = j * sw - pw + q;
-                if (col < 0 || col >= W) continue;
-                xd[xBase + r * W + col] += gd[gBase + i * Wo + j] * wv;
-              }
-            }
-          }
-        }
-      }
-    }
+    gemm(K, P, O, wt, 0, g.data, n * O * P, cols, 0);
+    col2imAdd(geo, cols, out.data, n * C * H * W);
   }
   return out;
 }
 
 /**
  * w̄[o, c, p, q] = Σ_{n, i, j} g[n, o, i, j] · x[n, c, i·s₀ − p₀ + p, j·s₁ − p₁ + q] (zero padding):
- * x [N, C, H, W], g [N, O, H', W'] → [O, C, kh, kw].
+ * x [N, C, H, W], g [N, O, H', W'] → [O, C, kh, kw]. One product: g laid out as O×(N·P) times the
+ * patches of every image as (N·P)×K.
  */
 export function conv2dGradWeight(x: NDArray, g: NDArray, stride: [number, number], padding: [number, number], kernel: [number, number]): NDArray {
   const [N, C, H, W] = expectRank4("conv2dGradWeight", x, "x [N,C,H,W]");
-  const [, O, Ho, Wo] = expectRank4("conv2dGradWeight", g, "g [N,O,H',W']");
+  const [, O] = expectRank4("conv2dGradWeight", g, "g [N,O,H',W']");
   const [kh, kw] = kernel;
-  const [sh, sw] = stride;
-  const [ph, pw] = padding;
-  checkOut("conv2dGradWeight", g, [N, O, windowOutSize(H, kh, sh, ph, "conv2dGradWeight"), windowOutSize(W, kw, sw, pw, "conv2dGradWeight")]);
+  const geo = convGeometry("conv2dGradWeight", x.shape, [O, C, kh, kw], stride, padding);
+  checkOut("conv2dGradWeight", g, [N, O, geo.Ho, geo.Wo]);
+  const P = geo.Ho * geo.Wo;
+  const K = C * kh * kw;
   const out = ndarray([O, C, kh, kw]);
-  const gd = g.data;
-  const xd = x.data;
-  const wd = out.data;
+  const gAll = new Float64Array(O * N * P);
   for (let n = 0; n < N; n++) {
-    for (let o = 0; o < O; o++) {
-      const gBase = (n * O + o) * Ho * Wo;
-      for (let c = 0; c < C; c++) {
-        const xBase = (n * C + c) * H * W;
-        const wBase = (o * C + c) * kh * kw;
-        for (let p = 0; p < kh; p++) {
-          for (let q = 0; q < kw; q++) {
-            let acc = 0;
-            for (let i = 0; i < Ho; i++) {
-              const r = i * sh - ph + p;
-              if (r < 0 || r >= H) continue;
-              for (let j = 0; j < Wo; j++) {
-                const col = j * sw - pw + q;
-                if (col < 0 || col >= W) continue;
-                acc += gd[gBase + i * Wo + j] * xd[xBase + r * W + col];
-              }
-            }
-            wd[wBase + p * kw + q] += acc;
-          }
-        }
-      }
-    }
+    for (let o = 0; o < O; o++) gAll.set(g.data.subarray((n * O + o) * P, (n * O + o + 1) * P), o * N * P + n * P);
   }
+  const patches = new Float64Array(N * P * K);
+  for (let n = 0; n < N; n++) im2col(geo, x.data, n * C * H * W, patches.subarray(n * P * K, (n + 1) * P * K), true);
+  gemm(O, K, N * P, gAll, 0, patches, 0, out.data, 0);
   return out;
 }

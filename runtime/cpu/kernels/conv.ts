@@ -1,5 +1,7 @@
 /** 2-D convolution (cross-correlation, as PyTorch's conv2d), NCHW. */
 import { type NDArray, ndarray } from "../ndarray.js";
+import { gemm } from "./gemm.js";
+import { im2col, type ConvGeometry } from "./im2col.js";
 
 /** Output extent of a sliding window: floor((size + 2·pad − kernel) / stride) + 1; RangeError if < 1. */
 export function windowOutSize(size: number, kernel: number, stride: number, pad: number, op: string): number {
@@ -10,47 +12,35 @@ export function windowOutSize(size: number, kernel: number, stride: number, pad:
   return out;
 }
 
+/** Checked geometry of conv2d(x, w): shapes, window sizes, output extent. */
+export function convGeometry(op: string, x: readonly number[], w: readonly number[], stride: [number, number], padding: [number, number]): ConvGeometry {
+  const [, C, H, W] = x;
+  const [, Cw, kh, kw] = w;
+  if (C !== Cw) throw new RangeError(`${op}: x has ${C} channels, w expects ${Cw}`);
+  const [sh, sw] = stride;
+  const [ph, pw] = padding;
+  return { C, H, W, kh, kw, sh, sw, ph, pw, Ho: windowOutSize(H, kh, sh, ph, op), Wo: windowOutSize(W, kw, sw, pw, op) };
+}
+
 /**
  * `y[n, o, i, j] = Σ_{c, p, q} x[n, c, i·s₀ − p₀ + p, j·s₁ − p₁ + q] · w[o, c, p, q]` with zero
  * padding: x [N, C, H, W], w [O, C, kh, kw] → [N, O, H', W'], H' = floor((H + 2p₀ − kh)/s₀) + 1.
+ * Per image, the patch matrix (im2col) times w viewed as O×(C·kh·kw).
  */
 export function conv2d(x: NDArray, w: NDArray, stride: [number, number], padding: [number, number]): NDArray {
   if (x.shape.length !== 4 || w.shape.length !== 4) {
     throw new RangeError(`conv2d: expected x [N,C,H,W] and w [O,C,kh,kw], got [${x.shape.join(", ")}] and [${w.shape.join(", ")}]`);
   }
-  const [N, C, H, W] = x.shape;
-  const [O, Cw, kh, kw] = w.shape;
-  if (C !== Cw) throw new RangeError(`conv2d: x has ${C} channels, w expects ${Cw}`);
-  const [sh, sw] = stride;
-  const [ph, pw] = padding;
-  const Ho = windowOutSize(H, kh, sh, ph, "conv2d");
-  const Wo = windowOutSize(W, kw, sw, pw, "conv2d");
-  const out = ndarray([N, O, Ho, Wo]);
-  const xd = x.data;
-  const wd = w.data;
-  const yd = out.data;
+  const g = convGeometry("conv2d", x.shape, w.shape, stride, padding);
+  const [N] = x.shape;
+  const [O] = w.shape;
+  const P = g.Ho * g.Wo;
+  const K = g.C * g.kh * g.kw;
+  const out = ndarray([N, O, g.Ho, g.Wo]);
+  const cols = new Float64Array(K * P);
   for (let n = 0; n < N; n++) {
-    for (let o = 0; o < O; o++) {
-      const yBase = (n * O + o) * Ho * Wo;
-      for (let c = 0; c < C; c++) {
-        const xBase = (n * C + c) * H * W;
-        const wBase = (o * C + c) * kh * kw;
-        for (let p = 0; p < kh; p++) {
-          for (let q = 0; q < kw; q++) {
-            const wv = wd[wBase + p * kw + q];
-            for (let i = 0; i < Ho; i++) {
-              const r = i * sh - ph + p;
-              if (r < 0 || r >= H) continue;
-              for (let j = 0; j < Wo; j++) {
-                const col = j * sw - pw + q;
-                if (col < 0 || col >= W) continue;
-                yd[yBase + i * Wo + j] += xd[xBase + r * W + col] * wv;
-              }
-            }
-          }
-        }
-      }
-    }
+    im2col(g, x.data, n * g.C * g.H * g.W, cols, false);
+    gemm(O, P, K, w.data, 0, cols, 0, out.data, n * O * P);
   }
   return out;
 }

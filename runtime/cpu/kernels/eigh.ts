@@ -1,34 +1,27 @@
 /** Batched symmetric eigendecomposition (numpy.linalg.eigh conventions). */
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { type NDArray, matrixBatch, ndarray } from "../ndarray.js";
 import { fixColumnSigns } from "./dense.js";
 import { NumericError, assertFinite } from "./numeric-error.js";
+import { symmetricEigen } from "./symmetric-eigen.js";
 
-/** Eigen-decomposition of one symmetric n×n row-major matrix: ascending w, eigenvectors as columns. */
-export function eighMatrix(x: Float64Array, n: number): { w: Float64Array; u: Float64Array } {
+/**
+ * Eigen-decomposition of one symmetric n×n row-major matrix (symmetrised as (X + Xᵀ)/2 first):
+ * ascending w, eigenvectors as the columns of u, each column's largest-magnitude entry positive.
+ * `w` and `u` may be given to write into (views into a batch's output).
+ */
+export function eighMatrix(x: Float64Array, n: number, w: Float64Array = new Float64Array(n), u: Float64Array = new Float64Array(n * n)): { w: Float64Array; u: Float64Array } {
   assertFinite(x, "eigh");
-  if (n === 0) return { w: new Float64Array(0), u: new Float64Array(0) };
-  const rows: number[][] = [];
+  if (n === 0) return { w, u };
+  const vt = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    const row = new Array<number>(n);
-    for (let j = 0; j < n; j++) row[j] = 0.5 * (x[i * n + j] + x[j * n + i]);
-    rows.push(row);
+    vt[i * n + i] = x[i * n + i];
+    for (let j = i + 1; j < n; j++) vt[i * n + j] = vt[j * n + i] = 0.5 * (x[i * n + j] + x[j * n + i]);
   }
-  // Householder tridiagonalisation + implicit QL (JAMA tred2/tql2): backward stable.
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
-  const values = evd.realEigenvalues;
-  const vectors = evd.eigenvectorMatrix;
-  const order = values.map((_, i) => i).sort((p, q) => values[p] - values[q]);
-  const w = new Float64Array(n);
-  const u = new Float64Array(n * n);
-  for (let c = 0; c < n; c++) {
-    const src = order[c];
-    w[c] = values[src];
-    for (let r = 0; r < n; r++) u[r * n + c] = vectors.get(r, src);
-  }
-  for (let i = 0; i < w.length; i++) {
+  symmetricEigen(n, vt, w, new Float64Array(n));
+  for (let i = 0; i < n; i++) {
     if (!Number.isFinite(w[i])) throw new NumericError("no-convergence", "eigh: eigenvalue iteration produced a non-finite value");
   }
+  for (let c = 0; c < n; c++) for (let r = 0; r < n; r++) u[r * n + c] = vt[c * n + r];
   fixColumnSigns(u, n, n);
   return { w, u };
 }
@@ -44,9 +37,7 @@ export function eigh(a: NDArray): [NDArray, NDArray] {
   const w = ndarray([...batch, n]);
   const u = ndarray([...batch, n, n]);
   for (let b = 0; b < count; b++) {
-    const r = eighMatrix(a.data.subarray(b * n * n, (b + 1) * n * n), n);
-    w.data.set(r.w, b * n);
-    u.data.set(r.u, b * n * n);
+    eighMatrix(a.data.subarray(b * n * n, (b + 1) * n * n), n, w.data.subarray(b * n, (b + 1) * n), u.data.subarray(b * n * n, (b + 1) * n * n));
   }
   return [w, u];
 }

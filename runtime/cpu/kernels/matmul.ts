@@ -1,6 +1,7 @@
 /** Batched matrix product with NumPy `matmul` semantics. */
 import { type NDArray, ndarray } from "../ndarray.js";
 import { broadcastIndexMap, broadcastShapes } from "./dense.js";
+import { gemm } from "./gemm.js";
 
 /**
  * `a @ b`: batch dims broadcast (NumPy rules); a 1-D `a` is a row vector and a 1-D `b` a column
@@ -29,19 +30,6 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   const o = out.data;
   const ad = a.data;
   const bd = b.data;
-  for (let t = 0; t < aMap.length; t++) {
-    const aOff = aMap[t] * m * k;
-    const bOff = bMap[t] * k * n;
-    const oOff = t * m * n;
-    // i-p-j loop order: streams rows of b contiguously.
-    for (let i = 0; i < m; i++) {
-      const row = oOff + i * n;
-      for (let p = 0; p < k; p++) {
-        const av = ad[aOff + i * k + p];
-        const bRow = bOff + p * n;
-        for (let j = 0; j < n; j++) o[row + j] += av * bd[bRow + j];
-      }
-    }
-  }
+  for (let t = 0; t < aMap.length; t++) gemm(m, n, k, ad, aMap[t] * m * k, bd, bMap[t] * k * n, o, t * m * n);
   return out;
 }
