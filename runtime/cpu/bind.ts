@@ -7,6 +7,7 @@
 import { fail, formatLoc, MatpropError } from "../../ir/diagnostics.js";
 import type { Graph, Node } from "../../ir/graph.js";
 import type { Dim, Structure } from "../../ir/types.js";
+import { firstNonFinite } from "./finite.js";
 import { initParam, type InitName } from "./init.js";
 import { NumericError } from "./kernels/numeric-error.js";
 import type { NDArray } from "./ndarray.js";
@@ -67,7 +68,7 @@ export function bindInputs(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed =
         boundBy.set(d, name);
       }
     });
-    const bad1 = value.data.findIndex((x) => !Number.isFinite(x));
+    const bad1 = firstNonFinite(value.data);
     if (bad1 >= 0) fail("MP4006", `'${name}' holds ${value.data[bad1]} at flat index ${bad1}`);
     const type = node.outputs[0].type;
     if (type.dtype === "i32" && value.data.some((x) => !Number.isInteger(x))) fail("MP4009", `'${name}' is i32 but holds a non-integer`);

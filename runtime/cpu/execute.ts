@@ -3,17 +3,29 @@
  * graph node by node; a numeric failure (a singular solve, the log of a non-positive eigenvalue,
  * NaN from a value out of an op's domain) stops the run with MP5001 naming the DSL line of the node
  * that failed, instead of letting a wrong number flow on.
+ *
+ * Chains of elementwise ops run as one generated loop each (fusion/: the CPU twin of the WGSL
+ * fusion), with bitwise the same results; when such a loop meets a non-finite value, its nodes are
+ * re-run one by one so that the error names the same node, output and index as without fusion.
+ * `{ fuse: false }` evaluates every node through its op's own `evalCPU` and keeps every value.
  */
 import { fail, formatLoc, MatpropError } from "../../ir/diagnostics.js";
 import type { Graph, Node, Value } from "../../ir/graph.js";
 import { getOp, type EvalContext } from "../../ir/op.js";
 import type { Dim } from "../../ir/types.js";
 import { bindInputs } from "./bind.js";
+import { FINITE_PRESERVING, firstNonFinite } from "./finite.js";
+import { planFusion, type FusionPlan } from "./fusion/groups.js";
+import { compileGroup, type CompiledGroup } from "./fusion/kernel.js";
+import { runGroup } from "./fusion/run.js";
 import { NumericError } from "./kernels/numeric-error.js";
 import type { NDArray } from "./ndarray.js";
 
 export interface CpuRun {
-  /** Every value the run computed (for gradients and debugging). */
+  /**
+   * The values the run stored: every value with `{ fuse: false }`; otherwise all but those inside
+   * a fused elementwise chain (graph outputs and values read by other ops are always kept).
+   */
   readonly values: Map<Value, NDArray>;
   /** Named outputs. */
   readonly outputs: Map<string, NDArray>;
@@ -21,15 +33,66 @@ export interface CpuRun {
   readonly sources: Map<string, NDArray>;
 }
 
+export interface CpuOptions {
+  /** Seed for the params' declared inits. Default 0. */
+  seed?: number;
+  /** Run elementwise chains as fused loops (default true). */
+  fuse?: boolean;
+}
+
+interface Plan {
+  readonly fusion: FusionPlan;
+  readonly compiled: Map<Node, CompiledGroup>;
+  /** Graphs only grow (nodes and outputs are appended): the sizes tell whether this plan is current. */
+  readonly nodes: number;
+  readonly outputs: number;
+}
+
+const plans = new WeakMap<Graph, Plan>();
+
+function planFor(g: Graph): Plan {
+  const known = plans.get(g);
+  if (known && known.nodes === g.nodes.length && known.outputs === g.outputs.length) return known;
+  const fusion = planFusion(g);
+  const compiled = new Map([...fusion.groups].map(([root, group]) => [root, compileGroup(group)]));
+  const plan = { fusion, compiled, nodes: g.nodes.length, outputs: g.outputs.length };
+  plans.set(g, plan);
+  return plan;
+}
+
 function describe(node: Node): string {
   return `${node.op}${node.loc ? "" : ` (node ${node.id})`}`;
 }
 
-export function executeCPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, opts: { seed?: number } = {}): CpuRun {
+/** One node through its op's reference evaluation, its output checked where a NaN/∞ can first appear. */
+function evaluate(node: Node, values: ReadonlyMap<Value, NDArray>, ctx: EvalContext): NDArray[] {
+  const inputs = node.inputs.map((v) => values.get(v)!);
+  let outs: NDArray[];
+  try {
+    outs = getOp(node.op).evalCPU(inputs, node.attrs, ctx);
+  } catch (e) {
+    if (e instanceof NumericError) throw new MatpropError("MP5001", `${describe(node)} failed: ${e.message}`, node.loc);
+    if (e instanceof MatpropError && !e.loc) throw new MatpropError(e.code, e.message, node.loc);
+    throw e;
+  }
+  if (!FINITE_PRESERVING.has(node.op)) {
+    outs.forEach((out, i) => {
+      const bad = firstNonFinite(out.data);
+      if (bad >= 0) {
+        const from = node.loc ? "" : ` (node ${node.id})`;
+        fail("MP5001", `${node.op}${from} produced ${out.data[bad]} (output ${i}, flat index ${bad}); an input is outside its domain`, node.loc);
+      }
+    });
+  }
+  return outs;
+}
+
+export function executeCPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, opts: CpuOptions = {}): CpuRun {
   const { sources, dims } = bindInputs(g, feeds, opts.seed ?? 0);
   const ctx: EvalContext = {
     dim: (d: Dim) => (typeof d === "number" ? d : (dims.get(d) ?? fail("MP4008", `dim ${d} is not bound by any input`))),
   };
+  const plan = opts.fuse === false ? null : planFor(g);
   const values = new Map<Value, NDArray>();
   const named = new Map<string, NDArray>();
   for (const node of g.nodes) {
@@ -39,23 +102,21 @@ export function executeCPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, opts: 
       named.set(node.attrs.name as string, src);
       continue;
     }
-    const inputs = node.inputs.map((v) => values.get(v)!);
-    let outs: NDArray[];
-    try {
-      outs = getOp(node.op).evalCPU(inputs, node.attrs, ctx);
-    } catch (e) {
-      if (e instanceof NumericError) throw new MatpropError("MP5001", `${describe(node)} failed: ${e.message}`, node.loc);
-      if (e instanceof MatpropError && !e.loc) throw new MatpropError(e.code, e.message, node.loc);
-      throw e;
-    }
-    outs.forEach((out, i) => {
-      const bad = out.data.findIndex((x) => !Number.isFinite(x));
-      if (bad >= 0) {
-        const from = node.loc ? "" : ` (node ${node.id})`;
-        fail("MP5001", `${node.op}${from} produced ${out.data[bad]} (output ${i}, flat index ${bad}); an input is outside its domain`, node.loc);
+    if (plan?.fusion.interior.has(node)) continue;
+    const compiled = plan?.compiled.get(node);
+    if (compiled) {
+      const result = runGroup(compiled, compiled.group.inputs.map((v) => values.get(v)!));
+      if ("value" in result) {
+        values.set(node.outputs[0], result.value);
+        continue;
       }
-      values.set(node.outputs[i], out);
-    });
+      // Node by node (the error, if any, is then exactly the unfused executor's), keeping only the root.
+      const local = new Map(values);
+      for (const member of compiled.group.nodes) local.set(member.outputs[0], evaluate(member, local, ctx)[0]);
+      values.set(node.outputs[0], local.get(node.outputs[0])!);
+      continue;
+    }
+    evaluate(node, values, ctx).forEach((out, i) => values.set(node.outputs[i], out));
   }
   const outputs = new Map(g.outputs.map((o) => [o.name, values.get(o.value)!]));
   return { values, outputs, sources: named };

@@ -3,7 +3,8 @@
  * DSL model, concrete inputs and expected outputs written out by hand (closed forms, derivations
  * in the case files). A registered op without a case fails the first test, so no op escapes.
  * Each case also checks that every value the executor computed has the shape the op's type rule
- * inferred (named dims bound), and a few cases run end to end through `matprop run`.
+ * inferred (named dims bound), that the default (fused) run gives bitwise the reference outputs,
+ * and a few cases run end to end through `matprop run`.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -115,9 +116,12 @@ describe("the case table", () => {
 describe.each(Object.keys(CASES))("%s", (key) => {
   it.each(CASES[key].map((c) => [c.name, c] as const))("%s", (_, c) => {
     const g = c.model.build();
-    const run = executeCPU(g, feedsOf(c));
-    checkInferredShapes(g, run);
-    checkOutputs(c, run.outputs);
+    const reference = executeCPU(g, feedsOf(c), { fuse: false });
+    checkInferredShapes(g, reference);
+    checkOutputs(c, reference.outputs);
+    // The default run fuses elementwise chains: bitwise the same outputs.
+    const fused = executeCPU(g, feedsOf(c)).outputs;
+    for (const [name, want] of reference.outputs) expect([...fused.get(name)!.data], `fused output '${name}'`).toEqual([...want.data]);
   });
 });
 
