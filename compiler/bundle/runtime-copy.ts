@@ -1,13 +1,13 @@
 /**
  * The runtime a bundle carries: `runtime/bundle/open.js` and every module it imports, found by
  * following relative imports. From a built matprop (dist/) the compiled .js files are copied; from
- * the TypeScript sources (tests, tsx) they are transpiled with the TypeScript that ts-morph ships.
+ * the TypeScript sources (tests) they are transpiled with esbuild (loaded only then).
  * Every module must lie under runtime/ — the runtime never imports the compiler — or the build fails.
  */
 import fs from "node:fs";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { ts } from "ts-morph";
 
 /** runtime/ next to this compiler (source tree or dist/). */
 const RUNTIME_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "runtime");
@@ -19,11 +19,8 @@ function moduleText(rel: string): string {
   const js = path.join(RUNTIME_DIR, "..", rel);
   const tsFile = js.replace(/\.js$/, ".ts");
   if (fs.existsSync(tsFile)) {
-    const out = ts.transpileModule(fs.readFileSync(tsFile, "utf8"), {
-      fileName: tsFile,
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: false, inlineSourceMap: false },
-    });
-    return out.outputText;
+    const esbuild = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
+    return esbuild.transformSync(fs.readFileSync(tsFile, "utf8"), { loader: "ts", format: "esm", target: "es2022", sourcefile: tsFile }).code;
   }
   if (fs.existsSync(js)) return fs.readFileSync(js, "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, "");
   throw new Error(`bundle runtime module ${rel} not found under ${RUNTIME_DIR} (is matprop built?)`);

@@ -1,16 +1,16 @@
 /**
  * The `matprop` command line. Every error a user can cause prints `file:line:col error MPxxxx:
  * message` and exits 1; a stack trace appears only with --debug.
+ *
+ * Each command's module is imported when that command runs, so `--help` loads only commander and
+ * `run` never loads ts-morph (which only `check` needs): test/cli/startup.test.ts keeps it so.
  */
 import { Command } from "commander";
 import { MatpropError } from "../../ir/diagnostics.js";
-import { check } from "./commands/check.js";
-import { run, type RunOptions } from "./commands/run.js";
-import { irCommand, type IrOptions } from "./commands/ir.js";
-import { statsCommand } from "./commands/stats.js";
-import { graphCommand } from "./commands/graph.js";
-import { buildCommand, type BuildCliOptions } from "./commands/build.js";
-import { gradcheckCommand, type GradcheckCliOptions } from "./commands/gradcheck.js";
+import type { RunOptions } from "./commands/run.js";
+import type { IrOptions } from "./commands/ir.js";
+import type { BuildCliOptions } from "./commands/build.js";
+import type { GradcheckCliOptions } from "./commands/gradcheck.js";
 
 const debug = process.argv.includes("--debug");
 
@@ -48,6 +48,7 @@ program
   .argument("<model>", "model file (.ts)")
   .action((file: string) =>
     guarded(async () => {
+      const { check } = await import("./commands/check.js");
       const errors = await check(file);
       for (const e of errors) process.stderr.write(e.format() + "\n");
       if (errors.length) process.exit(1);
@@ -63,6 +64,7 @@ program
   .option("--stats", "print node counts per op before and after simplification of the backward graph")
   .action((file: string, opts: IrOptions) =>
     guarded(async () => {
+      const { irCommand } = await import("./commands/ir.js");
       process.stdout.write(await irCommand(file, opts));
     }),
   );
@@ -77,6 +79,7 @@ program
   .option("--seed <n>", "seed for initialising params not given", "0")
   .action((file: string, opts: BuildCliOptions) =>
     guarded(async () => {
+      const { buildCommand } = await import("./commands/build.js");
       process.stdout.write(await buildCommand(file, opts));
     }),
   );
@@ -90,6 +93,7 @@ program
   .option("--inputs <file>", "inputs JSON, to size named dims for the kernel clusters")
   .action((file: string, opts: { out: string; backward?: boolean; inputs?: string }) =>
     guarded(async () => {
+      const { graphCommand } = await import("./commands/graph.js");
       process.stdout.write(await graphCommand(file, opts));
     }),
   );
@@ -101,6 +105,7 @@ program
   .option("--inputs <file>", "inputs JSON, to size named dims")
   .action((file: string, opts: { inputs?: string }) =>
     guarded(async () => {
+      const { statsCommand } = await import("./commands/stats.js");
       process.stdout.write(await statsCommand(file, opts));
     }),
   );
@@ -114,6 +119,7 @@ program
   .option("--tol <x>", "largest acceptable relative error", "1e-6")
   .action((file: string, opts: GradcheckCliOptions) =>
     guarded(async () => {
+      const { gradcheckCommand } = await import("./commands/gradcheck.js");
       const { text, ok } = await gradcheckCommand(file, opts);
       process.stdout.write(text);
       if (!ok) process.exit(1);
@@ -131,6 +137,7 @@ program
   .option("--grad", "also print \"grads\": the gradient of the scalar output `loss` with respect to every input and param")
   .action((file: string, opts: RunOptions) =>
     guarded(async () => {
+      const { run } = await import("./commands/run.js");
       process.stdout.write(await run(file, opts));
     }),
   );

@@ -1,15 +1,16 @@
-/** `matprop run <model.ts> --inputs in.json`: evaluate a model and print its outputs as JSON. */
+/**
+ * `matprop run <model.ts> --inputs in.json`: evaluate a model and print its outputs as JSON. The
+ * WebGPU lowering and the adjoint pass are imported only when a run needs them.
+ */
 import fs from "node:fs";
 import { fail } from "../../../ir/diagnostics.js";
 import { executeCPU } from "../../../runtime/cpu/execute.js";
 import { toNested } from "../../../runtime/cpu/ndarray.js";
+import { acquireDevice } from "../../../runtime/webgpu/device.js";
 import { readInputs } from "../inputs.js";
 import { loadModel } from "../load-model.js";
 import { parseSeed } from "../options.js";
-import { differentiate } from "../../passes/differentiate.js";
 import { GRAD_PREFIX } from "../../passes/adjoint.js";
-import { runWebGPU } from "../../backend/webgpu.js";
-import { acquireDevice } from "../../../runtime/webgpu/device.js";
 
 export interface RunOptions {
   inputs?: string;
@@ -42,9 +43,9 @@ export async function run(file: string, opts: RunOptions): Promise<string> {
   // The model first: a missing or broken model file is the first thing to report.
   const graph = (await loadModel(file)).build();
   const feeds = readInputs(opts.inputs);
-  const program = opts.grad ? differentiate(graph).graph : graph;
+  const program = opts.grad ? (await import("../../passes/differentiate.js")).differentiate(graph).graph : graph;
   const backend = await chooseBackend(opts.backend);
-  const result = backend === "webgpu" ? await runWebGPU(program, feeds, { seed }) : executeCPU(program, feeds, { seed });
+  const result = backend === "webgpu" ? await (await import("../../backend/webgpu.js")).runWebGPU(program, feeds, { seed }) : executeCPU(program, feeds, { seed });
   const pick = (grads: boolean) =>
     Object.fromEntries([...result.outputs].filter(([k]) => k.startsWith(GRAD_PREFIX) === grads).map(([k, v]) => [grads ? k.slice(GRAD_PREFIX.length) : k, toNested(v)]));
   const json = JSON.stringify(opts.grad ? { outputs: pick(false), grads: pick(true) } : { outputs: pick(false) }) + "\n";
