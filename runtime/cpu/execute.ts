@@ -7,6 +7,7 @@
  * Chains of elementwise ops run as one generated loop each (fusion/: the CPU twin of the WGSL
  * fusion), with bitwise the same results; when such a loop meets a non-finite value, its nodes are
  * re-run one by one so that the error names the same node, output and index as without fusion.
+ * Transposes read only by matrix products are not copied: the product reads them transposed.
  * `{ fuse: false }` evaluates every node through its op's own `evalCPU` and keeps every value.
  */
 import { fail, formatLoc, MatpropError } from "../../ir/diagnostics.js";
@@ -18,6 +19,7 @@ import { FINITE_PRESERVING, firstNonFinite } from "./finite.js";
 import { planFusion, type FusionPlan } from "./fusion/groups.js";
 import { compileGroup, type CompiledGroup } from "./fusion/kernel.js";
 import { runGroup } from "./fusion/run.js";
+import { matmul } from "./kernels/matmul.js";
 import { NumericError } from "./kernels/numeric-error.js";
 import type { NDArray } from "./ndarray.js";
 
@@ -75,6 +77,11 @@ function evaluate(node: Node, values: ReadonlyMap<Value, NDArray>, ctx: EvalCont
     if (e instanceof MatpropError && !e.loc) throw new MatpropError(e.code, e.message, node.loc);
     throw e;
   }
+  return checked(node, outs);
+}
+
+/** `outs` of `node`, after an MP5001 for the first NaN/∞ where one can first appear (finite.ts). */
+function checked(node: Node, outs: NDArray[]): NDArray[] {
   if (!FINITE_PRESERVING.has(node.op)) {
     outs.forEach((out, i) => {
       const bad = firstNonFinite(out.data);
@@ -114,6 +121,13 @@ export function executeCPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, opts: 
       const local = new Map(values);
       for (const member of compiled.group.nodes) local.set(member.outputs[0], evaluate(member, local, ctx)[0]);
       values.set(node.outputs[0], local.get(node.outputs[0])!);
+      continue;
+    }
+    const transposed = plan?.fusion.transposed.matmuls.get(node);
+    if (transposed) {
+      // Reads the arrays the skipped transposes would have copied (fusion/transposed-reads.ts).
+      const [a, b] = node.inputs.map((v, i) => values.get(transposed[i] ? v.node.inputs[0] : v)!);
+      values.set(node.outputs[0], checked(node, [matmul(a, b, ...transposed)])[0]);
       continue;
     }
     evaluate(node, values, ctx).forEach((out, i) => values.set(node.outputs[i], out));

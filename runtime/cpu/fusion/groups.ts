@@ -7,6 +7,7 @@
 import type { Graph, Node, Value } from "../../../ir/graph.js";
 import type { Shape } from "../../../ir/types.js";
 import { isFusable } from "./templates.js";
+import { planTransposedReads, type TransposedReads } from "./transposed-reads.js";
 
 export interface Group {
   /** The node whose value the group stores. */
@@ -20,8 +21,9 @@ export interface Group {
 export interface FusionPlan {
   /** Groups by root node. */
   readonly groups: ReadonlyMap<Node, Group>;
-  /** Members that are not roots: their values are never materialised. */
+  /** Nodes whose values are never materialised: group members that are not roots, and transposes read only by matmuls. */
   readonly interior: ReadonlySet<Node>;
+  readonly transposed: TransposedReads;
 }
 
 function sameShape(a: Shape, b: Shape): boolean {
@@ -61,5 +63,7 @@ export function planFusion(g: Graph): FusionPlan {
     groups.set(root, { root, nodes, inputs });
     for (const m of nodes) if (m !== root) interior.add(m);
   }
-  return { groups, interior };
+  const transposed = planTransposedReads(g, readers);
+  for (const t of transposed.skipped) interior.add(t);
+  return { groups, interior, transposed };
 }

@@ -3,6 +3,7 @@
  * plus NumPy-style broadcasting of batch dims.
  */
 import { sizeOf, stridesOf } from "../ndarray.js";
+import { gemm } from "./gemm.js";
 
 /** Max |x| over the entries. */
 export function maxAbs(x: ArrayLike<number>): number {
@@ -21,17 +22,16 @@ export function identity(n: number): Float64Array {
   return out;
 }
 
-/** `U diag(d) Uᵀ` for U n×r (row-major), computed on the upper triangle and mirrored: exactly symmetric. */
+/**
+ * `U diag(d) Uᵀ` for U n×r (row-major): the product (U·diag(d))·Uᵀ, whose upper triangle is then
+ * mirrored, so the result is exactly symmetric (entry (i, j), i ≤ j, is Σ_c (u_ic·d_c)·u_jc in order).
+ */
 export function symmetricProduct(u: Float64Array, d: ArrayLike<number> | null, n: number, r: number): Float64Array {
+  const scaled = d === null ? u : new Float64Array(n * r);
+  if (d !== null) for (let i = 0; i < n; i++) for (let c = 0; c < r; c++) scaled[i * r + c] = u[i * r + c] * d[c];
   const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let s = 0;
-      for (let c = 0; c < r; c++) s += u[i * r + c] * (d === null ? 1 : d[c]) * u[j * r + c];
-      out[i * n + j] = s;
-      out[j * n + i] = s;
-    }
-  }
+  gemm(n, n, r, scaled, 0, u, 0, out, 0, false, true);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[j * n + i] = out[i * n + j];
   return out;
 }
 
