@@ -5,8 +5,9 @@
  */
 import { type NDArray, ndarray } from "../ndarray.js";
 import { convGeometry } from "../kernels/conv.js";
-import { gemm, transposeInto } from "../kernels/gemm.js";
+import { gemm } from "../kernels/gemm.js";
 import { col2imAdd, im2col } from "../kernels/im2col.js";
+import { scratch } from "../kernels/scratch.js";
 
 function expectRank4(op: string, a: NDArray, what: string): number[] {
   if (a.shape.length !== 4) throw new RangeError(`${op}: expected ${what}, got [${a.shape.join(", ")}]`);
@@ -31,11 +32,9 @@ export function conv2dGradInput(g: NDArray, w: NDArray, stride: [number, number]
   const P = Ho * Wo;
   const K = C * kh * kw;
   const out = ndarray([N, C, H, W]);
-  const wt = new Float64Array(K * O);
-  transposeInto(w.data, 0, O, K, wt, 0);
-  const cols = new Float64Array(K * P);
+  const cols = scratch(0, K * P);
   for (let n = 0; n < N; n++) {
-    gemm(K, P, O, wt, 0, g.data, n * O * P, cols, 0);
+    gemm(K, P, O, w.data, 0, g.data, n * O * P, cols, 0, true);
     col2imAdd(geo, cols, out.data, n * C * H * W);
   }
   return out;
@@ -43,8 +42,8 @@ export function conv2dGradInput(g: NDArray, w: NDArray, stride: [number, number]
 
 /**
  * w̄[o, c, p, q] = Σ_{n, i, j} g[n, o, i, j] · x[n, c, i·s₀ − p₀ + p, j·s₁ − p₁ + q] (zero padding):
- * x [N, C, H, W], g [N, O, H', W'] → [O, C, kh, kw]. One product: g laid out as O×(N·P) times the
- * patches of every image as (N·P)×K.
+ * x [N, C, H, W], g [N, O, H', W'] → [O, C, kh, kw]. Per image, g (O×P) times the transposed patch
+ * matrix, summed over the images.
  */
 export function conv2dGradWeight(x: NDArray, g: NDArray, stride: [number, number], padding: [number, number], kernel: [number, number]): NDArray {
   const [N, C, H, W] = expectRank4("conv2dGradWeight", x, "x [N,C,H,W]");
@@ -55,12 +54,12 @@ export function conv2dGradWeight(x: NDArray, g: NDArray, stride: [number, number
   const P = geo.Ho * geo.Wo;
   const K = C * kh * kw;
   const out = ndarray([O, C, kh, kw]);
-  const gAll = new Float64Array(O * N * P);
+  const cols = scratch(0, K * P);
+  const part = scratch(1, O * K);
   for (let n = 0; n < N; n++) {
-    for (let o = 0; o < O; o++) gAll.set(g.data.subarray((n * O + o) * P, (n * O + o + 1) * P), o * N * P + n * P);
+    im2col(geo, x.data, n * C * H * W, cols);
+    gemm(O, K, P, g.data, n * O * P, cols, 0, part, 0, false, true);
+    for (let i = 0; i < O * K; i++) out.data[i] += part[i];
   }
-  const patches = new Float64Array(N * P * K);
-  for (let n = 0; n < N; n++) im2col(geo, x.data, n * C * H * W, patches.subarray(n * P * K, (n + 1) * P * K), true);
-  gemm(O, K, N * P, gAll, 0, patches, 0, out.data, 0);
   return out;
 }

@@ -1,9 +1,16 @@
 /**
  * The per-element formula of each elementwise op as JavaScript source, for the fused loops the CPU
- * executor generates (fusion/kernel.ts) — the CPU twin of the WGSL expression templates. Each must
- * compute bit for bit what the op's float64 evaluation (`evalCPU`) computes: a table-driven test
- * (test/runtime/cpu/fusion.test.ts) checks every entry against it on ordinary and special values
- * (±0, ±∞, NaN, subnormals, huge), and that every elementwise op of the registry has an entry.
+ * executor generates (fusion/kernel.ts) — the CPU twin of the WGSL expression templates.
+ *
+ * The contract: wherever the arguments and the op's `evalCPU` result are finite, a template gives
+ * bit for bit that result. Where they are not, it may give anything non-finite or finite: the fused
+ * loop flags every non-finite value it computes and the executor then re-runs the group through
+ * `evalCPU`, so a template never has to reproduce NaN/∞ behaviour. That is what lets `sign` and
+ * `maximum` be branch-free (a compare-and-select branch mispredicts on half of a ReLU's inputs,
+ * 3–4× the time of the whole loop body). test/runtime/cpu/fusion.test.ts checks every entry
+ * against `evalCPU` on ordinary and special finite values (±0, subnormals, the largest doubles) and
+ * that every elementwise op of the registry has an entry.
+ *
  * Arguments are local variable names; attribute values reach the code only as `param(value)`, an
  * index into a number array, never as source text.
  */
@@ -18,12 +25,14 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   sqrt: ([a]) => `Math.sqrt(${a})`,
   abs: ([a]) => `Math.abs(${a})`,
   pow: ([a], attrs, param) => `Math.pow(${a}, ${param(attrs.p as number)})`,
-  sign: ([a]) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a} === 0 ? 0 : NaN)`,
+  // (a > 0) − (a < 0): 1, −1, or +0 for ±0, as NumPy's sign (NaN gives 0: flagged before it matters).
+  sign: ([a]) => `((${a} > 0) - (${a} < 0))`,
   add: ([a, b]) => `(${a} + ${b})`,
   sub: ([a, b]) => `(${a} - ${b})`,
   mul: ([a, b]) => `(${a} * ${b})`,
   div: ([a, b]) => `(${a} / ${b})`,
-  maximum: ([a, b]) => `Math.max(${a}, ${b})`,
+  // The selected operand plus a signed zero: exact for finite a, b, including max(−0, +0) = +0.
+  maximum: ([a, b]) => `((${a} > ${b}) * ${a} + (${a} <= ${b}) * ${b})`,
 };
 
 export function isFusable(op: string): boolean {

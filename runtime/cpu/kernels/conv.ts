@@ -2,6 +2,7 @@
 import { type NDArray, ndarray } from "../ndarray.js";
 import { gemm } from "./gemm.js";
 import { im2col, type ConvGeometry } from "./im2col.js";
+import { scratch } from "./scratch.js";
 
 /** Output extent of a sliding window: floor((size + 2·pad − kernel) / stride) + 1; RangeError if < 1. */
 export function windowOutSize(size: number, kernel: number, stride: number, pad: number, op: string): number {
@@ -37,9 +38,9 @@ export function conv2d(x: NDArray, w: NDArray, stride: [number, number], padding
   const P = g.Ho * g.Wo;
   const K = g.C * g.kh * g.kw;
   const out = ndarray([N, O, g.Ho, g.Wo]);
-  const cols = new Float64Array(K * P);
+  const cols = scratch(0, K * P);
   for (let n = 0; n < N; n++) {
-    im2col(g, x.data, n * g.C * g.H * g.W, cols, false);
+    im2col(g, x.data, n * g.C * g.H * g.W, cols);
     gemm(O, P, K, w.data, 0, cols, 0, out.data, n * O * P);
   }
   return out;

@@ -1,8 +1,8 @@
 /**
  * Convolution windows laid out as matrices, so that conv2d and its two adjoints are matrix products
  * (kernels/gemm.ts): the patches of one image as a K×P matrix (K = C·kh·kw window entries, P =
- * H'·W' output positions; zero where the window hangs over the padding), its transpose, and the
- * scatter-add back (col2im) that the input adjoint needs.
+ * H'·W' output positions; zero where the window hangs over the padding), and the scatter-add back
+ * (col2im) that the input adjoint needs.
  */
 
 export interface ConvGeometry {
@@ -19,60 +19,67 @@ export interface ConvGeometry {
   readonly Wo: number;
 }
 
-/** Output columns j whose tap q lands inside [0, W): j·sw − pw + q ∈ [0, W). Returns [from, to). */
-function validRange(q: number, s: number, p: number, size: number, out: number): [number, number] {
-  const from = Math.max(0, Math.ceil((p - q) / s));
-  const to = Math.min(out, Math.floor((size - 1 + p - q) / s) + 1);
-  return [from, Math.max(from, to)];
+/** For each tap t of a window (0 ≤ t < kernel): the outputs i with i·s − pad + t ∈ [0, size), as [from, to) pairs. */
+function validRanges(kernel: number, s: number, pad: number, size: number, out: number): Int32Array {
+  const r = new Int32Array(2 * kernel);
+  for (let t = 0; t < kernel; t++) {
+    const from = Math.min(out, Math.max(0, Math.ceil((pad - t) / s)));
+    const to = Math.min(out, Math.floor((size - 1 + pad - t) / s) + 1);
+    r[2 * t] = from;
+    r[2 * t + 1] = Math.max(from, to);
+  }
+  return r;
 }
 
 /**
- * Image `x` (C×H×W at `xo`) → its patches. `transposed` false: K×P (row (c,p,q), column (i,j));
- * true: P×K. `cols` must hold K·P entries; every entry is written.
+ * Image `x` (C×H×W at `xo`) → its K×P patch matrix (row (c,p,q), column (i,j)) in `cols`, which
+ * must hold K·P entries; every entry is written.
  */
-export function im2col(g: ConvGeometry, x: Float64Array, xo: number, cols: Float64Array, transposed: boolean): void {
+export function im2col(g: ConvGeometry, x: Float64Array, xo: number, cols: Float64Array): void {
   const { C, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo } = g;
   const P = Ho * Wo;
-  const K = C * kh * kw;
-  // (row stride, column stride) of entry (k, pos) in `cols`.
-  const ks = transposed ? 1 : P;
-  const ps = transposed ? K : 1;
+  const rows = validRanges(kh, sh, ph, H, Ho);
+  const colsOf = validRanges(kw, sw, pw, W, Wo);
+  let base = 0;
   for (let c = 0; c < C; c++) {
     for (let p = 0; p < kh; p++) {
-      const [i0, i1] = validRange(p, sh, ph, H, Ho);
-      for (let q = 0; q < kw; q++) {
-        const k = (c * kh + p) * kw + q;
-        const [j0, j1] = validRange(q, sw, pw, W, Wo);
-        for (let i = 0; i < Ho; i++) {
-          const base = k * ks + i * Wo * ps;
-          if (i < i0 || i >= i1) {
-            for (let j = 0; j < Wo; j++) cols[base + j * ps] = 0;
-            continue;
-          }
+      const i0 = rows[2 * p];
+      const i1 = rows[2 * p + 1];
+      for (let q = 0; q < kw; q++, base += P) {
+        const j0 = colsOf[2 * q];
+        const j1 = colsOf[2 * q + 1];
+        cols.fill(0, base, base + i0 * Wo);
+        for (let i = i0; i < i1; i++) {
+          const o = base + i * Wo;
           const row = xo + (c * H + i * sh - ph + p) * W - pw + q;
-          for (let j = 0; j < j0; j++) cols[base + j * ps] = 0;
-          for (let j = j0; j < j1; j++) cols[base + j * ps] = x[row + j * sw];
-          for (let j = j1; j < Wo; j++) cols[base + j * ps] = 0;
+          for (let j = 0; j < j0; j++) cols[o + j] = 0;
+          for (let j = j0, src = row + j0 * sw; j < j1; j++, src += sw) cols[o + j] = x[src];
+          for (let j = j1; j < Wo; j++) cols[o + j] = 0;
         }
+        cols.fill(0, base + i1 * Wo, base + P);
       }
     }
   }
 }
 
-/** The adjoint of `im2col` (K×P layout): adds each patch entry back into image `x` at `xo`. */
+/** The adjoint of `im2col`: adds each entry of the K×P patch matrix back into image `x` at `xo`. */
 export function col2imAdd(g: ConvGeometry, cols: Float64Array, x: Float64Array, xo: number): void {
   const { C, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo } = g;
   const P = Ho * Wo;
+  const rows = validRanges(kh, sh, ph, H, Ho);
+  const colsOf = validRanges(kw, sw, pw, W, Wo);
+  let base = 0;
   for (let c = 0; c < C; c++) {
     for (let p = 0; p < kh; p++) {
-      const [i0, i1] = validRange(p, sh, ph, H, Ho);
-      for (let q = 0; q < kw; q++) {
-        const k = (c * kh + p) * kw + q;
-        const [j0, j1] = validRange(q, sw, pw, W, Wo);
+      const i0 = rows[2 * p];
+      const i1 = rows[2 * p + 1];
+      for (let q = 0; q < kw; q++, base += P) {
+        const j0 = colsOf[2 * q];
+        const j1 = colsOf[2 * q + 1];
         for (let i = i0; i < i1; i++) {
-          const base = k * P + i * Wo;
+          const o = base + i * Wo;
           const row = xo + (c * H + i * sh - ph + p) * W - pw + q;
-          for (let j = j0; j < j1; j++) x[row + j * sw] += cols[base + j];
+          for (let j = j0, dst = row + j0 * sw; j < j1; j++, dst += sw) x[dst] += cols[o + j];
         }
       }
     }
