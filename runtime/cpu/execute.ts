@@ -5,8 +5,9 @@
  * that failed, instead of letting a wrong number flow on.
  *
  * Chains of elementwise ops run as one generated loop each (fusion/: the CPU twin of the WGSL
- * fusion), with bitwise the same results; when such a loop meets a non-finite value, its nodes are
- * re-run one by one so that the error names the same node, output and index as without fusion.
+ * fusion), with bitwise the same results. When a fused run fails — a loop meets a non-finite value,
+ * or any node throws — the run is repeated unfused, so the error names the same node, output and
+ * index as the reference does.
  * Transposes read only by matrix products are not copied: the product reads them transposed.
  * `{ fuse: false }` evaluates every node through its op's own `evalCPU` and keeps every value.
  */
@@ -14,7 +15,7 @@ import { fail, formatLoc, MatpropError } from "../../ir/diagnostics.js";
 import type { Graph, Node, Value } from "../../ir/graph.js";
 import { getOp, type EvalContext } from "../../ir/op.js";
 import type { Dim } from "../../ir/types.js";
-import { bindInputs } from "./bind.js";
+import { bindInputs, type Bound } from "./bind.js";
 import { FINITE_PRESERVING, firstNonFinite } from "./finite.js";
 import { planFusion, type FusionPlan } from "./fusion/groups.js";
 import { compileGroup, type CompiledGroup } from "./fusion/kernel.js";
@@ -94,16 +95,14 @@ function checked(node: Node, outs: NDArray[]): NDArray[] {
   return outs;
 }
 
-export function executeCPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, opts: CpuOptions = {}): CpuRun {
-  const { sources, dims } = bindInputs(g, feeds, opts.seed ?? 0);
-  const ctx: EvalContext = {
-    dim: (d: Dim) => (typeof d === "number" ? d : (dims.get(d) ?? fail("MP4008", `dim ${d} is not bound by any input`))),
-  };
-  const plan = opts.fuse === false ? null : planFor(g);
+/** A fused loop met a NaN/∞ or inputs it cannot run: the run is repeated unfused (see executeCPU). */
+class Unfused extends Error {}
+
+function run(g: Graph, bound: Bound, ctx: EvalContext, plan: Plan | null): CpuRun {
   const values = new Map<Value, NDArray>();
   const named = new Map<string, NDArray>();
   for (const node of g.nodes) {
-    const src = sources.get(node);
+    const src = bound.sources.get(node);
     if (src) {
       values.set(node.outputs[0], src);
       named.set(node.attrs.name as string, src);
@@ -112,15 +111,16 @@ export function executeCPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, opts: 
     if (plan?.fusion.interior.has(node)) continue;
     const compiled = plan?.compiled.get(node);
     if (compiled) {
-      const result = runGroup(compiled, compiled.group.inputs.map((v) => values.get(v)!));
-      if ("value" in result) {
-        values.set(node.outputs[0], result.value);
-        continue;
+      const inputs = compiled.group.inputs.map((v) => values.get(v)!);
+      const result = runGroup(compiled, inputs);
+      if ("value" in result) values.set(node.outputs[0], result.value);
+      else if (result.fallback !== "no-kernel") throw new Unfused();
+      else {
+        // No generated code (a strict Content-Security-Policy): the members one by one, keeping the root.
+        const local = new Map(values);
+        for (const member of compiled.group.nodes) local.set(member.outputs[0], evaluate(member, local, ctx)[0]);
+        values.set(node.outputs[0], local.get(node.outputs[0])!);
       }
-      // Node by node (the error, if any, is then exactly the unfused executor's), keeping only the root.
-      const local = new Map(values);
-      for (const member of compiled.group.nodes) local.set(member.outputs[0], evaluate(member, local, ctx)[0]);
-      values.set(node.outputs[0], local.get(node.outputs[0])!);
       continue;
     }
     const transposed = plan?.fusion.transposed.matmuls.get(node);
@@ -134,6 +134,22 @@ export function executeCPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, opts: 
   }
   const outputs = new Map(g.outputs.map((o) => [o.name, values.get(o.value)!]));
   return { values, outputs, sources: named };
+}
+
+export function executeCPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, opts: CpuOptions = {}): CpuRun {
+  const bound = bindInputs(g, feeds, opts.seed ?? 0);
+  const ctx: EvalContext = {
+    dim: (d: Dim) => (typeof d === "number" ? d : (bound.dims.get(d) ?? fail("MP4008", `dim ${d} is not bound by any input`))),
+  };
+  if (opts.fuse === false) return run(g, bound, ctx, null);
+  try {
+    return run(g, bound, ctx, planFor(g));
+  } catch {
+    // Whatever stopped the fused run, the unfused run reports it: it stops at the first failing
+    // node in graph order, and a fused run evaluates a group's members at the group's root, later
+    // than a failing node between them. Errors cost a second run; results never do.
+    return run(g, bound, ctx, null);
+  }
 }
 
 export { formatLoc };
