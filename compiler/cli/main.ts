@@ -4,13 +4,17 @@
  *
  * Each command's module is imported when that command runs, so `--help` loads only commander and
  * `run` never loads ts-morph (which only `check` needs): test/cli/startup.test.ts keeps it so.
+ * CommonJS packages are `require`d: importing one from an ES module makes Node scan its source for
+ * export names first, which for commander costs about as much as running it.
  */
-import { Command } from "commander";
+import { createRequire } from "node:module";
 import { MatpropError } from "../../ir/diagnostics.js";
 import type { RunOptions } from "./commands/run.js";
 import type { IrOptions } from "./commands/ir.js";
 import type { BuildCliOptions } from "./commands/build.js";
 import type { GradcheckCliOptions } from "./commands/gradcheck.js";
+
+const { Command } = createRequire(import.meta.url)("commander") as typeof import("commander");
 
 const debug = process.argv.includes("--debug");
 

@@ -53,7 +53,7 @@ function graphOf(m: Model | ModelLike | Graph): Graph {
 }
 
 /** A copy of `g` that returns only the outputs `keep` allows, without the nodes nothing needs. */
-function keepOutputs(g: Graph, keep: (name: string) => boolean): Graph {
+export function keepOutputs(g: Graph, keep: (name: string) => boolean): Graph {
   const out = new GraphClass(g.name);
   const values = new Map<Value, Value>();
   const nodes = new Map<Node, Node>();

@@ -1,6 +1,6 @@
 /**
- * The CLI starts fast because each command loads only what it uses (compiler/cli/main.ts): a
- * resolve hook in the spawned process logs every module it imports, and the heavy ones must be
+ * The CLI starts fast because each command loads only what it uses (compiler/cli/main.ts): hooks
+ * in the spawned process log every module it imports or requires, and the heavy ones must be
  * absent where they are not needed — the TypeScript compiler (ts-morph) outside `check`, the
  * WebGPU lowering and Dawn in a CPU `run`, everything but commander for `--help`. The measured
  * start-up times are in the README ("Start-up and build times").
@@ -20,9 +20,24 @@ export async function resolve(specifier, context, next) {
 }
 `;
 
+/** ES module resolutions go through the hook above; CommonJS `require`s are logged here. */
+const REGISTER = `
+import fs from "node:fs";
+import Module, { register } from "node:module";
+register("./hooks.mjs", import.meta.url);
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  const loaded = load.call(this, request, parent, isMain);
+  try {
+    fs.appendFileSync(process.env.MATPROP_IMPORT_LOG, Module._resolveFilename(request, parent) + "\\n");
+  } catch {}
+  return loaded;
+};
+`;
+
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => {
-  tmp = tempDir({ "hooks.mjs": HOOKS, "register.mjs": `import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n` });
+  tmp = tempDir({ "hooks.mjs": HOOKS, "register.mjs": REGISTER });
 });
 afterAll(() => tmp.cleanup());
 
