@@ -2,10 +2,11 @@
  * Lowering bugs that returned silently wrong numbers on WebGPU (issue 9), each named for what it
  * was and checked forward and as a training step against the float64 CPU executor, and from a
  * kernel bundle. Then a sweep over the shapes where they hid: tile boundaries (1, 3, 8, 9, 12, 17,
- * 33), batch dims, values used many times and self-products.
+ * 33), batch dims, values used many times, self-products, and spectral layers whose eigensolver
+ * temporaries feed several products.
  */
 import { describe, it } from "vitest";
-import { model, ops } from "../../index.js";
+import { linalg, model, ops } from "../../index.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { Random } from "../../runtime/cpu/random.js";
 import { randn, uniform, withSingularValues } from "../adjoint/cases/types.js";
@@ -85,5 +86,24 @@ describe.runIf(hasGPU)("fused dependencies across tile boundaries and batch dims
         await compareBoth(sweep(n, batch).build(), feeds, TOL);
       });
     }
+  }
+});
+
+/** logm and sqrtm of one covariance, their product, and a loss: eigensolver temporaries read by two products. */
+const spectral = (d: number, batch: number[]) =>
+  model(`spectral-${d}-${batch.length}`, ({ input }) => {
+    const F = input("F", [...batch, 40, d]);
+    const W = input("W", [d, d]);
+    const C = linalg.cov(F, { eps: 0.1 });
+    const L = linalg.logm(C);
+    return { loss: ops.add(ops.sum(ops.mul(L, W)), ops.sum(ops.mul(ops.matmul(linalg.sqrtm(C), L), W))) };
+  });
+
+describe.runIf(hasGPU)("spectral layers across tile boundaries, WebGPU against the CPU", () => {
+  for (const [d, batch] of [[9, [2]], [17, []], [33, []]] as const) {
+    it(`cov → logm, sqrtm, d = ${d}${batch.length ? `, batch [${batch.join(", ")}]` : ""}`, async () => {
+      const r = new Random(990 + d);
+      await compareBoth(spectral(d, [...batch]).build(), new Map([["F", randn(r, [...batch, 40, d])], ["W", randn(r, [d, d])]]), TOL);
+    });
   }
 });
