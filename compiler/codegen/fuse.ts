@@ -65,8 +65,32 @@ export interface FuseOptions {
   readonly fuse?: boolean;
 }
 
+/**
+ * Storage buffers one fused kernel may bind: WebGPU guarantees maxStorageBuffersPerShaderStage ≥ 8
+ * on every device, and one is kept for a kernel's status buffer. Bundles run anywhere, so the
+ * portable limit applies whatever the device at hand allows.
+ */
+export const MAX_KERNEL_BUFFERS = 7;
+
+/**
+ * Fuses as much as the binding limit allows: a kernel whose fused expressions read more buffers
+ * than MAX_KERNEL_BUFFERS leaves (with its outputs) gets one of its fused subtrees materialised —
+ * the largest that fits a kernel of its own — and fusion runs again, until every kernel fits.
+ */
 export function fuseGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: FuseOptions = {}): Fusion {
-  const fuse = opts.fuse ?? true;
+  const materialise = new Set<Node>();
+  for (;;) {
+    const f = fuseWith(g, dims, opts.fuse ?? true, materialise);
+    const over = f.kernels.find((k) => k.reads.size + k.writes.length > MAX_KERNEL_BUFFERS);
+    if (!over) return f;
+    const loads = (n: Node) => loadsOf(f.exprOf(n.outputs[0])).size;
+    const candidates = over.nodes.filter((n) => n !== over.root && n !== over.epilogue?.consumer && !f.materialised.has(n.outputs[0].id) && loads(n) >= 2 && loads(n) < MAX_KERNEL_BUFFERS);
+    if (!candidates.length) fail("MP9001", `lowering: ${describeKernel(over.nodes)} binds ${over.reads.size + over.writes.length} storage buffers, more than the ${MAX_KERNEL_BUFFERS} a kernel may, and has no fused subtree to split off`);
+    materialise.add(candidates.reduce((best, n) => (loads(n) > loads(best) ? n : best)));
+  }
+}
+
+function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, materialise: ReadonlySet<Node>): Fusion {
   const dim = (d: Dim) => (typeof d === "number" ? d : (dims.get(d) ?? fail("MP4008", `dim ${d} is not bound by any input`)));
   const shape = (v: Value) => v.type.shape.map(dim);
   const constantValue = (n: Node) => (n.op === "constant" ? (n.attrs.value as number) : dim(n.attrs.dim as Dim));
@@ -110,7 +134,7 @@ export function fuseGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: Fus
       }
     } else if (EXPR_OPS.has(n.op) || fusibleProduct(n)) {
       const e = op(n.op, n.inputs.map(exprOf), shape(v), n.attrs);
-      if (!fuse || outputs.has(v) || someConsumerNeedsBuffer(v) || exprCost(e) > MAX_FUSED_COST) {
+      if (!fuse || materialise.has(n) || outputs.has(v) || someConsumerNeedsBuffer(v) || exprCost(e) > MAX_FUSED_COST) {
         materialised.add(v);
         exprs.set(v, load(v.id, shape(v)));
         // A product that needs a buffer goes to the tiled matmul kernel, not a per-element loop.

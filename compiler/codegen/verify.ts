@@ -3,7 +3,8 @@
  * runtime's walk (runtime/webgpu/verify-program.ts: which value each buffer holds at every step,
  * access modes against the WGSL, dispatch coverage, buffer sizes, outputs at the end), and against
  * the graph it came from: every bound value is a value of the graph (or a kernel temporary) bound
- * with its type's element count, and the slots are the graph's sources and outputs. A refusal is
+ * with its type's element count, the slots are the graph's sources and outputs, and no kernel binds
+ * more storage buffers than every WebGPU device allows (MAX_KERNEL_BUFFERS). A refusal is
  * MP9002 naming the kernel and its IR nodes — a compiler bug stopped before it can return a wrong
  * number.
  */
@@ -11,6 +12,7 @@ import { MatpropError } from "../../ir/diagnostics.js";
 import type { Graph, Value } from "../../ir/graph.js";
 import { checkProgram, ProgramCheckError } from "../../runtime/webgpu/verify-program.js";
 import type { Program } from "../../runtime/webgpu/program.js";
+import { MAX_KERNEL_BUFFERS } from "./fuse.js";
 
 export function verifyLowered(g: Graph, shape: (v: Value) => number[], p: Program): void {
   const nodeById = new Map(g.nodes.map((n) => [n.id, n]));
@@ -27,6 +29,7 @@ export function verifyLowered(g: Graph, shape: (v: Value) => number[], p: Progra
   const values = new Map(g.nodes.flatMap((n) => n.outputs.map((v) => [v.id, v] as const)));
   const elements = (v: Value) => shape(v).reduce((a, d) => a * d, 1);
   p.steps.forEach((s, i) => {
+    if (s.kernel.bindings.length > MAX_KERNEL_BUFFERS) refuse(`step ${i} ('${s.kernel.name}') binds ${s.kernel.bindings.length} storage buffers; a kernel may bind ${MAX_KERNEL_BUFFERS} on every WebGPU device`, i);
     for (const n of s.nodes) if (!nodeById.has(n.id)) refuse(`step ${i} ('${s.kernel.name}') names node ${n.id}, which is not in the graph`, i);
     s.values.forEach((id, j) => {
       if (id < 0) return;

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { linalg, model, nn, ops } from "../../index.js";
-import { fuseGraph, type FusedKernel } from "../../compiler/codegen/fuse.js";
+import { fuseGraph, MAX_KERNEL_BUFFERS, type FusedKernel } from "../../compiler/codegen/fuse.js";
 import type { Graph } from "../../ir/graph.js";
-import { selfProduct, twoProducts } from "../models/lowering.js";
+import { manyInputs, selfProduct, twoProducts } from "../models/lowering.js";
 
 const idOf = (g: Graph, name: string) => g.sources().find((n) => n.attrs.name === name)!.outputs[0].id;
 const ops_ = (k: FusedKernel) => k.nodes.map((n) => n.op).sort();
@@ -71,6 +71,15 @@ describe("fusion", () => {
     const [svd, product] = kernels;
     expect(svd.writes).toHaveLength(3);
     expect([...product.reads].sort()).toEqual([svd.writes[0], svd.writes[2]].sort());
+  });
+
+  it("splits a fused expression that would bind more buffers than a kernel may: Σ over a chain of 13 inputs", () => {
+    const g = manyInputs(13).build();
+    const { kernels } = fuseGraph(g, new Map());
+    for (const k of kernels) expect(k.reads.size + k.writes.length).toBeLessThanOrEqual(MAX_KERNEL_BUFFERS);
+    expect(kernels.length).toBe(3);
+    const reads = new Set(kernels.flatMap((k) => [...k.reads]));
+    for (const n of g.sources()) expect(reads.has(n.outputs[0].id)).toBe(true);
   });
 
   it("fuse: false gives every node its own kernel and no epilogues", () => {

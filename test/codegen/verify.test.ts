@@ -158,6 +158,17 @@ describe("the verifier at the end of every lowering", () => {
     expect(m.loc?.file).toMatch(/test\/models\/lowering\.ts$/);
   });
 
+  it("refuses a kernel binding more storage buffers than every device allows", () => {
+    const g = twoProducts.build();
+    const p = lowered(g);
+    const [first] = p.steps;
+    const k = first.kernel;
+    const extra = Array.from({ length: 6 }, (_, i) => ({ name: `pad${i}`, access: "read" as const, elements: k.bindings[0].elements }));
+    const wide = { ...k, bindings: [...k.bindings, ...extra], wgsl: `${k.wgsl}\n${extra.map((b, i) => `@group(0) @binding(${k.bindings.length + i}) var<storage, read> ${b.name}: array<f32>;`).join("\n")}` };
+    const step = { ...first, kernel: wide, buffers: [...first.buffers, ...extra.map(() => first.buffers[0])], values: [...first.values, ...extra.map(() => first.values[0])] };
+    expect(() => verifyLowered(g, (v) => v.type.shape as number[], { ...p, steps: [step, ...p.steps.slice(1)] })).toThrow(/binds 9 storage buffers; a kernel may bind 7 on every WebGPU device/);
+  });
+
   it("checks bound values against the graph: an element count that is not the value's type", () => {
     const g = twoProducts.build();
     const p = lowered(g);

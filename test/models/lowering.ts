@@ -40,3 +40,10 @@ export const ncutsLayer = (n: number) =>
     const diff = ops.sub(linalg.rangeProjector(Z as Tensor) as Tensor, PiY as Tensor);
     return { loss: ops.mul(ops.sum(ops.mul(diff, diff)), 0.5) };
   });
+
+/** loss = Σ ((x₀ + x₁)·1.5 + x₂)·1.5 + … over `n` [3, 3] inputs: one expression reading them all. */
+export const manyInputs = (n: number) =>
+  model(`many-inputs-${n}`, ({ input }) => {
+    const xs: Tensor[] = Array.from({ length: n }, (_, i) => input(`x${i}`, [3, 3]));
+    return { loss: ops.sum(xs.reduce((a, b) => ops.mul(ops.add(a, b), 1.5) as Tensor)) };
+  });

@@ -12,7 +12,7 @@ import { Random } from "../../runtime/cpu/random.js";
 import { randn, uniform, withSingularValues } from "../adjoint/cases/types.js";
 import { compareBoth, compareBundle } from "./compare.js";
 import { hasGPU } from "./gpu.js";
-import { ncutsLayer, procrustes, selfProduct, twoProducts } from "../models/lowering.js";
+import { manyInputs, ncutsLayer, procrustes, selfProduct, twoProducts } from "../models/lowering.js";
 
 const TOL = 2e-4;
 type Feeds = Map<string, NDArray>;
@@ -54,6 +54,11 @@ describe.runIf(hasGPU)("issue 9 lowering regressions, WebGPU and bundle against 
       await both(procrustes(m, n).build(), new Map([["A", A], ["T", randn(r, [m, n])]]), 1e-3);
     });
   }
+
+  it("a fused elementwise kernel bound more storage buffers than the device allows (MP6002): Σ over 13 inputs", async () => {
+    const r = new Random(960);
+    await both(manyInputs(13).build(), new Map(Array.from({ length: 13 }, (_, i) => [`x${i}`, randn(r, [3, 3])] as const)));
+  });
 
   for (const n of [12, 20]) {
     it(`normalized-cuts layer on ${n} pixels (W = F·Fᵀ beyond one tile)`, async () => {
