@@ -40,6 +40,8 @@ export function im2col(g: ConvGeometry, x: Float64Array, xo: number, cols: Float
   const P = Ho * Wo;
   const rows = validRanges(kh, sh, ph, H, Ho);
   const colsOf = validRanges(kw, sw, pw, W, Wo);
+  // Zero everything once (a memset), then copy the entries that lie inside the image.
+  cols.fill(0, 0, C * kh * kw * P);
   let base = 0;
   for (let c = 0; c < C; c++) {
     for (let p = 0; p < kh; p++) {
@@ -48,15 +50,11 @@ export function im2col(g: ConvGeometry, x: Float64Array, xo: number, cols: Float
       for (let q = 0; q < kw; q++, base += P) {
         const j0 = colsOf[2 * q];
         const j1 = colsOf[2 * q + 1];
-        cols.fill(0, base, base + i0 * Wo);
         for (let i = i0; i < i1; i++) {
           const o = base + i * Wo;
           const row = xo + (c * H + i * sh - ph + p) * W - pw + q;
-          for (let j = 0; j < j0; j++) cols[o + j] = 0;
           for (let j = j0, src = row + j0 * sw; j < j1; j++, src += sw) cols[o + j] = x[src];
-          for (let j = j1; j < Wo; j++) cols[o + j] = 0;
         }
-        cols.fill(0, base + i1 * Wo, base + P);
       }
     }
   }
