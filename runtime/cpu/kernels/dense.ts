@@ -36,27 +36,34 @@ export function symmetricProduct(u: Float64Array, d: ArrayLike<number> | null, n
 }
 
 /**
- * Flips the sign of each column c of `u` (rows×cols, row-major) so that its first entry whose
- * magnitude is (up to round-off) the column's largest is positive. Exact ties go to the first such
- * entry, so the choice is reproducible. Calls `flipped(c)` for each column it negated.
+ * Flips the sign of each of `count` vectors of `len` entries (vector c's entry r at
+ * v[c·vs + r·es]) so that its first entry whose magnitude is (up to round-off) the vector's largest
+ * is positive. Exact ties go to the first such entry, so the choice is reproducible. Calls
+ * `flipped(c)` for each vector it negated.
  */
-export function fixColumnSigns(u: Float64Array, rows: number, cols: number, flipped?: (c: number) => void): void {
-  for (let c = 0; c < cols; c++) {
+export function fixVectorSigns(v: Float64Array, count: number, len: number, vs: number, es: number, flipped?: (c: number) => void): void {
+  for (let c = 0; c < count; c++) {
+    const o = c * vs;
     let m = 0;
-    for (let r = 0; r < rows; r++) m = Math.max(m, Math.abs(u[r * cols + c]));
+    for (let r = 0; r < len; r++) m = Math.max(m, Math.abs(v[o + r * es]));
     if (m === 0) continue;
     let pick = 0;
-    for (let r = 0; r < rows; r++) {
-      if (Math.abs(u[r * cols + c]) >= m * (1 - 1e-9)) {
+    for (let r = 0; r < len; r++) {
+      if (Math.abs(v[o + r * es]) >= m * (1 - 1e-9)) {
         pick = r;
         break;
       }
     }
-    if (u[pick * cols + c] < 0) {
-      for (let r = 0; r < rows; r++) u[r * cols + c] = -u[r * cols + c];
+    if (v[o + pick * es] < 0) {
+      for (let r = 0; r < len; r++) v[o + r * es] = -v[o + r * es];
       flipped?.(c);
     }
   }
+}
+
+/** `fixVectorSigns` for the columns of `u` (rows×cols, row-major). */
+export function fixColumnSigns(u: Float64Array, rows: number, cols: number, flipped?: (c: number) => void): void {
+  fixVectorSigns(u, cols, rows, 1, cols, flipped);
 }
 
 /** NumPy broadcast of two shapes; RangeError when incompatible. */

@@ -1,6 +1,7 @@
 /** Batched symmetric eigendecomposition (numpy.linalg.eigh conventions). */
 import { type NDArray, matrixBatch, ndarray } from "../ndarray.js";
-import { fixColumnSigns } from "./dense.js";
+import { fixVectorSigns } from "./dense.js";
+import { transposeInto } from "./gemm.js";
 import { NumericError, assertFinite } from "./numeric-error.js";
 import { symmetricEigen } from "./symmetric-eigen.js";
 
@@ -21,8 +22,9 @@ export function eighMatrix(x: Float64Array, n: number, w: Float64Array = new Flo
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(w[i])) throw new NumericError("no-convergence", "eigh: eigenvalue iteration produced a non-finite value");
   }
-  for (let c = 0; c < n; c++) for (let r = 0; r < n; r++) u[r * n + c] = vt[c * n + r];
-  fixColumnSigns(u, n, n);
+  // Signs on the rows of vt (the eigenvectors, contiguous), then U = vtᵀ.
+  fixVectorSigns(vt, n, n, n, 1);
+  transposeInto(vt, 0, n, n, u, 0);
   return { w, u };
 }
 
