@@ -118,6 +118,7 @@ async function main() {
         for (const [name, g] of Object.entries(twin.grads)) worst = Math.max(worst, worstRelative(out.get(`grad.${name}`).data, g));
         c.agreement = worst;
         c.torchVersion = twin.torch;
+        c.blas = twin.blas;
         if (!(worst < 1e-8)) throw new Error(`${kind} (${B}, ${C}): matprop and PyTorch disagree (worst relative difference ${worst})`);
       }
       // Steps per timed batch: enough for about roundMs.
@@ -153,7 +154,7 @@ async function main() {
     wallRatio: torch ? median(c.nodeWall) / median(c.torchWall) : null,
     agreement: c.agreement,
   }));
-  console.log(`node ${process.version}${torch ? `, torch ${cases[0]?.torchVersion} (1 thread)` : ""}; ${opts.rounds} rounds, medians of CPU ms per step`);
+  console.log(`node ${process.version}${torch ? `, torch ${cases[0]?.torchVersion} (1 thread; ${cases[0]?.blas.map((p) => path.basename(p)).join(", ")})` : ""}; ${opts.rounds} rounds, medians of CPU ms per step`);
   console.log("| step | (B, C) | matprop CPU executor ms | PyTorch ms | ratio | wall-time ratio | max rel. diff |");
   console.log("|---|---|---|---|---|---|---|");
   for (const r of rows) {

@@ -6,6 +6,7 @@ scripts/bench-cpu-vs-torch.mjs: one JSON request per line, one JSON reply per li
   {"cmd": "time", "id": .., "steps": k} -> {"seconds": wall time, "cpu": process CPU time, of k forward+backward steps}
 """
 import json
+import os
 import sys
 import time
 
@@ -62,6 +63,16 @@ def make_step(kind, C, t):
     return step
 
 
+def linked_blas():
+    """The BLAS/LAPACK shared objects this process mapped (Debian picks them through alternatives)."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "blas" in line or "lapack" in line}
+        return sorted(os.path.realpath(p) for p in paths if p.startswith("/"))
+    except OSError:
+        return []
+
+
 def main():
     steps = {}
     for line in sys.stdin:
@@ -75,7 +86,7 @@ def main():
                 sys.stdout.write(json.dumps({"error": f"PyTorch's gradients of {bad} are not finite"}) + "\n")
                 sys.stdout.flush()
                 continue
-            reply = {"loss": value.item(), "grads": {k: g.reshape(-1).tolist() for k, g in grads.items()}, "torch": torch.__version__}
+            reply = {"loss": value.item(), "grads": {k: g.reshape(-1).tolist() for k, g in grads.items()}, "torch": torch.__version__, "blas": linked_blas()}
         elif req["cmd"] == "time":
             step = steps[req["id"]]
             t0, c0 = time.perf_counter(), time.process_time()

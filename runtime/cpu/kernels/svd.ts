@@ -1,8 +1,19 @@
 /** Batched thin SVD (numpy.linalg.svd(full_matrices=False) conventions). */
-import { Matrix, SingularValueDecomposition } from "ml-matrix";
+import { createRequire } from "node:module";
 import { type NDArray, matrixBatch, ndarray } from "../ndarray.js";
 import { fixColumnSigns } from "./dense.js";
 import { NumericError, assertFinite } from "./numeric-error.js";
+
+type MlMatrix = typeof import("ml-matrix");
+let mlMatrix: MlMatrix | undefined;
+
+/**
+ * ml-matrix, required on first use: it is CommonJS, and importing it statically would make every
+ * process that loads the op registry (every CLI command) parse its 150 KB for export names first.
+ */
+function library(): MlMatrix {
+  return (mlMatrix ??= createRequire(import.meta.url)("ml-matrix") as MlMatrix);
+}
 
 /** Thin SVD of one m×n row-major matrix: U m×k, s (k, descending), Vh k×n, k = min(m, n). */
 export function svdMatrix(x: Float64Array, m: number, n: number): { u: Float64Array; s: Float64Array; vh: Float64Array } {
@@ -19,6 +30,7 @@ export function svdMatrix(x: Float64Array, m: number, n: number): { u: Float64Ar
     for (let j = 0; j < cols; j++) row[j] = tall ? x[i * n + j] : x[j * n + i];
     data.push(row);
   }
+  const { Matrix, SingularValueDecomposition } = library();
   const dec = new SingularValueDecomposition(new Matrix(data), {
     computeLeftSingularVectors: true,
     computeRightSingularVectors: true,
