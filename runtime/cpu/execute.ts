@@ -6,8 +6,8 @@
  *
  * Chains of elementwise ops run as one generated loop each (fusion/: the CPU twin of the WGSL
  * fusion), with bitwise the same results. When a fused run fails — a loop meets a non-finite value,
- * or any node throws — the run is repeated unfused, so the error names the same node, output and
- * index as the reference does.
+ * or a node reports a coded error — the run is repeated unfused, so the error names the same node,
+ * output and index as the reference does.
  * Transposes read only by matrix products are not copied: the product reads them transposed.
  * `{ fuse: false }` evaluates every node through its op's own `evalCPU` and keeps every value.
  */
@@ -144,10 +144,12 @@ export function executeCPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, opts: 
   if (opts.fuse === false) return run(g, bound, ctx, null);
   try {
     return run(g, bound, ctx, planFor(g));
-  } catch {
-    // Whatever stopped the fused run, the unfused run reports it: it stops at the first failing
-    // node in graph order, and a fused run evaluates a group's members at the group's root, later
-    // than a failing node between them. Errors cost a second run; results never do.
+  } catch (e) {
+    // A coded error (or a fused loop's NaN) is reported by the unfused run: it stops at the first
+    // failing node in graph order, and a fused run evaluates a group's members at the group's root,
+    // later than a failing node between them. Errors cost a second run; results never do. Anything
+    // else is a bug and surfaces as it is.
+    if (!(e instanceof Unfused || e instanceof MatpropError)) throw e;
     return run(g, bound, ctx, null);
   }
 }
