@@ -7,6 +7,7 @@
 import { MatpropError } from "../../ir/diagnostics.js";
 import { Emitter } from "../../ir/emitter.js";
 import { Graph, type Node, type Value } from "../../ir/graph.js";
+import { formatType, satisfies } from "../../ir/types.js";
 
 export type Phase = "canonicalize" | "spectral" | "simplify";
 
@@ -32,6 +33,56 @@ function cseKey(node: Node, inputs: readonly Value[]): string | undefined {
   return `${node.op}(${inputs.map((v) => v.id).join(",")})${JSON.stringify(node.attrs)}`;
 }
 
+/** Does `have` stand for `want`: same dtype and shape, and at least its structure? */
+function standsFor(have: Value | undefined, want: Value): boolean {
+  const a = have?.type;
+  const b = want.type;
+  return !!a && a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, k) => d === b.shape[k]) && satisfies(a.structure, b.structure);
+}
+
+/**
+ * Every rewrite keeps values and what is known about them: a node of the graph being rewritten was
+ * well typed, so its copy (over rewritten operands) or a rule's replacement that is ill-typed, or
+ * knows less (a weaker structure a later `eigh` or `logm` would refuse), is a bug in matprop, never
+ * the user's. It is reported as an internal error naming the rule (or the rules fired so far) and
+ * the node's source line; a type error raised while rebuilding would otherwise read as a user's
+ * MP2xxx.
+ */
+function internal(what: string, node: Node, detail: string): MatpropError {
+  return new MatpropError("MP9001", `${what} ${node.op}: ${detail}`, node.loc);
+}
+
+/** A rule's replacement for `node`, checked (see `internal`). */
+function applyRule(rule: RewriteRule, node: Node, e: Emitter): readonly Value[] | undefined {
+  let replaced: readonly Value[] | undefined;
+  try {
+    replaced = rule.match(node, e);
+  } catch (err) {
+    throw internal(`rewrite rule '${rule.name}' built an ill-typed node for`, node, err instanceof Error ? err.message : String(err));
+  }
+  if (!replaced) return undefined;
+  node.outputs.forEach((want, i) => {
+    const have = replaced[i];
+    if (!standsFor(have, want)) throw internal(`rewrite rule '${rule.name}' replaced`, node, `${formatType(want.type)} by ${have ? formatType(have.type) : "nothing"}`);
+  });
+  return replaced;
+}
+
+/** `node` copied into `out` over its rewritten operands, checked (see `internal`). */
+function copyNode(out: Graph, node: Node, inputs: readonly Value[], gradOf: Node | undefined, stats: RewriteStats): Node {
+  const after = `after rewrites (${[...stats.fired.keys()].join(", ")})`;
+  let copy: Node;
+  try {
+    copy = out.add(node.op, inputs, node.attrs, node.loc, gradOf);
+  } catch (err) {
+    throw internal(`${after}, an ill-typed`, node, err instanceof Error ? err.message : String(err));
+  }
+  node.outputs.forEach((want, i) => {
+    if (!standsFor(copy.outputs[i], want)) throw internal(`${after}, a weaker type for`, node, `${formatType(want.type)} became ${formatType(copy.outputs[i].type)}`);
+  });
+  return copy;
+}
+
 /** One rebuild: copy with CSE, then try the rules on each copied node. Returns whether any fired. */
 function rebuild(g: Graph, rules: readonly RewriteRule[], stats: RewriteStats): { graph: Graph; changed: boolean } {
   const out = new Graph(g.name);
@@ -45,14 +96,13 @@ function rebuild(g: Graph, rules: readonly RewriteRule[], stats: RewriteStats): 
     let copy = key === undefined ? undefined : seen.get(key);
     if (copy) changed = true;
     else {
-      const gradOf = node.gradOf && nodes.get(node.gradOf);
-      copy = out.add(node.op, inputs, node.attrs, node.loc, gradOf);
+      copy = copyNode(out, node, inputs, node.gradOf && nodes.get(node.gradOf), stats);
       if (key !== undefined) seen.set(key, copy);
     }
     nodes.set(node, copy);
     let replaced: readonly Value[] | undefined;
     for (const rule of rules) {
-      replaced = rule.match(copy, new Emitter(out, copy.loc, copy.gradOf));
+      replaced = applyRule(rule, copy, new Emitter(out, copy.loc, copy.gradOf));
       if (replaced) {
         stats.fired.set(rule.name, (stats.fired.get(rule.name) ?? 0) + 1);
         changed = true;

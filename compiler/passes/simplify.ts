@@ -68,10 +68,14 @@ export const SIMPLIFY_RULES: readonly RewriteRule[] = [
   rule("reshape-reshape", "reshape", (n, e) => (n.inputs[0].node.op === "reshape" ? [e.reshape(n.inputs[0].node.inputs[0], n.outputs[0].type.shape)] : undefined)),
   rule("broadcast-same", "broadcastTo", (n) => keep(n, n.inputs[0])),
   rule("broadcast-scalar-reshape", "broadcastTo", (n, e) => {
-    // broadcastTo(reshape(c, [1, 1]), s) → broadcastTo(c, s): the unit dims add nothing.
+    // broadcastTo(reshape(c, [1, 1]), s) → broadcastTo(c, s): the unit dims add nothing. Only
+    // when c has no more dims than s: broadcasting never drops dims, so c [1, 1] cannot go to [3]
+    // (a reshape of sum(x [3], axis 0) into a product with W [2, 2] made that before).
     const x = n.inputs[0];
-    if (x.node.op !== "reshape" || !x.node.inputs[0].type.shape.every((d) => d === 1)) return undefined;
-    return [e.broadcastTo(x.node.inputs[0], n.outputs[0].type.shape)];
+    const c = x.node.op === "reshape" ? x.node.inputs[0] : undefined;
+    const out = n.outputs[0].type.shape;
+    if (!c || !c.type.shape.every((d) => d === 1) || c.type.shape.length > out.length) return undefined;
+    return [e.broadcastTo(c, out)];
   }),
   rule("mul-broadcast-scalar", "mul", (n, e) => {
     // x · broadcastTo(c) → x · c when x alone has the result's shape (NumPy broadcasts the scalar).

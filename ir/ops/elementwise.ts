@@ -24,7 +24,9 @@ type BinaryRule = (a: TensorType, b: TensorType) => Structure;
 const symmetricPair: BinaryRule = (a, b) => {
   const symA = isSymmetric(a.structure) || isScalarLike(a);
   const symB = isSymmetric(b.structure) || isScalarLike(b);
-  return symA && symB && !(isScalarLike(a) && isScalarLike(b)) ? "symmetric" : "general";
+  // At least one operand must be typed symmetric: two scalar-likes make no matrix structure (but
+  // a 1×1 symmetric matrix times a scalar is still one).
+  return symA && symB && (isSymmetric(a.structure) || isSymmetric(b.structure)) ? "symmetric" : "general";
 };
 
 const addRule: BinaryRule = (a, b) => {

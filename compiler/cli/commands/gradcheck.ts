@@ -16,7 +16,12 @@ export async function gradcheckCommand(file: string, opts: GradcheckCliOptions):
   const graph = (await loadModel(file)).build();
   const feeds = readInputs(opts.inputs);
   const result = check(graph, feeds, { seed });
-  const lines = result.inputs.map((c) => `  ${c.name.padEnd(12)} rel ${c.relError.toExponential(2)}  abs ${c.maxAbsError.toExponential(2)}  (${c.checked} entries)`);
+  const what = { entries: "entries", symmetric: "symmetric directions", diagonal: "diagonal entries", none: "" } as const;
+  const lines = result.inputs.map((c) =>
+    c.directions === "none"
+      ? `  ${c.name.padEnd(12)} not perturbed (orthogonal or projector: no straight-line direction keeps its structure)`
+      : `  ${c.name.padEnd(12)} rel ${c.relError.toExponential(2)}  abs ${c.maxAbsError.toExponential(2)}  (${c.checked} ${what[c.directions]})`,
+  );
   const ok = result.worst <= tol;
   lines.push(`worst relative error ${result.worst.toExponential(2)} (tolerance ${tol.toExponential(0)}): ${ok ? "ok" : "FAILED"}`);
   return { text: lines.join("\n") + "\n", ok };

@@ -17,11 +17,6 @@ export interface GradCase {
   /** Largest allowed normwise relative error of the adjoint against central differences (default 1e-7). */
   readonly tol?: number;
   /**
-   * Where the true gradient is 0 the relative error is meaningless (noise over noise): an input
-   * also passes when its largest absolute error is at most this.
-   */
-  readonly absTol?: number;
-  /**
    * f32 tolerance of the WebGPU run (forward outputs and gradients, normwise relative) against
    * the f64 CPU executor (default GPU_TOL).
    */
