@@ -35,6 +35,7 @@ export const DIAGNOSTICS = {
   MP4008: "named dim bound to two sizes",
   MP4009: "input is not a (rectangular) array of numbers",
   MP4010: "invalid command-line option",
+  MP4011: "bundle folder is neither empty nor a matprop bundle",
   MP5001: "numeric failure",
   MP6001: "no WebGPU adapter",
   MP6002: "model does not fit the WebGPU device's limits",

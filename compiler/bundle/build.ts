@@ -12,6 +12,7 @@
  *   index.js, index.d.ts  typed API: load({ device? }) → { forward, grad, step, params, setParams }
  *   runtime/…             the runtime modules the bundle needs (compiled JS)
  *   package.json          { "type": "module" } so Node reads the .js files as ES modules
+ *   .matprop-files.json   the list of files above: a rebuild removes only these (out-dir.ts)
  * ```
  *
  * The runtime travels with the bundle. A bundle carries a copy of the compiled runtime modules it
@@ -25,7 +26,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { fail, MatpropError } from "../../ir/diagnostics.js";
+import { fail } from "../../ir/diagnostics.js";
 import type { Graph } from "../../ir/graph.js";
 import { bundleHash } from "../../runtime/bundle/hash.js";
 import { parseManifest, type Manifest, type TensorSpec } from "../../runtime/bundle/manifest.js";
@@ -37,10 +38,11 @@ import { differentiate } from "../passes/differentiate.js";
 import { assemble } from "./assemble.js";
 import { bindForBuild } from "./bind.js";
 import { generateIndex } from "./index-codegen.js";
+import { FILES_RECORD, planBundleDir, recordText, removeStale } from "./out-dir.js";
 import { runtimeFiles } from "./runtime-copy.js";
 
 export interface BuildOptions {
-  /** The bundle folder (created; an existing bundle there is replaced, any other non-empty folder refused). */
+  /** The bundle folder: created, or empty, or an earlier bundle (whose own files are replaced); see out-dir.ts. */
   readonly out: string;
   /** Values that size named dims (and params given here are used, as `matprop run --inputs` does). */
   readonly inputs?: ReadonlyMap<string, NDArray>;
@@ -119,35 +121,20 @@ export function prettyJSON(v: unknown, indent = ""): string {
   return JSON.stringify(v);
 }
 
-/** Makes `dir` ready for a bundle: missing or empty, or an earlier bundle (its generated parts are removed). */
-function prepareDir(dir: string): void {
-  try {
-    if (!fs.existsSync(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
-      return;
-    }
-    if (!fs.statSync(dir).isDirectory()) fail("MP4010", `-o ${dir} exists and is not a folder`);
-    const entries = fs.readdirSync(dir);
-    if (entries.length && !entries.includes("manifest.json")) fail("MP4010", `-o ${dir} is a non-empty folder that holds no bundle; give a new or empty folder`);
-    for (const sub of ["kernels", "runtime"]) fs.rmSync(path.join(dir, sub), { recursive: true, force: true });
-  } catch (e) {
-    if (e instanceof MatpropError) throw e;
-    fail("MP4010", `cannot create the bundle folder ${dir}: ${(e as Error).message}`);
-  }
-}
-
 export function writeBundle(graph: Graph, opts: BuildOptions): BuiltBundle {
   const { manifest, files } = bundleFiles(graph, opts);
   const dir = path.resolve(opts.out);
-  prepareDir(dir);
+  // Decided before anything is written or removed (out-dir.ts): which folder, and what is stale there.
+  const stale = planBundleDir(dir, files.keys(), opts.out);
   try {
-    for (const [rel, contents] of files) {
+    for (const [rel, contents] of [...files, [FILES_RECORD, recordText(files.keys())] as const]) {
       const file = path.join(dir, ...rel.split("/"));
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, contents);
     }
+    removeStale(dir, stale);
   } catch (e) {
     fail("MP4010", `cannot write the bundle to ${dir}: ${(e as Error).message}`);
   }
-  return { dir, manifest, files: [...files.keys()] };
+  return { dir, manifest, files: [...files.keys(), FILES_RECORD] };
 }

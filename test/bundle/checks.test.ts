@@ -160,7 +160,7 @@ describe("build and load", async () => {
     const foreign = path.join(tmp, "foreign");
     fs.mkdirSync(foreign);
     fs.writeFileSync(path.join(foreign, "notes.txt"), "mine");
-    expect(await asyncCode(buildCommand(path.join(ROOT, "test/models/classifier.ts"), { out: foreign }))).toBe("MP4010");
+    expect(await asyncCode(buildCommand(path.join(ROOT, "test/models/classifier.ts"), { out: foreign }))).toBe("MP4011");
     expect(fs.readFileSync(path.join(foreign, "notes.txt"), "utf8")).toBe("mine");
     expect(await asyncCode(buildCommand(path.join(ROOT, "test/models/classifier.ts"), { out: "" }))).toBe("MP4010");
     const again = await buildCommand(path.join(ROOT, "test/models/classifier.ts"), { out, params: path.join(out, "params.safetensors") });
