@@ -7,6 +7,7 @@
  */
 import type { Attrs } from "../../ir/attrs.js";
 import { stridesOf as strides } from "../../runtime/cpu/ndarray.js";
+import { F32_MATH } from "./kernels/f32-math.js";
 
 export type Expr =
   | { readonly kind: "load"; readonly value: number; readonly shape: readonly number[] }
@@ -58,13 +59,7 @@ function broadcastCoords(coords: readonly string[], shape: readonly number[]): s
 }
 
 /** WGSL helpers the expressions call (divided differences written for f32, without log1p/expm1 builtins). */
-export const EXPR_PRELUDE = /* wgsl */ `
-// WGSL's log and exp promise only an absolute error of about 2⁻²¹ near 1, so log(1 + x) loses
-// every digit for tiny x: short series below |x| < 1e-2 (truncation error < x⁵/5 ≈ 2e-11).
-fn mp_log1p(x: f32) -> f32 {
-  if (abs(x) < 1e-2) { return x * (1.0 - x * (0.5 - x * (1.0 / 3.0 - x * 0.25))); }
-  return log(1.0 + x);
-}
+export const EXPR_PRELUDE = /* wgsl */ `${F32_MATH}
 fn mp_expm1(x: f32) -> f32 {
   if (abs(x) < 1e-2) { return x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x / 24.0))); }
   return exp(x) - 1.0;

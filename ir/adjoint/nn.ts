@@ -15,11 +15,16 @@ export const NN_ADJOINTS: Record<string, AdjointRule> = {
   },
   avgPool2d: ({ inputs: [x], attrs, cotangents: [g], e }) => [e.op("avgPool2dBackward", [x, g!], window(attrs))],
   maxPool2d: ({ inputs: [x], attrs, cotangents: [g], e }) => [e.op("maxPool2dBackward", [x, g!], window(attrs))],
-  // ℓ = mean_b −log softmax(z_b)[y_b]: z̄ = (softmax(z) − onehot(y)) · ḡ / B.
+  // ℓ = mean_b −log softmax(z_b)[y_b]: z̄ = (softmax(z) − onehot(y)) · ḡ / B. The label's entry
+  // p_y − 1 is formed as −Σ_{c≠y} p_c: for a confident prediction p_y rounds to 1 and p_y − 1
+  // would lose every digit (in f32 from a margin of about 12).
   softmaxCrossEntropy: ({ inputs: [z, labels], cotangents: [g], e }) => {
     const [b, c] = z.type.shape;
     if (typeof c !== "number") fail("MP2012", "softmaxCrossEntropy: the number of classes must be a size to differentiate");
-    const diff = e.sub(e.op("softmax", [z]), e.op("oneHot", [labels], { classes: c }));
+    const onehot = e.op("oneHot", [labels], { classes: c });
+    const others = e.mul(e.op("softmax", [z]), e.sub(1, onehot));
+    const rest = e.op("sum", [others], { axis: [-1], keepdims: true });
+    const diff = e.sub(others, e.mul(onehot, rest));
     return [e.div(e.mul(diff, g!), e.count([b], z.type.dtype)), null];
   },
   // y = softmax(z): z̄ = y ∘ (ȳ − Σ ȳ∘y) along the last axis.

@@ -1,12 +1,14 @@
 /**
  * Softmax over the last axis, softmax cross-entropy and one-hot encoding as WGSL (the f64
  * references are runtime/cpu/backward/softmax.ts, runtime/cpu/kernels/softmax.ts and
- * runtime/cpu/backward/one-hot.ts). Every exponential has the row maximum subtracted first.
+ * runtime/cpu/backward/one-hot.ts). Every exponential has the row maximum subtracted first and is
+ * the range-reduced `mp_exp` (../f32-math.ts), so a probability of 1e-35 keeps its relative accuracy.
  * Class labels are f32 holding integers; a kernel cannot throw, so where the CPU raises a domain
  * error for a label that is not an integer in [0, classes), these kernels write NaN instead of a
  * plausible-looking number.
  */
 import { type KernelSource, grid } from "../../../../runtime/webgpu/kernel.js";
+import { F32_MATH } from "../f32-math.js";
 import { constants, declareBindings, perElementKernel, pow2Clamp } from "./wgsl.js";
 
 function checkCount(op: string, what: string, n: number): void {
@@ -47,6 +49,7 @@ export function softmaxKernel(rows: number, cols: number): KernelSource {
   const bindings = [{ name: "x", access: "read", elements: rows * cols }, { name: "y", access: "read_write", elements: rows * cols }] as const;
   const wgsl = `${declareBindings(bindings)}
 ${constants({ ROWS: rows, COLS: cols })}
+${F32_MATH}
 var<workgroup> red: array<f32, ${wg}>;
 
 @compute @workgroup_size(${wg})
@@ -62,19 +65,21 @@ ${reduce(wg, (a, b) => `max(${a}, ${b})`)}
   m = red[0];
   workgroupBarrier();
   var s = 0.0;
-  for (var c = i32(lid); c < COLS; c += ${wg}) { s += exp(x[base + c] - m); }
+  for (var c = i32(lid); c < COLS; c += ${wg}) { s += mp_exp_diff(x[base + c], m); }
   red[lid] = s;
 ${reduce(wg, (a, b) => `${a} + ${b}`)}
   s = red[0];
-  for (var c = i32(lid); c < COLS; c += ${wg}) { y[base + c] = exp(x[base + c] - m) / s; }
+  for (var c = i32(lid); c < COLS; c += ${wg}) { y[base + c] = mp_exp_diff(x[base + c], m) / s; }
 }
 `;
   return { name: `softmax_${rows}x${cols}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: grid(rows), bindings, covers: [{ binding: 1, shape: [rows, cols], tile: [1, cols] }], workgroupBytes: wg * 4 };
 }
 
 /**
- * loss = mean over the batch of logsumexp(z_b) − z_b[label_b], each term formed as
- * log Σ exp(z − m) + (m − z_label) as on the CPU. One workgroup: each invocation takes rows
+ * loss = mean over the batch of logsumexp(z_b) − z_b[label_b], each term formed as on the CPU:
+ * log1p(Σ_{c ≠ k} exp(z_c − m)) + (m − z_label) with m = z_k the row maximum, two non-negative
+ * parts — so a confident prediction's loss of 1e-35 keeps its relative accuracy instead of
+ * rounding log(1 + tiny) to 0. One workgroup: each invocation takes rows
  * b ≡ lid (mod WG) whole, then a tree reduction sums the terms. Bindings logits [B, C], labels [B]
  * → loss [1]; NaN when any label is invalid.
  */
@@ -86,6 +91,7 @@ export function softmaxCrossEntropyKernel(batch: number, classes: number): Kerne
   const wgsl = `${declareBindings(bindings)}
 ${constants({ BATCH: batch, CLASSES: classes })}
 ${NAN}
+${F32_MATH}
 var<workgroup> red: array<f32, ${wg}>;
 
 ${VALID_LABEL}
@@ -101,10 +107,11 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     }
     let base = b * CLASSES;
     var m = logits[base];
-    for (var c = 1; c < CLASSES; c++) { m = max(m, logits[base + c]); }
-    var s = 0.0;
-    for (var c = 0; c < CLASSES; c++) { s += exp(logits[base + c] - m); }
-    total += log(s) + (m - logits[base + i32(label)]);
+    var k = 0;
+    for (var c = 1; c < CLASSES; c++) { if (logits[base + c] > m) { m = logits[base + c]; k = c; } }
+    var rest = 0.0;
+    for (var c = 0; c < CLASSES; c++) { if (c != k) { rest += mp_exp_diff(logits[base + c], m); } }
+    total += mp_log1p(rest) + (m - logits[base + i32(label)]);
   }
   red[lid] = total;
 ${reduce(wg, (a, b) => `${a} + ${b}`)}
