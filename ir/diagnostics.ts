@@ -22,6 +22,7 @@ export const DIAGNOSTICS = {
   MP2010: "duplicate input or param name",
   MP2011: "invalid model output",
   MP2012: "invalid shape",
+  MP2013: "tensor exceeds the size limit",
   MP3001: "IR syntax error",
   MP3002: "unknown op",
   MP3003: "IR verification failed",
@@ -40,6 +41,7 @@ export const DIAGNOSTICS = {
   MP6001: "no WebGPU adapter",
   MP6002: "model does not fit the WebGPU device's limits",
   MP6003: "WebGPU execution failed",
+  MP6004: "WebGPU run did not finish within the time limit",
   // The bundle loader's codes live with the runtime that ships inside every bundle.
   ...BUNDLE_ERRORS,
   MP9001: "internal error",

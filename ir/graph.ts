@@ -6,6 +6,7 @@
  */
 import type { Attrs } from "./attrs.js";
 import { fail, MatpropError, type SourceLoc } from "./diagnostics.js";
+import { checkDeclaredSizes } from "./limits.js";
 import { getOp } from "./op.js";
 import { refineStructure } from "./structure.js";
 import type { TensorType } from "./types.js";
@@ -56,6 +57,7 @@ export class Graph {
         fail("MP3003", `${op} takes ${def.arity} input${def.arity === 1 ? "" : "s"}, got ${inputs.length}`);
       }
       types = refineStructure(op, inputs, def.infer(inputs.map((v) => v.type), attrs));
+      checkDeclaredSizes(op, attrs, types.map((t) => t.shape), loc);
     } catch (e) {
       throw atLoc(e, loc);
     }

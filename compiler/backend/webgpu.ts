@@ -35,12 +35,12 @@ export async function runWebGPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, o
   if (!acquired) fail("MP6001", "no WebGPU adapter (install Debian's chromium and libvulkan1 for the software adapter, or use --backend cpu)");
   const { sources, dims } = bindInputs(g, feeds, opts.seed ?? 0);
   const lowered = lowerOnce(g, dims, acquired.device.limits.maxComputeWorkgroupStorageSize);
-  const f32 = new Map([...sources].map(([node, a]) => [node.attrs.name as string, Float32Array.from(a.data)]));
+  const f32 = new Map([...sources].map(([node, a]) => [node.attrs.name as string, toF32(node.attrs.name as string, node.op, a.data)]));
   let raw: Map<string, Float32Array>;
   try {
     raw = await runProgram(acquired.device, lowered.program, f32);
   } catch (e) {
-    if (e instanceof WebGPURunError) throw new MatpropError(e.kind === "limits" ? "MP6002" : "MP6003", e.message);
+    if (e instanceof WebGPURunError) throw new MatpropError(e.kind === "limits" ? "MP6002" : e.kind === "timeout" ? "MP6004" : "MP6003", `${e.message}${e.kind === "timeout" ? " (raise the limit with --gpu-timeout <seconds>)" : ""}`);
     throw e;
   }
   const outputs = new Map<string, NDArray>();
@@ -51,6 +51,14 @@ export async function runWebGPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, o
     outputs.set(slot.name, { shape: [...slot.shape], data });
   }
   return { outputs, lowered, adapter: acquired.adapterInfo };
+}
+
+/** A bound input or param as the GPU's f32; a value beyond ±3.4e38 would turn into ±Infinity there. */
+function toF32(name: string, op: string, data: Float64Array): Float32Array {
+  const out = Float32Array.from(data);
+  const bad = out.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) fail("MP4006", `${op} '${name}' holds ${data[bad]} at flat index ${bad}, beyond the f32 range (±3.4e38) WebGPU computes in; use --backend cpu for float64`);
+  return out;
 }
 
 /**

@@ -51,7 +51,9 @@ export function generateIndex(m: UnhashedManifest): { js: string; dts: string } 
       "Errors are BundleErrors with a code (MP7001…).",
   );
   const shapesDoc = doc("Shapes of the bundle's tensors.");
-  const loadDoc = doc("Loads the bundle: `device` is a GPUDevice to use (default: one requested from `navigator.gpu`, or in Node the `webgpu` package); `base` the folder's URL (default: this file's folder).");
+  const loadDoc = doc(
+    "Loads the bundle: `device` is a GPUDevice to use (default: one requested from `navigator.gpu`, or in Node the `webgpu` package); `base` the folder's URL (default: this file's folder); `timeoutMs` the time limit of one run on the GPU (default 60000: a run still going then fails with MP7015 and the device is released).",
+  );
 
   const shapeTable = (list: readonly TensorSpec[]) => `{ ${list.map((t) => `${prop(t.name)}: [${t.shape.join(", ")}]`).join(", ")} }`;
   const js =
@@ -61,7 +63,7 @@ export function generateIndex(m: UnhashedManifest): { js: string; dts: string } 
     `export const shapes = { inputs: ${shapeTable(m.inputs)}, params: ${shapeTable(m.params)}, outputs: ${shapeTable(m.outputs)} };\n` +
     loadDoc +
     "export function load(opts = {}) {\n" +
-    '  return openBundle(opts.base ?? new URL(".", import.meta.url), { device: opts.device });\n' +
+    '  return openBundle(opts.base ?? new URL(".", import.meta.url), { device: opts.device, timeoutMs: opts.timeoutMs });\n' +
     "}\n";
 
   const shapeTypes = (list: readonly TensorSpec[]) => `{\n${list.map((t) => `    readonly ${prop(t.name)}: ${tuple(t.shape)};\n`).join("")}  }`;
@@ -104,6 +106,6 @@ export function generateIndex(m: UnhashedManifest): { js: string; dts: string } 
     trainTypes +
     iface("Model", `The loaded bundle '${m.name}'.`, model) +
     loadDoc +
-    "export declare function load(opts?: { readonly device?: Device; readonly base?: string | URL }): Promise<Model>;\n";
+    "export declare function load(opts?: { readonly device?: Device; readonly base?: string | URL; readonly timeoutMs?: number }): Promise<Model>;\n";
   return { js, dts };
 }

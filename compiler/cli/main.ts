@@ -15,6 +15,8 @@ import type { BuildCliOptions } from "./commands/build.js";
 import type { GradcheckCliOptions } from "./commands/gradcheck.js";
 
 const { Command } = createRequire(import.meta.url)("commander") as typeof import("commander");
+import { DEFAULT_MAX_ELEMENTS } from "../../ir/limits.js";
+import type { LimitOptions } from "./limit-options.js";
 
 const debug = process.argv.includes("--debug");
 
@@ -29,6 +31,14 @@ function report(e: unknown): never {
   process.exit(1);
 }
 
+function guardedSync(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    report(e);
+  }
+}
+
 async function guarded(fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
@@ -41,6 +51,14 @@ const program = new Command()
   .name("matprop")
   .description("A typed dataflow-graph compiler for deep networks with structured matrix layers.")
   .option("--debug", "print stack traces of internal errors")
+  .option("--max-elements <n>", `largest element count of one tensor (default ${DEFAULT_MAX_ELEMENTS}); a larger one is error MP2013`)
+  .option("--gpu-timeout <seconds>", "time limit of one WebGPU submission (default 60); a run past it is error MP6004")
+  .hook("preAction", async (root) => {
+    const opts = root.opts<LimitOptions>();
+    if (opts.maxElements === undefined && opts.gpuTimeout === undefined) return;
+    const { applyLimitOptions } = await import("./limit-options.js");
+    guardedSync(() => applyLimitOptions(opts));
+  })
   .showHelpAfterError()
   // Commander's own errors (unknown option, missing argument) get the same coded form as ours.
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "error MP4010: ")) })

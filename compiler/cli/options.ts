@@ -15,3 +15,10 @@ export function parsePositive(name: string, text: string | undefined, fallback: 
   if (!(x > 0) || !Number.isFinite(x)) fail("MP4010", `${name} must be a positive number, got '${text}'`);
   return x;
 }
+
+/** A positive integer in decimal digits (a limit: elements, seconds). */
+export function parseLimit(name: string, text: string): number {
+  const x = /^\d{1,15}$/.test(text) ? Number(text) : NaN;
+  if (!(x >= 1)) fail("MP4010", `${name} must be a positive integer, got '${text}'`);
+  return x;
+}

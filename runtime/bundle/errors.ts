@@ -18,6 +18,7 @@ export const BUNDLE_ERRORS = {
   MP7012: "bundle execution failed on WebGPU",
   MP7013: "invalid bundle call argument",
   MP7014: "bundle program fails its check (buffers, bindings or dispatches are inconsistent)",
+  MP7015: "bundle run did not finish within the time limit",
 } as const;
 
 export type BundleErrorCode = keyof typeof BUNDLE_ERRORS;

@@ -2,7 +2,7 @@
  * Checking what a caller hands a bundle: every input present and no unknown one, each a typed
  * array of its dtype (Float32Array for f32; Float32Array or Float64Array for f64; Int32Array for
  * i32 labels) with the declared number of elements — or `{ data, shape }` whose shape must equal
- * the declared one — and no NaN or Infinity. The result is what the GPU takes: f32 arrays by name.
+ * the declared one — and no NaN or Infinity, nor an f64 value beyond the f32 range. The result is what the GPU takes: f32 arrays by name.
  */
 import { bundleFail } from "./errors.js";
 import { elementCount, type TensorSpec } from "./manifest.js";
@@ -44,6 +44,8 @@ export function tensorValue(spec: TensorSpec, value: unknown, what: string): Flo
     const x = arr[i];
     if (!Number.isFinite(x)) bundleFail("MP7010", `${what} '${spec.name}' holds ${x} at flat index ${i}`);
     out[i] = x;
+    // An f64 value beyond ±3.4e38 would reach the GPU as ±Infinity.
+    if (!Number.isFinite(out[i])) bundleFail("MP7010", `${what} '${spec.name}' holds ${x} at flat index ${i}, beyond the f32 range (±3.4e38) the GPU computes in`);
   }
   return out;
 }

@@ -77,7 +77,11 @@ function isDevice(d: unknown): d is GPUDevice {
   return typeof d === "object" && d !== null && "limits" in d && "queue" in d && typeof (d as GPUDevice).createBuffer === "function";
 }
 
-export async function openBundle(base: string | URL, opts: { device?: unknown } = {}): Promise<LoadedBundle> {
+export async function openBundle(base: string | URL, opts: { device?: unknown; timeoutMs?: unknown } = {}): Promise<LoadedBundle> {
+  const timeoutMs = opts.timeoutMs;
+  if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))) {
+    bundleFail("MP7013", `load({ timeoutMs }) needs a positive number of milliseconds, got ${String(timeoutMs)}`);
+  }
   const bundle = await readBundle(base);
   const m = bundle.manifest;
   let device: GPUDevice;
@@ -115,9 +119,9 @@ export async function openBundle(base: string | URL, opts: { device?: unknown } 
     const feeds = tensorValues(m.inputs, inputs, "input");
     for (const [k, v] of params) feeds.set(k, v);
     try {
-      return await runProgram(device, p, feeds);
+      return await runProgram(device, p, feeds, { timeoutMs });
     } catch (e) {
-      if (e instanceof WebGPURunError) bundleFail(e.kind === "limits" ? "MP7006" : "MP7012", e.message);
+      if (e instanceof WebGPURunError) bundleFail(e.kind === "limits" ? "MP7006" : e.kind === "timeout" ? "MP7015" : "MP7012", e.message);
       if (e instanceof BundleError) throw e;
       bundleFail("MP7012", `WebGPU failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -74,7 +74,11 @@ export function decodeSafetensors(bytes: Uint8Array): Map<string, NamedTensor> {
     if (end < begin || end > dataBytes || end - begin !== count * 4) fail(`tensor '${name.slice(0, 60)}' has data_offsets [${begin}, ${end}] that do not match its shape or the file`);
     ranges.push([begin, end, name]);
     const data = new Float32Array(count);
-    for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + begin + 4 * i, true);
+    for (let i = 0; i < count; i++) {
+      data[i] = view.getFloat32(dataStart + begin + 4 * i, true);
+      // A NaN or infinite param would only show up as `loss: NaN` in the first run.
+      if (!Number.isFinite(data[i])) fail(`tensor '${name.slice(0, 60)}' holds ${data[i]} at flat index ${i}; params must be finite`);
+    }
     out.set(name, { name, shape: shape as number[], data });
   }
   ranges.sort((a, b) => a[0] - b[0]);

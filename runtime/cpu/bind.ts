@@ -6,6 +6,7 @@
  */
 import { fail, formatLoc, MatpropError } from "../../ir/diagnostics.js";
 import type { Graph, Node } from "../../ir/graph.js";
+import { checkBoundSizes } from "../../ir/limits.js";
 import type { Dim, Structure } from "../../ir/types.js";
 import { firstNonFinite } from "./finite.js";
 import { initParam, type InitName } from "./init.js";
@@ -76,6 +77,8 @@ export function bindInputs(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed =
     bound.set(node, value);
   }
 
+  // Every value's size with the named dims bound, before any param or result is allocated.
+  checkBoundSizes(g, dims);
   // Params not given: initialise once every named dim is known.
   const rng = new Random(seed);
   for (const node of sources) {

@@ -3,6 +3,8 @@
  * machine without a GPU, Dawn runs on SwiftShader's Vulkan driver, which Debian ships inside its
  * `chromium` package: the loader is pointed at it here, so users need not export anything.
  */
+import { onRelease } from "./watchdog.js";
+
 const SWIFTSHADER_ICDS = ["/usr/lib/chromium/vk_swiftshader_icd.json", "/usr/lib64/chromium/vk_swiftshader_icd.json"];
 
 export interface AcquiredDevice {
@@ -48,6 +50,15 @@ async function request(gpu: GPU): Promise<AcquiredDevice | null> {
  * The shared device, or null when no adapter exists (then callers fall back to the CPU executor).
  * `fresh` asks for a device of its own (tests that destroy it).
  */
+// A device the watchdog released is not handed out again: the next caller gets a fresh one.
+let shared: GPUDevice | undefined;
+onRelease((device) => {
+  if (device === shared) {
+    cached = undefined;
+    shared = undefined;
+  }
+});
+
 export function acquireDevice(opts: { fresh?: boolean } = {}): Promise<AcquiredDevice | null> {
   if (opts.fresh) return acquireDevice().then(async (shared) => (shared && keepAlive.length ? request(keepAlive[keepAlive.length - 1]) : null));
   cached ??= (async () => {
@@ -72,6 +83,9 @@ export function acquireDevice(opts: { fresh?: boolean } = {}): Promise<AcquiredD
     }
     const gpu = await nodeGPU();
     return gpu ? request(gpu) : null;
-  })();
+  })().then((d) => {
+    shared = d?.device;
+    return d;
+  });
   return cached;
 }

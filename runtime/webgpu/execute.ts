@@ -2,14 +2,16 @@
  * Executing a kernel program on a WebGPU device: check the device's limits before allocating
  * anything (naming the tensor or kernel that does not fit), create the planned buffers, upload
  * inputs, record every dispatch in one command buffer, read the outputs back. Compile errors name
- * the kernel and the IR nodes it came from; a lost device is an error, not a hang.
+ * the kernel and the IR nodes it came from; a lost device is an error, not a hang, and so is a
+ * submission that does not finish in time (watchdog.ts).
  */
 import type { Program } from "./program.js";
 import { KernelCompileError, pipelineFor } from "./pipelines.js";
+import { gpuTimeout, isReleased, releaseDevice, TIMED_OUT, withDeadline } from "./watchdog.js";
 
 export class WebGPURunError extends Error {
   constructor(
-    readonly kind: "limits" | "compile" | "device-lost" | "validation" | "input",
+    readonly kind: "limits" | "compile" | "device-lost" | "validation" | "input" | "timeout",
     message: string,
   ) {
     super(message);
@@ -44,7 +46,8 @@ export function checkLimits(device: GPUDevice, p: Program): void {
   }
 }
 
-export async function runProgram(device: GPUDevice, p: Program, feeds: ReadonlyMap<string, Float32Array>): Promise<Map<string, Float32Array>> {
+export async function runProgram(device: GPUDevice, p: Program, feeds: ReadonlyMap<string, Float32Array>, opts: { timeoutMs?: number } = {}): Promise<Map<string, Float32Array>> {
+  if (isReleased(device)) throw new WebGPURunError("timeout", `the WebGPU device was released after a submission that did not finish; run again on a fresh device`);
   checkLimits(device, p);
   let lost: string | undefined;
   const lostPromise = device.lost.then((info) => {
@@ -95,7 +98,12 @@ export async function runProgram(device: GPUDevice, p: Program, feeds: ReadonlyM
         return [slot.name, slot.shape.length === 0 ? data.subarray(0, 1) : data] as const;
       }),
     );
-    const result = await Promise.race([done, lostPromise.then(() => undefined)]);
+    const timeoutMs = gpuTimeout(opts.timeoutMs);
+    const result = await withDeadline(Promise.race([done, lostPromise.then(() => undefined)]), timeoutMs);
+    if (result === TIMED_OUT) {
+      releaseDevice(device);
+      throw new WebGPURunError("timeout", `'${p.name}' did not finish within ${timeoutMs / 1000} s (a kernel that never terminates, or a hung device); the device was released`);
+    }
     if (!result) throw new WebGPURunError("device-lost", `the WebGPU device was lost: ${lost}`);
     return new Map(result);
   } finally {
