@@ -38,6 +38,7 @@ import { differentiate } from "../passes/differentiate.js";
 import { assemble } from "./assemble.js";
 import { bindForBuild } from "./bind.js";
 import { generateIndex } from "./index-codegen.js";
+import { projectOf, relocate } from "./locations.js";
 import { FILES_RECORD, planBundleDir, recordText, removeStale } from "./out-dir.js";
 import { runtimeFiles } from "./runtime-copy.js";
 
@@ -49,6 +50,8 @@ export interface BuildOptions {
   /** Param values; params not given are initialised by their `init` with `seed`. */
   readonly params?: ReadonlyMap<string, NDArray>;
   readonly seed?: number;
+  /** The model file: source locations in the bundle are relative to its project (locations.ts). */
+  readonly source?: string;
 }
 
 export interface BuiltBundle {
@@ -77,7 +80,9 @@ export function bundleFiles(graph: Graph, opts: Omit<BuildOptions, "out"> = {}):
     params.map((p) => ({ name: p.name, shape: p.shape, data: Float32Array.from(bound.params.get(p.name)!.data) })),
     { producer: "matprop", model: graph.name },
   );
-  const { manifest: unhashed, kernelTexts } = assemble({ name: graph.name, inputs: spec("input"), params, forward, train, loss: lossOut ? LOSS : null, paramsFile: PARAMS_FILE });
+  const assembled = assemble({ name: graph.name, inputs: spec("input"), params, forward, train, loss: lossOut ? LOSS : null, paramsFile: PARAMS_FILE });
+  const kernelTexts = assembled.kernelTexts;
+  const unhashed = relocate(assembled.manifest, projectOf(opts.source, graph.nodes.find((n) => n.loc)?.loc?.file));
   const kernelBytes = kernelTexts.map((t) => new TextEncoder().encode(t));
   const { format, version, ...rest } = unhashed;
   const manifest: Manifest = { format, version, hash: bundleHash(unhashed, kernelBytes, paramsBytes), ...rest };

@@ -40,7 +40,7 @@ export async function buildCommand(file: string, opts: BuildCliOptions): Promise
   const graph = (await loadModel(file)).build();
   const inputs = readInputs(opts.inputs);
   const params = readParams(opts.params);
-  const b = writeBundle(graph, { out: opts.out, inputs, params, seed });
+  const b = writeBundle(graph, { out: opts.out, inputs, params, seed, source: file });
   const m = b.manifest;
   const train = m.programs.train ? `, training step ${m.programs.train.steps.length} dispatches` : ", no training step (no scalar 'loss' output)";
   return `wrote ${opts.out}: ${m.kernels.length} kernels (forward ${m.programs.forward.steps.length} dispatches${train}), ${m.params.length} params, ${m.hash}\n`;
