@@ -8,6 +8,7 @@ import { Graph } from "../../ir/graph.js";
 import type { ParamInit } from "../../ir/ops/source.js";
 import type { DType } from "../../ir/types.js";
 import { verify } from "../../ir/verify.js";
+import { GRAD_PREFIX, tensorNameProblem } from "../../runtime/bundle/manifest.js";
 import { Builder, emit1, isTensor, withBuilder } from "./builder.js";
 import { callerLocation } from "./location.js";
 import type { Shape, Structure, Tensor } from "./types.js";
@@ -51,6 +52,8 @@ export function model(name: string, build: (ctx: ModelContext) => Outputs): Mode
       const declare = (op: "input" | "param") => (n: string, shape: Shape, opts: ParamOptions<Structure> = {}) => {
         const at = callerLocation();
         if (typeof n !== "string" || !NAME.test(n)) fail("MP2004", `${op} name ${JSON.stringify(n)} is not an identifier`, at);
+        const problem = tensorNameProblem(n);
+        if (problem) fail("MP2004", `${op} name ${JSON.stringify(n)} ${problem}`, at);
         if (b.names.has(n)) fail("MP2010", `'${n}' is declared twice (inputs and params share one namespace)`, at);
         if (!Array.isArray(shape)) fail("MP2012", `${op} '${n}': shape must be an array of dims`, at);
         b.names.add(n);
@@ -60,6 +63,9 @@ export function model(name: string, build: (ctx: ModelContext) => Outputs): Mode
       const outputs = withBuilder(b, () => build({ input: declare("input"), param: declare("param") } as ModelContext));
       if (typeof outputs !== "object" || outputs === null) fail("MP2011", "the build function must return an object of named tensors, e.g. { loss }", loc);
       for (const [key, t] of Object.entries(outputs)) {
+        const problem = tensorNameProblem(key);
+        if (problem) fail("MP2011", `output name ${JSON.stringify(key.slice(0, 60))} ${problem}`, loc);
+        if (key.startsWith(GRAD_PREFIX)) fail("MP2011", `output name '${key.slice(0, 60)}': names starting with '${GRAD_PREFIX}' are reserved for gradients (run --grad, build, gradcheck)`, loc);
         if (!isTensor(t)) fail("MP2011", `output '${key}' is not a tensor`, loc);
         if (t.builder !== b) fail("MP2011", `output '${key}' belongs to another model`, loc);
         b.graph.setOutput(key, t.value);

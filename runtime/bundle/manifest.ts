@@ -76,6 +76,7 @@ export interface Manifest {
 const MAX_MANIFEST_CHARS = 64 * 1024 * 1024;
 const MAX_ITEMS = 100_000;
 const MAX_STRING = 1024;
+const MAX_TENSOR_NAME = 256;
 const MAX_RANK = 8;
 /** Largest element count or byte size a manifest may state (device limits are checked later). */
 const MAX_SIZE = 2 ** 48;
@@ -127,9 +128,22 @@ function oneOf<T extends string>(v: unknown, at: string, allowed: readonly T[]):
   return v as T;
 }
 
+/**
+ * Why `s` cannot name an input, param or output (undefined when it can). The compiler checks the
+ * same rule when a graph is built, so `run` and `build` accept the same models. `__proto__` would
+ * set the prototype of the plain objects a bundle returns instead of adding a field.
+ */
+export function tensorNameProblem(s: string): string | undefined {
+  if (s === "") return "is empty";
+  if (s.length > MAX_TENSOR_NAME) return `is longer than ${MAX_TENSOR_NAME} characters`;
+  if (CONTROL.test(s)) return "holds a control character";
+  if (s === "__proto__") return "is reserved (it would replace the prototype of the objects that hold tensors by name)";
+  return undefined;
+}
+
 function tensorName(v: unknown, at: string): string {
-  const s = string(v, at, 256);
-  if (s === "" || CONTROL.test(s) || s === "__proto__") bad(at, `invalid tensor name ${describe(s)}`);
+  const s = string(v, at, MAX_TENSOR_NAME);
+  if (tensorNameProblem(s)) bad(at, `invalid tensor name ${describe(s)}`);
   return s;
 }
 
