@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fail, MatpropError } from "../../ir/diagnostics.js";
 import { BundleError } from "../../runtime/bundle/errors.js";
-import { parseManifest, type Manifest } from "../../runtime/bundle/manifest.js";
+import { BUNDLE_FORMAT, BUNDLE_VERSION, parseManifest, type Manifest } from "../../runtime/bundle/manifest.js";
 
 /** The list of files a bundle wrote, next to its manifest. */
 export const FILES_RECORD = ".matprop-files.json";
@@ -34,20 +34,48 @@ function refuse(dir: string, why: string): never {
   fail("MP4011", `-o ${dir}: ${why}; give a new or empty folder, or one that holds a matprop bundle (nothing was written or removed)`);
 }
 
-/** The earlier bundle's manifest, or why the folder is not a bundle. */
-function readManifest(dir: string): Manifest | string {
+/** What an earlier bundle's manifest names: its params file and kernel files. */
+interface Named {
+  readonly paramsFile: string;
+  readonly kernels: readonly string[];
+}
+
+/**
+ * The earlier bundle's manifest, or why the folder is not a bundle. A manifest of this format
+ * version must parse in full; one of another version (a bundle from an older matprop) must still
+ * say it is a matprop bundle and list its kernels and params file.
+ */
+function readManifest(dir: string): Named | string {
   const file = path.join(dir, "manifest.json");
   if (!fs.existsSync(file)) return "the folder is not empty and holds no manifest.json";
+  let text: string;
+  let raw: unknown;
   try {
-    return parseManifest(fs.readFileSync(file, "utf8"));
+    text = fs.readFileSync(file, "utf8");
+    raw = JSON.parse(text);
   } catch (e) {
-    if (e instanceof BundleError) return `its manifest.json is not a matprop bundle's: ${e.message.slice(0, 160)}`;
-    return `its manifest.json cannot be read (${(e as Error).message})`;
+    return `its manifest.json is not a matprop bundle's: ${(e as Error).message.slice(0, 160)}`;
   }
+  const m = (typeof raw === "object" && raw !== null ? raw : {}) as Partial<Record<keyof Manifest, unknown>>;
+  if (m.format !== BUNDLE_FORMAT) return `its manifest.json is not a matprop bundle's (format ${JSON.stringify(m.format ?? null)?.slice(0, 60)})`;
+  if (m.version === BUNDLE_VERSION) {
+    try {
+      const full = parseManifest(text);
+      return { paramsFile: full.paramsFile, kernels: full.kernels.map((k) => k.file) };
+    } catch (e) {
+      if (e instanceof BundleError) return `its manifest.json is not a valid matprop bundle manifest: ${e.message.slice(0, 160)}`;
+      throw e;
+    }
+  }
+  const kernels = Array.isArray(m.kernels) ? m.kernels.map((k) => (k as { file?: unknown })?.file) : undefined;
+  if (!Number.isInteger(m.version) || typeof m.paramsFile !== "string" || !kernels?.every((f) => typeof f === "string")) {
+    return "its manifest.json says it is a matprop bundle but lists no kernels and params file";
+  }
+  return { paramsFile: m.paramsFile, kernels: kernels as string[] };
 }
 
 /** The earlier bundle's files: its record, or (a bundle written before records) what its manifest names. */
-function earlierFiles(dir: string, manifest: Manifest, current: ReadonlySet<string>): string[] {
+function earlierFiles(dir: string, manifest: Named, current: ReadonlySet<string>): string[] {
   const record = path.join(dir, FILES_RECORD);
   if (fs.existsSync(record)) {
     try {
@@ -57,7 +85,7 @@ function earlierFiles(dir: string, manifest: Manifest, current: ReadonlySet<stri
       // An unreadable record: fall back to what the manifest names.
     }
   }
-  const named = ["manifest.json", "index.js", "index.d.ts", "package.json", manifest.paramsFile, ...manifest.kernels.map((k) => k.file)];
+  const named = ["manifest.json", "index.js", "index.d.ts", "package.json", manifest.paramsFile, ...manifest.kernels];
   // Runtime modules are not named by the manifest: only those this matprop writes count as the bundle's.
   return [...named, ...[...current].filter((f) => f.startsWith("runtime/"))];
 }

@@ -12,6 +12,7 @@ import { model, ops } from "../../index.js";
 import { writeBundle } from "../../compiler/bundle/build.js";
 import { FILES_RECORD } from "../../compiler/bundle/out-dir.js";
 import { MatpropError } from "../../ir/diagnostics.js";
+import { BUNDLE_VERSION } from "../../runtime/bundle/manifest.js";
 import type { Graph } from "../../ir/graph.js";
 
 const small = model("small", ({ input, param }) => ({ loss: ops.sum(ops.mul(input("x", [2, 2]), param("W", [2, 2]))) }));
@@ -75,7 +76,8 @@ const FOREIGN: Record<string, Record<string, string>> = {
     "kernels/notes.txt": "mine",
   },
   "a browser extension (manifest_version 3)": { "manifest.json": JSON.stringify({ manifest_version: 3, name: "ext", version: "1.0" }), "background.js": "" },
-  "a manifest.json that claims the bundle format but does not parse as one": { "manifest.json": JSON.stringify({ format: "matprop-bundle", version: 1 }), "index.js": "" },
+  "a manifest.json that claims the bundle format but does not parse as one": { "manifest.json": JSON.stringify({ format: "matprop-bundle", version: BUNDLE_VERSION, name: "x" }), "index.js": "" },
+  "a manifest.json of an older bundle format that lists no files": { "manifest.json": JSON.stringify({ format: "matprop-bundle", version: 1 }), "index.js": "" },
   "a manifest.json that is not JSON": { "manifest.json": "{ not json", "a.txt": "x" },
   "a project folder without manifest.json": { "package.json": "{}", "src/main.ts": "export {};" },
   "a single hidden file": { ".gitkeep": "" },
@@ -138,6 +140,18 @@ describe("build -o into a missing or empty folder, or over an earlier bundle", (
     writeBundle(graphs.small, { out: dir });
     expect(fs.readFileSync(path.join(dir, "notes.txt"), "utf8")).toBe("mine");
     expect(fs.readFileSync(path.join(tmp, "outside.txt"), "utf8")).toBe("mine too");
+  });
+
+  it("a bundle of an older format version (no record) is recognised and rebuilt; the user's files stay", () => {
+    const dir = path.join(tmp, "older");
+    writeBundle(graphs.other, { out: dir });
+    fs.rmSync(path.join(dir, FILES_RECORD));
+    const manifest = path.join(dir, "manifest.json");
+    fs.writeFileSync(manifest, fs.readFileSync(manifest, "utf8").replace(`"version": ${BUNDLE_VERSION}`, '"version": 1'));
+    fs.writeFileSync(path.join(dir, "notes.md"), "mine");
+    const b = writeBundle(graphs.small, { out: dir });
+    const files = Object.keys(snapshot(dir)).filter((f) => !f.endsWith("/"));
+    expect(files.sort()).toEqual([...b.files, "notes.md"].sort());
   });
 
   it("a bundle written before records existed (manifest only) is rebuilt; the user's files stay", () => {
