@@ -5,7 +5,7 @@
  */
 import type { Node, Value } from "../../ir/graph.js";
 import { getOp } from "../../ir/op.js";
-import { isSymmetric, type Shape } from "../../ir/types.js";
+import { isFloat, isSymmetric, type Shape } from "../../ir/types.js";
 import type { RewriteRule } from "./rewrite.js";
 
 function constantValue(v: Value): number | undefined {
@@ -22,6 +22,20 @@ function keep(node: Node, x: Value): readonly Value[] | undefined {
   return sameShape(x.type.shape, out.shape) && x.type.dtype === out.dtype ? [x] : undefined;
 }
 
+/**
+ * x·c with the folded constant in the replaced node's dtype: (x·c₁)/c₂ with an f32 x and f64
+ * constants is f64, and x·(c₁/c₂) must stay so (a constant in x's dtype would make it f32).
+ */
+function scaled(node: Node, e: Parameters<RewriteRule["match"]>[1], x: Value, c: number): readonly Value[] | undefined {
+  const dtype = node.outputs[0].type.dtype;
+  return isFloat(dtype) ? [e.op("mul", [x, e.constant(c, dtype)])] : undefined;
+}
+
+/** −x for `node` when that keeps its dtype (neg cannot promote an f32 x to the f64 of a constant). */
+function negated(node: Node, e: Parameters<RewriteRule["match"]>[1], x: Value): readonly Value[] | undefined {
+  return x.type.dtype === node.outputs[0].type.dtype && sameShape(x.type.shape, node.outputs[0].type.shape) ? [e.neg(x)] : undefined;
+}
+
 function rule(name: string, op: string, match: RewriteRule["match"]): RewriteRule {
   return { name, phase: "simplify", match: (node, e) => (node.op === op ? match(node, e) : undefined) };
 }
@@ -36,7 +50,7 @@ export const SIMPLIFY_RULES: readonly RewriteRule[] = [
   rule("sub-zero", "sub", (n, e) => {
     const [a, b] = n.inputs;
     if (constantValue(b) === 0) return keep(n, a);
-    if (constantValue(a) === 0 && sameShape(b.type.shape, n.outputs[0].type.shape)) return [e.neg(b)];
+    if (constantValue(a) === 0) return negated(n, e, b);
   }),
   rule("mul-one", "mul", (n) => {
     const [a, b] = n.inputs;
@@ -50,15 +64,15 @@ export const SIMPLIFY_RULES: readonly RewriteRule[] = [
     if (c2 === undefined || a.node.op !== "mul") return undefined;
     const c1 = constantValue(a.node.inputs[1]);
     if (c1 === undefined) return undefined;
-    return [e.mul(a.node.inputs[0], c1 * c2)];
+    return scaled(n, e, a.node.inputs[0], c1 * c2);
   }),
-  rule("mul-neg-one", "mul", (n, e) => (constantValue(n.inputs[1]) === -1 && sameShape(n.inputs[0].type.shape, n.outputs[0].type.shape) ? [e.neg(n.inputs[0])] : undefined)),
+  rule("mul-neg-one", "mul", (n, e) => (constantValue(n.inputs[1]) === -1 ? negated(n, e, n.inputs[0]) : undefined)),
   rule("div-of-scaled", "div", (n, e) => {
     // (x·c₁)/c₂ → x·(c₁/c₂)
     const [a, b] = n.inputs;
     const c2 = constantValue(b);
     const c1 = a.node.op === "mul" ? constantValue(a.node.inputs[1]) : undefined;
-    return c1 !== undefined && c2 !== undefined && c2 !== 0 ? [e.mul(a.node.inputs[0], c1 / c2)] : undefined;
+    return c1 !== undefined && c2 !== undefined && c2 !== 0 ? scaled(n, e, a.node.inputs[0], c1 / c2) : undefined;
   }),
   rule("div-one", "div", (n) => (constantValue(n.inputs[1]) === 1 ? keep(n, n.inputs[0]) : undefined)),
   rule("neg-neg", "neg", (n) => (n.inputs[0].node.op === "neg" ? [n.inputs[0].node.inputs[0]] : undefined)),
@@ -83,7 +97,7 @@ export const SIMPLIFY_RULES: readonly RewriteRule[] = [
     for (const [x, y] of [[a, b], [b, a]] as const) {
       if (y.node.op === "broadcastTo" && y.node.inputs[0].node.op === "constant" && keep(n, x)) {
         const c = constantValue(y.node.inputs[0])!;
-        return c === 1 ? [x] : [e.mul(x, c)];
+        return c === 1 ? keep(n, x) : scaled(n, e, x, c);
       }
     }
     return undefined;

@@ -53,8 +53,12 @@ class Gen {
   op(name: string, inputs: readonly Value[], attrs: Record<string, unknown> = {}): Value {
     return this.g.apply(name, inputs, attrs as never);
   }
+  /** f64 or f32 (the CPU computes in float64 either way; the types must still promote right). */
+  dtype(): "f32" | "f64" {
+    return this.chance(0.3) ? "f32" : "f64";
+  }
   constant(x: number): Value {
-    return this.op("constant", [], { value: x, dtype: "f64" });
+    return this.op("constant", [], { value: x, dtype: this.dtype() });
   }
 
   input(shape: readonly number[], kind: "general" | "symmetric" | "spd" = "general"): Value {
@@ -63,7 +67,14 @@ class Gen {
     const data =
       kind === "general" ? randn(this.r, shape) : kind === "spd" ? spd(this.r, n, shape.slice(0, -2)) : symmetric(this.r, n, shape.slice(0, -2));
     this.feeds.set(name, data);
-    return this.op("input", [], { name, shape: [...shape], dtype: "f64", structure: kind });
+    return this.op("input", [], { name, shape: [...shape], dtype: this.dtype(), structure: kind });
+  }
+
+  /** Class labels for rows × classes logits: an i32 input. */
+  labels(rows: number, classes: number): Value {
+    const name = `y${this.inputs++}`;
+    this.feeds.set(name, { shape: [rows], data: Float64Array.from({ length: rows }, () => this.int(classes)) });
+    return this.op("input", [], { name, shape: [rows], dtype: "i32", structure: "general" });
   }
 
   randomShape(maxRank = 3): number[] {
@@ -136,6 +147,7 @@ class Gen {
       ["matmul", () => this.matmul(x)],
       ...(s.length >= 2 ? [["transpose", () => this.op("transpose", [x])] as [string, () => Value]] : []),
       ...(s.length >= 1 && s.length <= 2 ? [["diagm", () => this.op("diagm", [x])] as [string, () => Value]] : []),
+      ...(s.length === 2 ? [["crossEntropy", () => this.op("softmaxCrossEntropy", [x, this.labels(s[0], s[1])])] as [string, () => Value]] : []),
       ...(square
         ? ([
             ["trace", () => this.op("trace", [x])],

@@ -4,11 +4,11 @@
  * model the builder accepts, and a rewrite may never make a value's type weaker.
  */
 import { describe, expect, it } from "vitest";
-import { linalg, model, ops, type Model, type Tensor } from "../../index.js";
+import { linalg, model, nn, ops, type Model, type Tensor } from "../../index.js";
 import { gradcheck } from "../../compiler/gradcheck.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { Random } from "../../runtime/cpu/random.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import { ndarray, type NDArray } from "../../runtime/cpu/ndarray.js";
 import { F64, randn, spd, SPD, SYM, symmetric } from "./cases/types.js";
 
 const t = (x: unknown) => x as Tensor;
@@ -70,6 +70,18 @@ const REGRESSIONS: Regression[] = [
       return { loss: ops.sum(linalg.expm(ops.mul(s, 0.2))) };
     }),
     inputs: (r) => ({ x: randn(r, [1, 1]) }),
+  },
+  {
+    // div-of-scaled folded (x·c₁)/c₂ into x·(c₁/c₂) with the constant in x's dtype (f32): the f64
+    // division of the cross-entropy's backward came out f32 (found by the fuzz campaign).
+    name: "div-of-scaled: an f64 loss over an f32 cross-entropy keeps the backward in f64",
+    model: model("f64-loss-f32-ce", ({ input }) => {
+      const z = input("z", [3, 4]);
+      const y = input("y", [3], { dtype: "i32" });
+      const w = input("w", [2], F64);
+      return { loss: ops.add(nn.softmaxCrossEntropy(z, y), ops.sum(w)) };
+    }),
+    inputs: (r) => ({ z: randn(r, [3, 4]), y: ndarray([3], [0, 3, 1]), w: randn(r, [2]) }),
   },
 ];
 
