@@ -36,10 +36,15 @@ export interface CpuRun {
   readonly sources: Map<string, NDArray>;
 }
 
+/** Options of {@link executeCPU}. */
 export interface CpuOptions {
   /** Seed for the params' declared inits. Default 0. */
   seed?: number;
-  /** Run elementwise chains as fused loops (default true). */
+  /**
+   * Run elementwise chains as fused generated loops and read transposes in place (default true;
+   * bitwise the same results). `false` evaluates every node through its op's reference `evalCPU`
+   * and keeps every value in {@link CpuRun.values}.
+   */
   fuse?: boolean;
 }
 
