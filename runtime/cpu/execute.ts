@@ -20,6 +20,7 @@ import { FINITE_PRESERVING, firstNonFinite } from "./finite.js";
 import { planFusion, type FusionPlan } from "./fusion/groups.js";
 import { compileGroup, type CompiledGroup } from "./fusion/kernel.js";
 import { runGroup } from "./fusion/run.js";
+import { cov } from "./kernels/cov.js";
 import { matmul } from "./kernels/matmul.js";
 import { NumericError } from "./kernels/numeric-error.js";
 import type { NDArray } from "./ndarray.js";
@@ -128,11 +129,12 @@ function run(g: Graph, bound: Bound, ctx: EvalContext, plan: Plan | null): CpuRu
       }
       continue;
     }
-    const transposed = plan?.fusion.transposed.matmuls.get(node);
+    const transposed = plan?.fusion.transposed.reads.get(node);
     if (transposed) {
       // Reads the arrays the skipped transposes would have copied (fusion/transposed-reads.ts).
       const [a, b] = node.inputs.map((v, i) => values.get(transposed[i] ? v.node.inputs[0] : v)!);
-      values.set(node.outputs[0], checked(node, [matmul(a, b, ...transposed)])[0]);
+      const out = node.op === "cov" ? cov(a, node.attrs.eps as number, true) : matmul(a, b, transposed[0], transposed[1]);
+      values.set(node.outputs[0], checked(node, [out])[0]);
       continue;
     }
     evaluate(node, values, ctx).forEach((out, i) => values.set(node.outputs[i], out));

@@ -1,16 +1,20 @@
 /**
- * Transposes that only feed matrix products are not materialised: the product reads the
- * untransposed array with swapped strides (kernels/gemm.ts), which gives bitwise the same result
- * without the copy. The backward graphs are full of them (Uᵀ in the eigen adjoints, Xᵀ in the
- * weight gradient of a linear layer, Wᵀ in the layer itself).
+ * Transposes that only feed matrix products are not materialised: the product (matmul, or cov's
+ * FᵀF) reads the untransposed array with swapped strides (kernels/gemm.ts), which gives bitwise
+ * the same result without the copy. The backward graphs are full of them (Uᵀ in the eigen
+ * adjoints, Xᵀ in the weight gradient of a linear layer, Wᵀ in the layer itself, and the
+ * positions × channels view of a conv output that second-order pooling takes).
  */
 import type { Graph, Node, Value } from "../../../ir/graph.js";
 
+/** The ops that can read an operand transposed in place, and which operands. */
+const READERS: Readonly<Record<string, readonly number[]>> = { matmul: [0, 1], cov: [0] };
+
 export interface TransposedReads {
-  /** Transpose nodes left out: every reader is a matmul, and the value is not a graph output. */
+  /** Transpose nodes left out: every reader reads it in place, and the value is not a graph output. */
   readonly skipped: ReadonlySet<Node>;
-  /** Per matmul reading a skipped transpose: which operands to read transposed. */
-  readonly matmuls: ReadonlyMap<Node, readonly [boolean, boolean]>;
+  /** Per matmul or cov reading a skipped transpose: which of its inputs to read transposed. */
+  readonly reads: ReadonlyMap<Node, readonly boolean[]>;
 }
 
 export function planTransposedReads(g: Graph, readers: ReadonlyMap<Value, ReadonlySet<Node>>): TransposedReads {
@@ -20,14 +24,15 @@ export function planTransposedReads(g: Graph, readers: ReadonlyMap<Value, Readon
     if (node.op !== "transpose") continue;
     const v = node.outputs[0];
     const r = readers.get(v);
-    if (!r?.size || outputs.has(v) || ![...r].every((m) => m.op === "matmul")) continue;
+    const inPlace = (m: Node) => m.inputs.every((u, i) => u !== v || READERS[m.op]?.includes(i));
+    if (!r?.size || outputs.has(v) || ![...r].every(inPlace)) continue;
     skipped.add(node);
   }
-  const matmuls = new Map<Node, readonly [boolean, boolean]>();
+  const reads = new Map<Node, readonly boolean[]>();
   for (const node of g.nodes) {
-    if (node.op !== "matmul") continue;
-    const flags = [skipped.has(node.inputs[0].node), skipped.has(node.inputs[1].node)] as const;
-    if (flags[0] || flags[1]) matmuls.set(node, flags);
+    if (!READERS[node.op]) continue;
+    const flags = node.inputs.map((u) => skipped.has(u.node));
+    if (flags.some(Boolean)) reads.set(node, flags);
   }
-  return { skipped, matmuls };
+  return { skipped, reads };
 }

@@ -179,6 +179,21 @@ describe("what is fused", () => {
     for (const [k, v] of want) expect([...got.get(k)!.data], k).toEqual([...v.data]);
   });
 
+  it("cov of a transpose (the positions × channels view O2P pools) reads it in place, bitwise", () => {
+    const g = new Graph("covt");
+    const h = g.apply("input", [], { name: "h", shape: [3, 5, 7], dtype: "f64", structure: "general" });
+    const f = g.apply("transpose", [h]);
+    const c = g.apply("cov", [f], { eps: 1e-3 });
+    g.setOutput("c", c);
+    g.setOutput("p", g.apply("matmul", [f, c]));
+    const rand = mulberry32(4);
+    const feeds = new Map([["h", { shape: [3, 5, 7], data: Float64Array.from({ length: 105 }, () => rand() - 0.5) }]]);
+    expect(planFusion(g).transposed.skipped.size).toBe(1);
+    const want = executeCPU(g, feeds, { fuse: false }).outputs;
+    const got = executeCPU(g, feeds).outputs;
+    for (const [k, v] of want) expect([...got.get(k)!.data], k).toEqual([...v.data]);
+  });
+
   it.each([
     ["Aᵀ·B", true, false],
     ["A·Bᵀ", false, true],
