@@ -13,10 +13,10 @@ import type { RunOptions } from "./commands/run.js";
 import type { IrOptions } from "./commands/ir.js";
 import type { BuildCliOptions } from "./commands/build.js";
 import type { GradcheckCliOptions } from "./commands/gradcheck.js";
-
-const { Command } = createRequire(import.meta.url)("commander") as typeof import("commander");
 import { DEFAULT_MAX_ELEMENTS } from "../../ir/limits.js";
 import type { LimitOptions } from "./limit-options.js";
+
+const { Command } = createRequire(import.meta.url)("commander") as typeof import("commander");
 
 const debug = process.argv.includes("--debug");
 
