@@ -38,6 +38,7 @@ export function emitKernels(scheduled: readonly FusedKernel[], fusion: Fusion, o
     /** This kernel's temporaries and their element counts. */
     const temps = new Map<number, number>();
     const add = (kernel: KernelSource, values: readonly number[], nodes: readonly Node[]) => {
+      if (values.length !== kernel.bindings.length) fail("MP9001", `lowering: ${describeKernel(fk.nodes)} binds ${values.length} values to the ${kernel.bindings.length} bindings of '${kernel.name}'`);
       kernel.bindings.forEach((b, j) => {
         const v = values[j];
         const declared = b.access === "read" ? fk.reads.has(v) : fk.writes.includes(v);

@@ -31,6 +31,23 @@ describe("emission", () => {
     expect(product.values[product.values.length - 1]).toBe(g.outputs[0].value.id);
   });
 
+  it("gives a solve-like kernel in global memory its scratch temporary, at the storage limit the lowering is told", () => {
+    const g = model("solves", ({ input }) => {
+      const X = input("X", [12, 12], { structure: "spd" });
+      return { loss: ops.add(ops.sum(linalg.inv(X)), ops.add(ops.sum(linalg.solve(X, input("B", [12, 2]))), ops.sum(linalg.cholesky(X)))) };
+    }).build();
+    const fusion = fuseGraph(g, new Map());
+    const order = scheduleKernels(fusion.kernels, g.sources().map((n) => n.outputs[0].id));
+    const small = emitKernels(order, fusion, { workgroupStorageBytes: 512 });
+    expect(small.map((s) => s.kernel.name).filter((n) => /^(inv|solve|cholesky)/.test(n)).sort()).toEqual(["cholesky_1x12x12_global", "inv_1x12x12_global", "solve_1x12x2_global"]);
+    for (const s of small.filter((x) => /^(inv|solve)/.test(x.kernel.name))) {
+      const work = s.kernel.bindings.findIndex((b) => b.name === "work");
+      expect(s.values[work]).toBeLessThan(0);
+    }
+    const roomy = emitKernels(order, fusion, opts);
+    expect(roomy.map((s) => s.kernel.name).filter((n) => n.endsWith("_global"))).toEqual([]);
+  });
+
   it("binds each binding with the element count of its value", () => {
     const g = model("mm", ({ input }) => ({ y: ops.matmul(input("A", [9, 4]), input("B", [4, 17])) })).build();
     const { steps, fusion } = emitted(g);

@@ -60,6 +60,21 @@ describe.runIf(hasGPU)("issue 9 lowering regressions, WebGPU and bundle against 
     await both(manyInputs(13).build(), new Map(Array.from({ length: 13 }, (_, i) => [`x${i}`, randn(r, [3, 3])] as const)));
   });
 
+  it("inv and solve whose matrices take the global-memory kernels (n = 47, 51) were refused: their scratch binding had no buffer", async () => {
+    const r = new Random(965);
+    // Diagonally dominant: well conditioned, so f32 agrees with f64 to about 1e-5.
+    const A = (n: number): NDArray => ({ shape: [n, n], data: randn(r, [n, n], 0.4 / Math.sqrt(n)).data.map((x, i) => x + (i % (n + 1) === 0 ? 2.5 : 0)) });
+    const g = model("global-solves", ({ input }) => {
+      const X = input("X", [47, 47]);
+      const M = input("M", [51, 51]);
+      const B = input("B", [51, 3]);
+      return { loss: ops.add(ops.sum(linalg.inv(X)), ops.sum(ops.mul(linalg.solve(M, B), B))) };
+    }).build();
+    // A bundle is lowered for the portable 16 KiB of workgroup memory, so it takes the global-memory
+    // kernels at these sizes whatever the device (a run lowers for the device's own limit).
+    await compareBundle(g, new Map([["X", A(47)], ["M", A(51)], ["B", randn(r, [51, 3])]]), 1e-3);
+  });
+
   for (const n of [12, 20]) {
     it(`normalized-cuts layer on ${n} pixels (W = F·Fᵀ beyond one tile)`, async () => {
       await both(ncutsLayer(n).build(), segmentation(new Random(950 + n), n), 1e-3);

@@ -8,7 +8,7 @@ import { op, type Expr } from "../expr.js";
 import { eighKernels, eighScratchLength } from "../kernels/linalg/eigh.js";
 import { svdKernels, svdScratchLength } from "../kernels/linalg/svd.js";
 import { choleskyKernel } from "../kernels/linalg/cholesky.js";
-import { invKernel, solveKernel } from "../kernels/linalg/solve.js";
+import { invKernel, solveKernel, solveScratchLength } from "../kernels/linalg/solve.js";
 import { mapKernel } from "../kernels/map.js";
 import { matmulKernel } from "../kernels/matmul.js";
 import { defineLowering, type LowerContext } from "../lowering.js";
@@ -90,15 +90,22 @@ defineLowering("cholesky", {
   exprInputs: [false],
   lower(ctx) {
     const s = ctx.shape(ctx.node.inputs[0]);
-    ctx.emitSource(choleskyKernel(count(s.slice(0, -2)), last(s)), [ctx.node.inputs[0].id, ctx.out()]);
+    ctx.emitSource(choleskyKernel(count(s.slice(0, -2)), last(s), { workgroupStorageBytes: ctx.workgroupStorageBytes }), [ctx.node.inputs[0].id, ctx.out()]);
   },
 });
+
+/** The `work` scratch temporary a solve-like kernel binds last when its matrices live in global memory. */
+function solveScratch(ctx: LowerContext, batch: number, n: number, k: number): number[] {
+  const length = solveScratchLength(batch, n, k, { workgroupStorageBytes: ctx.workgroupStorageBytes });
+  return length ? [ctx.temp([length])] : [];
+}
 
 defineLowering("inv", {
   exprInputs: [false],
   lower(ctx) {
     const s = ctx.shape(ctx.node.inputs[0]);
-    ctx.emitSource(invKernel(count(s.slice(0, -2)), last(s)), [ctx.node.inputs[0].id, ctx.out()]);
+    const [batch, n] = [count(s.slice(0, -2)), last(s)];
+    ctx.emitSource(invKernel(batch, n, { workgroupStorageBytes: ctx.workgroupStorageBytes }), [ctx.node.inputs[0].id, ctx.out(), ...solveScratch(ctx, batch, n, n)]);
   },
 });
 
@@ -123,6 +130,6 @@ defineLowering("solve", {
     const B = vec ? op("reshape", [b], [n, 1]) : b;
     const aBuf = asBuffer(ctx, a, [...batch, n, n]);
     const bBuf = asBuffer(ctx, B, [...batch, n, k]);
-    ctx.emitSource(solveKernel(count(batch), n, k), [aBuf, bBuf, ctx.out()]);
+    ctx.emitSource(solveKernel(count(batch), n, k, { workgroupStorageBytes: ctx.workgroupStorageBytes }), [aBuf, bBuf, ctx.out(), ...solveScratch(ctx, count(batch), n, k)]);
   },
 });
