@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fail, MatpropError, type SourceLoc } from "../../ir/diagnostics.js";
-import { isModel, type Model } from "../dsl/model.js";
+import { findModel, type Model } from "../dsl/model.js";
 import { displayPath } from "../dsl/location.js";
 import { PACKAGE_ROOT } from "./package-root.js";
 import { bundleModel } from "./transpile.js";
@@ -46,7 +46,8 @@ export async function loadModel(file: string): Promise<Model> {
   } finally {
     bundled.remove();
   }
-  const m = mod.default;
-  if (!isModel(m)) fail("MP1003", `${displayPath(abs)} must \`export default model(name, build)\``);
+  // A model file Node loaded as CommonJS arrives as `{ default: model }`.
+  const m = findModel(mod.default);
+  if (!m) fail("MP1003", `${displayPath(abs)} must \`export default model(name, build)\``);
   return m;
 }

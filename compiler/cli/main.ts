@@ -13,6 +13,7 @@ import type { RunOptions } from "./commands/run.js";
 import type { IrOptions } from "./commands/ir.js";
 import type { BuildCliOptions } from "./commands/build.js";
 import type { GradcheckCliOptions } from "./commands/gradcheck.js";
+import { packageVersion } from "./package-root.js";
 import { DEFAULT_MAX_ELEMENTS } from "../../ir/limits.js";
 import type { LimitOptions } from "./limit-options.js";
 
@@ -50,6 +51,7 @@ async function guarded(fn: () => Promise<void>): Promise<void> {
 const program = new Command()
   .name("matprop")
   .description("A typed dataflow-graph compiler for deep networks with structured matrix layers.")
+  .version(packageVersion(), "-V, --version", "print the version of matprop")
   .option("--debug", "print stack traces of internal errors")
   .option("--max-elements <n>", `largest element count of one tensor (default ${DEFAULT_MAX_ELEMENTS}); a larger one is error MP2013`)
   .option("--gpu-timeout <seconds>", "time limit of one WebGPU submission (default 60); a run past it is error MP6004")
@@ -71,10 +73,11 @@ program
   .action((file: string) =>
     guarded(async () => {
       const { check } = await import("./commands/check.js");
-      const errors = await check(file);
+      const { errors, settings, note } = await check(file);
       for (const e of errors) process.stderr.write(e.format() + "\n");
+      if (errors.length && note) process.stderr.write(note + "\n");
       if (errors.length) process.exit(1);
-      process.stdout.write(`${file}: ok\n`);
+      process.stdout.write(`${file}: ok (${settings})\n`);
     }),
   );
 

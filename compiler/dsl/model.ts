@@ -13,14 +13,20 @@ import { Builder, emit1, isTensor, withBuilder } from "./builder.js";
 import { callerLocation } from "./location.js";
 import type { Shape, Structure, Tensor } from "./types.js";
 
+/** Options of `input(name, shape, opts)`. */
 export interface InputOptions<St extends Structure> {
+  /** The structure the value is known to have (checked when it runs). Default "general". */
   structure?: St;
+  /** Default "f32"; "i32" for class labels. */
   dtype?: DType;
 }
+/** Options of `param(name, shape, opts)`. */
 export interface ParamOptions<St extends Structure> extends InputOptions<St> {
+  /** How the param is initialised when a run does not give it. Default "glorot". */
   init?: ParamInit;
 }
 
+/** What a model's build function receives: declarers of its inputs and params. */
 export interface ModelContext {
   /** A model input (data given with every run). Dims are numbers or named symbols ("B"). */
   input<const N extends string, const S extends Shape, const St extends Structure = "general">(name: N, shape: S, opts?: InputOptions<St>): Tensor<S, St, N>;
@@ -28,10 +34,14 @@ export interface ModelContext {
   param<const N extends string, const S extends Shape, const St extends Structure = "general">(name: N, shape: S, opts?: ParamOptions<St>): Tensor<S, St, N>;
 }
 
+/** A model's named outputs; `loss` (a scalar) is the one gradients and training use. */
 export type Outputs = Record<string, Tensor>;
 
+/** A declared model: `export default model(name, build)` in a model file. */
 export interface Model {
+  /** Marks a model (a plain object, so models from two copies of matprop are recognised). */
   readonly kind: "matprop.model";
+  /** The graph's name. */
   readonly name: string;
   /** Where `model(...)` was called. */
   readonly loc?: SourceLoc;
@@ -41,6 +51,20 @@ export interface Model {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
+/**
+ * Declares a model. `build` declares inputs and params, applies `ops`, `linalg` and `nn`, and
+ * returns the named outputs; it runs each time a tool builds the graph, which records the source
+ * line of every call.
+ *
+ * @example
+ * ```ts
+ * export default model("logm-probe", ({ input, param }) => {
+ *   const X = input("X", [4, 4], { structure: "spd" });
+ *   const W = param("W", [4, 4], { init: "normal" });
+ *   return { loss: ops.sum(ops.mul(linalg.logm(X), W)) };
+ * });
+ * ```
+ */
 export function model(name: string, build: (ctx: ModelContext) => Outputs): Model {
   const loc = callerLocation();
   return {
@@ -76,6 +100,37 @@ export function model(name: string, build: (ctx: ModelContext) => Outputs): Mode
   };
 }
 
+/** Whether `x` is a model declared with `model(...)` (by any copy of matprop). */
 export function isModel(x: unknown): x is Model {
   return typeof x === "object" && x !== null && (x as Model).kind === "matprop.model" && typeof (x as Model).build === "function";
+}
+
+/**
+ * A model file's default export as some importer sees it: the model itself, or, when an ES module
+ * imports a model file that TypeScript or Node treated as CommonJS (a package.json with
+ * `"type": "commonjs"`, which `npm init -y` writes), the CommonJS exports object `{ default: model }`.
+ */
+export type ModelExport =
+  | Model
+  | {
+      /** The model, as `export default` put it on the CommonJS exports object. */
+      readonly default: Model;
+    };
+
+function describe(x: unknown): string {
+  if (x === null || typeof x !== "object") return x === null ? "null" : typeof x;
+  const keys = Object.keys(x);
+  return keys.length ? `an object with keys ${keys.slice(0, 5).join(", ")}` : "an empty object";
+}
+
+/** The model in `x` (a `ModelExport`), if there is one. */
+export function findModel(x: unknown): Model | undefined {
+  if (isModel(x)) return x;
+  const inner = typeof x === "object" && x !== null ? (x as { default?: unknown }).default : undefined;
+  return isModel(inner) ? inner : undefined;
+}
+
+/** The model in `x` (a `ModelExport`); anything else is MP1003 naming what was passed and what to do. */
+export function asModel(x: unknown): Model {
+  return findModel(x) ?? fail("MP1003", `expected a matprop model, got ${describe(x)}; pass the default export of a model file (\`export default model(name, build)\`)`);
 }

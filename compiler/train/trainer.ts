@@ -12,7 +12,7 @@ import { initParam, type InitName } from "../../runtime/cpu/init.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { Random } from "../../runtime/cpu/random.js";
-import { isModel, type Model } from "../dsl/model.js";
+import { asModel, type Model, type ModelExport } from "../dsl/model.js";
 import { differentiate } from "../passes/differentiate.js";
 import { deadCodeElimination } from "../passes/rewrite.js";
 import type { Optimizer } from "./optim.js";
@@ -48,8 +48,14 @@ export interface ModelLike {
   build(): unknown;
 }
 
-function graphOf(m: Model | ModelLike | Graph): Graph {
-  return isModel(m) ? (m.build() as Graph) : (m as Graph);
+/** A graph from this or another copy of matprop (graphs are plain data; checked by shape). */
+function isGraph(x: unknown): x is Graph {
+  return x instanceof GraphClass || (typeof x === "object" && x !== null && Array.isArray((x as Graph).nodes) && typeof (x as Graph).sources === "function");
+}
+
+/** A graph, or the graph of a model (also given as a CommonJS exports object, see `asModel`). */
+function graphOf(m: Model | ModelExport | ModelLike | Graph): Graph {
+  return isGraph(m) ? m : (asModel(m).build() as Graph);
 }
 
 /** A copy of `g` that returns only the outputs `keep` allows, without the nodes nothing needs. */
@@ -101,7 +107,7 @@ export class Trainer {
   lastOutputs = new Map<string, NDArray>();
   steps = 0;
 
-  private constructor(model: Model | ModelLike | Graph, readonly opts: TrainerOptions, backend: Backend) {
+  private constructor(model: ModelExport | ModelLike | Graph, readonly opts: TrainerOptions, backend: Backend) {
     this.forward = graphOf(model);
     this.lossName = opts.loss ?? "loss";
     this.params = initParams(this.forward, opts.seed ?? 0);
@@ -115,7 +121,7 @@ export class Trainer {
   }
 
   /** Differentiates once and picks the backend ("auto" asks for a WebGPU adapter). */
-  static async create(model: Model | ModelLike | Graph, opts: TrainerOptions): Promise<Trainer> {
+  static async create(model: ModelExport | ModelLike | Graph, opts: TrainerOptions): Promise<Trainer> {
     const choice = opts.backend ?? "cpu";
     let backend: Backend = choice === "webgpu" ? "webgpu" : "cpu";
     if (choice === "auto") {

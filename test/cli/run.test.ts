@@ -38,7 +38,7 @@ describe("a good model", () => {
     const r = matprop(["check", EXAMPLE]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`${EXAMPLE}: ok\n`);
+    expect(r.stdout).toBe(`${EXAMPLE}: ok (tsconfig.json)\n`);
   });
 
   it("--out writes the file and prints nothing", () => {
@@ -56,7 +56,7 @@ describe("a good model", () => {
     const check = matprop(["check", "model.ts"], { cwd: dir });
     expect(check.stderr).toBe("");
     expect(check.status).toBe(0);
-    expect(check.stdout).toBe("model.ts: ok\n");
+    expect(check.stdout).toBe("model.ts: ok (no tsconfig.json: strict defaults)\n");
 
     const run = matprop(["run", "model.ts", "--inputs", tmp.file("in.json")], { cwd: dir });
     expect(run.stderr).toBe("");
