@@ -1,4 +1,10 @@
-/** matprop: write models with structured matrix layers in a typed DSL; compile and run them. */
+/**
+ * matprop: write models with structured matrix layers in a typed DSL; compile and run them.
+ *
+ * `import { model, ops, linalg, nn } from "matprop"`.
+ *
+ * @module matprop
+ */
 import "./ir/ops/index.js";
 
 export * from "./compiler/dsl/index.js";

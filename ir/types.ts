@@ -8,6 +8,7 @@
 export type DType = "f32" | "f64" | "i32";
 export type Dim = number | string;
 export type Shape = readonly Dim[];
+/** What is known of a matrix: `general ⊇ symmetric ⊇ spd`, plus diagonal, orthogonal and projector. */
 export type Structure = "general" | "symmetric" | "spd" | "diagonal" | "orthogonal" | "projector";
 
 export const DTYPES: readonly DType[] = ["f32", "f64", "i32"];

@@ -1,4 +1,9 @@
-/** The matprop runtime: executes graphs and (later) kernel bundles; it never imports the compiler. */
+/**
+ * The matprop runtime: executes graphs on the float64 CPU reference executor; it never imports
+ * the compiler. `import { executeCPU, fromNested } from "matprop/runtime"`.
+ *
+ * @module matprop/runtime
+ */
 import "../ir/ops/index.js";
 
 export { executeCPU, type CpuOptions, type CpuRun } from "./cpu/execute.js";

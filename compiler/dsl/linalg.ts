@@ -56,7 +56,13 @@ type CovStructure<O> = Eps<O> extends 0 ? "symmetric" : "spd";
 type CovCheck<O> = `${Eps<O>}` extends `-${string}` ? { "error: cov eps must be >= 0": Eps<O> } : unknown;
 
 /** FᵀF/n + eps·I over the last two dims (n = rows of F): SPD for eps > 0. */
-export function cov<S extends Shape, const O extends { eps?: number } = {}>(f: Tensor<S>, opts?: O & CovCheck<O>): Tensor<[...BatchOf<S>, Last<S>, Last<S>], CovStructure<O>> {
+export function cov<
+  S extends Shape,
+  const O extends {
+    /** Added to the diagonal; > 0 makes the result SPD. Default 0. */
+    eps?: number;
+  } = {},
+>(f: Tensor<S>, opts?: O & CovCheck<O>): Tensor<[...BatchOf<S>, Last<S>, Last<S>], CovStructure<O>> {
   return emit1("cov", [f], { eps: opts?.eps ?? 0 });
 }
 

@@ -22,8 +22,11 @@ export function relu<S extends Shape, St extends Structure, K extends string>(x:
   return maximum(x, 0) as unknown as Tensor<S, UnaryStructure<St>, BinaryKey<"maximum", Tensor<S, St, K>, 0>>;
 }
 
+/** Options of `conv2d`. */
 export interface Conv2dOptions {
+  /** Step between windows, one number or [h, w]. Default 1. */
   stride?: Pair;
+  /** Zeros added on each side, one number or [h, w]. Default 0. */
   padding?: Pair;
   /** Per-output-channel bias [O]. */
   bias?: Tensor;
@@ -40,9 +43,11 @@ export function conv2d<N extends Dim, C extends Dim, O extends Dim, CW extends D
   return add(y, reshape(opts.bias, [-1, 1, 1]) as Tensor) as unknown as Tensor<[N, O, number, number]>;
 }
 
+/** Options of `avgPool2d` and `maxPool2d`. */
 export interface PoolOptions {
   /** Defaults to the kernel size, as in PyTorch. */
   stride?: Pair;
+  /** Zeros (avg) or −∞ (max) added on each side, one number or [h, w]. Default 0. */
   padding?: Pair;
 }
 

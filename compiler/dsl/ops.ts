@@ -12,9 +12,11 @@ import type {
 type BinaryResult<Op extends string, A extends Operand, B extends Operand, St extends Structure> = Tensor<Broadcast<ShapeOf<A>, ShapeOf<B>>, St, BinaryKey<Op, A, B>>;
 type AsStructure<S> = S extends Structure ? S : "general";
 
+/** a + b elementwise (NumPy broadcasting; either may be a plain number). */
 export function add<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"add", A, B, AsStructure<AddStructure<StructureOf<A>, StructureOf<B>>>> {
   return emit1("add", [a, b]);
 }
+/** a − b elementwise (NumPy broadcasting; either may be a plain number). */
 export function sub<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"sub", A, B, AsStructure<SubStructure<StructureOf<A>, StructureOf<B>>>> {
   return emit1("sub", [a, b]);
 }
@@ -22,27 +24,34 @@ export function sub<A extends Operand, B extends Operand>(a: A, b: B & Broadcast
 export function mul<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): Tensor<Broadcast<ShapeOf<A>, ShapeOf<B>>, AsStructure<MulStructure<StructureOf<A>, StructureOf<B>>>, MulKey<A, B>> {
   return emit1("mul", [a, b]);
 }
+/** a / b elementwise (NumPy broadcasting; either may be a plain number). */
 export function div<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"div", A, B, AsStructure<DivStructure<StructureOf<A>, StructureOf<B>>>> {
   return emit1("div", [a, b]);
 }
+/** The larger of a and b elementwise (NumPy broadcasting; either may be a plain number). */
 export function maximum<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"maximum", A, B, AsStructure<AddStructure<Exclude<StructureOf<A>, "spd">, Exclude<StructureOf<B>, "spd">>>> {
   return emit1("maximum", [a, b]);
 }
 
 type Unary<Op extends string, S extends Shape, St extends Structure, K extends string> = Tensor<S, UnaryStructure<St>, UnaryKey<Op, K>>;
 
+/** −x elementwise. */
 export function neg<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"neg", S, St, K> {
   return emit1("neg", [x]);
 }
+/** eˣ elementwise (for the matrix exponential see `linalg.expm`). */
 export function exp<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"exp", S, St, K> {
   return emit1("exp", [x]);
 }
+/** Natural logarithm elementwise (for the matrix logarithm see `linalg.logm`). */
 export function log<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"log", S, St, K> {
   return emit1("log", [x]);
 }
+/** Square root elementwise (for the matrix square root see `linalg.sqrtm`). */
 export function sqrt<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"sqrt", S, St, K> {
   return emit1("sqrt", [x]);
 }
+/** |x| elementwise. */
 export function abs<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"abs", S, St, K> {
   return emit1("abs", [x]);
 }
@@ -51,8 +60,11 @@ export function pow<S extends Shape, St extends Structure>(x: Tensor<S, St>, p: 
   return emit1("pow", [x], { p });
 }
 
+/** Options of `sum` and `mean`. */
 export interface ReduceOptions {
+  /** The axis or axes to reduce (negative counts from the end). Default: all. */
   axis?: number | readonly number[];
+  /** Keep reduced axes as size 1. Default false. */
   keepdims?: boolean;
 }
 type Reduced<O> = O extends { axis: number | readonly number[] } ? Tensor<Dim[]> : O extends { keepdims: true } ? Tensor<Dim[]> : Tensor<[]>;

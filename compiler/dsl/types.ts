@@ -15,18 +15,24 @@
 import type { DType, Structure } from "../../ir/types.js";
 
 export type { DType, Structure };
+/** A dim: a size, or a named symbol ("B") bound to a size by the inputs of a run. */
 export type Dim = number | string;
+/** Dims, outermost first; leading dims of a matrix are batch dims. */
 export type Shape = readonly Dim[];
 /** Structures that imply symmetry (the IR's `isSymmetric`). */
 export type Symmetric = "symmetric" | "spd" | "diagonal" | "projector";
+/** Symmetric positive definite. */
 export type Spd = "spd";
 
 declare const keyBrand: unique symbol;
 
 /** A symbolic tensor in a model under construction. */
 export interface Tensor<S extends Shape = Shape, St extends Structure = Structure, K extends string = string> {
+  /** The shape (a tuple type when TypeScript knows the dims). */
   readonly shape: S;
+  /** What is known of the matrix: "general", "symmetric", "spd", … */
   readonly structure: St;
+  /** The element type. */
   readonly dtype: DType;
   /** Phantom: the structural key of the expression (type level only). */
   readonly [keyBrand]?: K;

@@ -25,6 +25,7 @@ import { matmul } from "./kernels/matmul.js";
 import { NumericError } from "./kernels/numeric-error.js";
 import type { NDArray } from "./ndarray.js";
 
+/** The result of `executeCPU`. */
 export interface CpuRun {
   /**
    * The values the run stored: every value with `{ fuse: false }`; otherwise all but those inside
@@ -143,6 +144,11 @@ function run(g: Graph, bound: Bound, ctx: EvalContext, plan: Plan | null): CpuRu
   return { values, outputs, sources: named };
 }
 
+/**
+ * Runs graph `g` on `feeds` (inputs and params by name) in float64. Params not fed are initialised
+ * by their declared init from `opts.seed` (default 0). A numeric failure stops the run with MP5001
+ * naming the DSL line of the failing node.
+ */
 export function executeCPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, opts: CpuOptions = {}): CpuRun {
   const bound = bindInputs(g, feeds, opts.seed ?? 0);
   const ctx: EvalContext = {

@@ -4,7 +4,9 @@
  * path is checked against); i32 values (class labels) are stored as exact integers in the same array.
  */
 export interface NDArray {
+  /** Concrete dims, outermost first. */
   readonly shape: readonly number[];
+  /** The elements in row-major order. */
   readonly data: Float64Array;
 }
 
@@ -14,6 +16,7 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** An array of `shape`, holding a copy of `data` (zeros when not given). */
 export function ndarray(shape: readonly number[], data?: Float64Array | readonly number[]): NDArray {
   const n = sizeOf(shape);
   const buf = data === undefined ? new Float64Array(n) : Float64Array.from(data);
@@ -21,6 +24,7 @@ export function ndarray(shape: readonly number[], data?: Float64Array | readonly
   return { shape: [...shape], data: buf };
 }
 
+/** A rank-0 array holding `x`. */
 export function scalar(x: number): NDArray {
   return { shape: [], data: Float64Array.of(x) };
 }
