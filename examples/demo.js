@@ -24,7 +24,7 @@ function step(title, args) {
 
 step("train O2P and average pooling on MNIST (quick mode)", ["tsx", "examples/o2p-mnist/train.ts", "--quick", "--out", `${out}/o2p-mnist`]);
 step("backward graph of the O2P network: node counts before/after simplification", ["matprop", "ir", "examples/o2p-mnist/model.ts", "--stats"]);
-step("inspector page of the O2P network (forward and backward)", ["matprop", "graph", "examples/o2p-mnist/model.ts", "--backward", "-o", `${out}/inspector.html`]);
+step("inspector page of the O2P network (forward and backward; the inputs size the kernels it draws)", ["matprop", "graph", "examples/o2p-mnist/model.ts", "--backward", "--inputs", "examples/o2p-mnist/inputs.json", "-o", `${out}/inspector.html`]);
 step("standalone kernel bundle of the second-order-pooling layer", ["matprop", "build", "examples/o2p-layer/model.ts", "-o", `${out}/o2p-layer-bundle`]);
 step("gradient check of the O2P layer against finite differences", ["matprop", "gradcheck", "examples/o2p-layer/model.ts", "--inputs", "examples/o2p-layer/inputs.json", "--tol", "1e-7"]);
 

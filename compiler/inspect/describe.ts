@@ -4,12 +4,13 @@
  * layout, the SVG and the HTML page all read this, never the IR itself.
  */
 import type { Graph, Node, Value } from "../../ir/graph.js";
-import { getOp } from "../../ir/op.js";
+import { getOp, hasOp } from "../../ir/op.js";
 import { printAttr, printType } from "../../ir/print.js";
 import type { Kernels } from "./kernels.js";
 import type { SourceLinker, SourceRef } from "./source.js";
 
-export type NodeKind = "source" | "constant" | "op";
+/** "group": a box standing for several nodes in a collapsed drawing (groups.ts). */
+export type NodeKind = "source" | "constant" | "op" | "group";
 
 export interface NodeView {
   readonly id: number;
@@ -17,6 +18,10 @@ export interface NodeView {
   /** The box title: the op and its most telling attribute ("input F", "spectralFn log"). */
   readonly title: string;
   readonly kind: NodeKind;
+  /** The op's family in the registry (elementwise, movement, reduce, linalg, spectral, nn, source). */
+  readonly family: string;
+  /** An input's or param's name. */
+  readonly name?: string;
   readonly backward: boolean;
   /** Output values as `%n` with their types. */
   readonly values: readonly { readonly name: string; readonly type: string }[];
@@ -34,6 +39,9 @@ export interface NodeView {
   readonly kernels: readonly string[];
   /** Index into `clusters` of the cluster the node is drawn in. */
   readonly cluster?: number;
+  /** A group box: the ids of the nodes it stands for, and what they are ("matmul ×3, mul ×2"). */
+  readonly members?: readonly number[];
+  readonly summary?: string;
 }
 
 export interface EdgeView {
@@ -64,6 +72,10 @@ function title(n: Node): string {
   if (n.op === "constant" && typeof a.value === "number") return `constant ${a.value}`;
   if (typeof a.fn === "string") return `${n.op} ${a.fn}`;
   return n.op;
+}
+
+function familyOf(op: string): string {
+  return hasOp(op) ? getOp(op).family : "other";
 }
 
 function kindOf(n: Node): NodeKind {
@@ -129,6 +141,8 @@ export function describeGraph(g: Graph, kernels: Kernels, link?: SourceLinker): 
       op: n.op,
       title: title(n),
       kind: kindOf(n),
+      family: familyOf(n.op),
+      ...((n.op === "input" || n.op === "param") && typeof n.attrs.name === "string" ? { name: n.attrs.name } : {}),
       backward: n.gradOf !== undefined,
       values: n.outputs.map((v) => ({ name: valueNames.get(v)!, type: printType(v.type) })),
       attrs: visibleAttrs(n),

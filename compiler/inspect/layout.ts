@@ -1,8 +1,13 @@
 /**
  * Graph view → positions, with dagre (top to bottom): node boxes, operand edges as polylines,
  * fused kernels as compound-graph clusters around their nodes, and for backward nodes a link to
- * the forward node they differentiate. Those links are drawn after layout, not laid out: as layout
- * edges they would pull every backward node above the forward pass it differentiates.
+ * the forward node they differentiate.
+ *
+ * A backward graph is laid out as the mirror of the forward one: each backward node is pulled to
+ * the rank just below the forward node it differentiates (a weighted layout edge), and edges
+ * between backward nodes are laid out reversed, so the backward pass climbs from `loss` back up
+ * towards the inputs next to the forward pass instead of hanging below it with long edges back
+ * to every forward value it reads (those edges constrain nothing: weight 0).
  */
 import dagre from "@dagrejs/dagre";
 import { boxLines, boxSize, type BoxLine } from "./box.js";
@@ -52,7 +57,7 @@ const clusterKey = (i: number) => `k${i}`;
 
 export function layoutGraph(view: GraphView): GraphLayout {
   const g = new dagre.graphlib.Graph({ compound: true, multigraph: true });
-  g.setGraph({ rankdir: "TB", nodesep: 28, ranksep: 44, edgesep: 14, marginx: MARGIN, marginy: MARGIN });
+  g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 36, edgesep: 10, marginx: MARGIN, marginy: MARGIN });
   g.setDefaultEdgeLabel(() => ({}));
   view.clusters.forEach((_, i) => g.setNode(clusterKey(i), {}));
   const lines = new Map<number, BoxLine[]>();
@@ -62,7 +67,16 @@ export function layoutGraph(view: GraphView): GraphLayout {
     g.setNode(nodeKey(n.id), boxSize(l));
     if (n.cluster !== undefined) g.setParent(nodeKey(n.id), clusterKey(n.cluster));
   }
-  view.edges.forEach((e, i) => g.setEdge(nodeKey(e.from), nodeKey(e.to), {}, `e${i}`));
+  const backward = new Set(view.nodes.filter((n) => n.backward).map((n) => n.id));
+  const reversed = new Set<number>();
+  view.edges.forEach((e, i) => {
+    if (backward.has(e.from) && backward.has(e.to)) {
+      reversed.add(i);
+      g.setEdge(nodeKey(e.to), nodeKey(e.from), {}, `e${i}`);
+    } else g.setEdge(nodeKey(e.from), nodeKey(e.to), { weight: backward.has(e.to) ? 0 : 1 }, `e${i}`);
+  });
+  // (minlen 0, the same rank, would be closer still, but dagre fails on it in compound graphs.)
+  for (const n of view.nodes) if (n.gradOf !== undefined && lines.has(n.gradOf)) g.setEdge(nodeKey(n.gradOf), nodeKey(n.id), { weight: 4 }, `d${n.id}`);
   dagre.layout(g);
 
   const rect = (key: string): Rect => {
@@ -72,8 +86,10 @@ export function layoutGraph(view: GraphView): GraphLayout {
   const nodes = view.nodes.map((n): PlacedNode => ({ id: n.id, lines: lines.get(n.id)!, ...rect(nodeKey(n.id)) }));
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const edges = view.edges.map((e, i): PlacedEdge => {
-    const label = g.edge({ v: nodeKey(e.from), w: nodeKey(e.to), name: `e${i}` }) as { points?: Point[] };
-    return { from: e.from, to: e.to, points: (label.points ?? []).map((p) => ({ x: p.x, y: p.y })) };
+    const rev = reversed.has(i);
+    const label = g.edge({ v: nodeKey(rev ? e.to : e.from), w: nodeKey(rev ? e.from : e.to), name: `e${i}` }) as { points?: Point[] };
+    const points = (label.points ?? []).map((p) => ({ x: p.x, y: p.y }));
+    return { from: e.from, to: e.to, points: rev ? points.reverse() : points };
   });
   const clusters = view.clusters.map((c, i): PlacedCluster => ({ index: i, name: c.name, ...rect(clusterKey(i)) }));
   const gradLinks = view.nodes.flatMap((n) => (n.gradOf !== undefined && byId.has(n.gradOf) ? [{ from: n.id, to: n.gradOf, points: sideLink(byId.get(n.id)!, byId.get(n.gradOf)!) }] : []));

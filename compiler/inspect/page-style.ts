@@ -3,7 +3,16 @@ export const PAGE_STYLE = `
 * { box-sizing: border-box; }
 html, body { margin: 0; height: 100%; }
 body { display: grid; grid-template-rows: auto 1fr; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #1d2433; background: #fbfbfd; }
-header { display: flex; flex-wrap: wrap; align-items: center; gap: 10px 22px; padding: 10px 18px; border-bottom: 1px solid #dde1ea; background: #fff; }
+header { padding: 8px 18px; border-bottom: 1px solid #dde1ea; background: #fff; }
+header .row { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 22px; }
+header .row + .row { margin-top: 8px; }
+.controls { font-size: 13px; color: #3d4658; }
+.controls label { display: inline-flex; align-items: center; gap: 6px; }
+.controls select, .controls input { font: inherit; padding: 4px 8px; border: 1px solid #c5ccda; border-radius: 6px; background: #fff; color: #1d2433; }
+.controls select { max-width: 260px; }
+.controls .search { display: inline-flex; align-items: center; gap: 8px; }
+.controls input[type="search"] { width: 330px; }
+.controls .count-label { color: #6b7385; font-size: 12.5px; min-width: 70px; }
 header h1 { margin: 0; font-size: 16px; font-weight: 600; white-space: nowrap; }
 header h1 .model { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; color: #4a6fb5; }
 .toggle { display: inline-flex; border: 1px solid #c5ccda; border-radius: 8px; overflow: hidden; }
@@ -19,6 +28,7 @@ header h1 .model { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; 
 .swatch.source { background: #e7f5ea; border-color: #3f8f55; }
 .swatch.constant { background: #f2f2f4; border-color: #9a9aa6; }
 .swatch.backward { background: #fdeede; border-color: #c7772e; }
+.swatch.group { background: #eaf1fd; border-color: #4a6fb5; border-width: 2px; box-shadow: 2px 2px 0 #fff, 3px 3px 0 #4a6fb5; }
 .swatch.kernel { background: rgba(122,92,199,0.08); border: 1.4px dashed #8b71cf; }
 .swatch.grad { width: 20px; height: 0; border: 0; border-top: 2px dashed #d98b43; border-radius: 0; }
 #canvas .tools { position: absolute; z-index: 1; bottom: 12px; right: 12px; display: flex; align-items: center; gap: 10px; font-size: 12px; color: #6b7385; background: rgba(255,255,255,0.92); padding: 4px 4px 4px 10px; border: 1px solid #e1e4ec; border-radius: 8px; cursor: default; }
@@ -28,9 +38,9 @@ main { display: grid; grid-template-columns: 1fr 370px; min-height: 0; }
 #canvas.dragging { cursor: grabbing; }
 #canvas .view { position: absolute; inset: 0; }
 #canvas .view[hidden] { display: none; }
-#canvas svg { width: 100%; height: 100%; display: block; }
+#canvas .view svg { width: 100%; height: 100%; display: block; }
 #canvas .node { cursor: pointer; }
-#canvas .note { position: absolute; left: 14px; bottom: 12px; font-size: 12px; color: #6b7385; background: rgba(255,255,255,0.9); padding: 4px 9px; border-radius: 6px; border: 1px solid #e1e4ec; pointer-events: none; }
+#canvas .note { position: absolute; left: 14px; top: 12px; font-size: 12px; color: #6b7385; background: rgba(255,255,255,0.9); padding: 4px 9px; border-radius: 6px; border: 1px solid #e1e4ec; pointer-events: none; }
 .matprop-graph .node:hover rect { stroke-width: 2.2; }
 .matprop-graph .node.selected rect { stroke: #d6336c; stroke-width: 3; }
 .matprop-graph.has-selection .node:not(.selected):not(.neighbor) { opacity: 0.5; }
@@ -38,6 +48,22 @@ main { display: grid; grid-template-columns: 1fr 370px; min-height: 0; }
 .matprop-graph .edge.related { stroke: #d6336c; stroke-width: 2.2; }
 .matprop-graph.has-selection .grad-link:not(.related) { opacity: 0.2; }
 .matprop-graph .grad-link.related { opacity: 1; stroke-width: 2.2; }
+.matprop-graph.has-focus .node:not(.in-focus):not(.selected) { opacity: 0.18; }
+.matprop-graph.has-focus .edge:not(.in-focus) { opacity: 0.12; }
+.matprop-graph.has-focus .grad-link:not(.in-focus) { opacity: 0.08; }
+.matprop-graph.has-focus .cluster { opacity: 0.35; }
+.matprop-graph .node.in-focus rect:not(.stack) { stroke-width: 2.4; }
+.matprop-graph .node.on-path rect:not(.stack) { stroke: #d6336c; stroke-width: 2.6; }
+.matprop-graph .edge.on-path { stroke: #d6336c; stroke-width: 2.2; opacity: 1; }
+.matprop-graph .grad-link.on-path { opacity: 0.9; stroke-width: 1.8; }
+#overview { position: absolute; z-index: 1; left: 12px; bottom: 12px; background: rgba(251,251,253,0.94); border: 1px solid #d5d9e3; border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,0.08); cursor: crosshair; display: none; }
+#overview .edge, #overview .grad-link { stroke-width: 4; }
+#overview .node rect { stroke-width: 3; }
+#overview.has-focus .node:not(.in-focus) { opacity: 0.2; }
+#overview .viewport { fill: rgba(74,111,181,0.12); stroke: #4a6fb5; stroke-width: 1.5; vector-effect: non-scaling-stroke; }
+aside ol.path { margin: 0; padding-left: 20px; }
+aside ol.path li { margin: 4px 0; }
+aside ol.path .grads { margin-left: 14px; padding-left: 8px; border-left: 2px solid #f3c9d7; }
 aside { border-left: 1px solid #dde1ea; background: #fff; overflow-y: auto; padding: 18px 20px; }
 aside .empty { color: #6b7385; }
 aside h2 { margin: 0 0 2px; font: 600 18px "DejaVu Sans Mono", Menlo, Consolas, monospace; word-break: break-all; }

@@ -21,6 +21,9 @@ export const SVG_STYLE = `
 .matprop-graph .node.forward.source rect { fill: #e7f5ea; stroke: #3f8f55; }
 .matprop-graph .node.constant rect { fill: #f2f2f4; stroke: #9a9aa6; }
 .matprop-graph .node.backward rect { fill: #fdeede; stroke: #c7772e; }
+.matprop-graph .node.group rect { stroke-width: 1.8; }
+.matprop-graph .node.group rect.stack { fill: #fff; }
+.matprop-graph .node .summary { fill: #4d566a; }
 .matprop-graph .node .title { font-weight: bold; fill: #1d2433; }
 .matprop-graph .node .type { fill: #3d4658; }
 .matprop-graph .node .output { fill: #1f7a3a; font-weight: bold; }
@@ -53,7 +56,7 @@ function bezierPath([a, b, c, d]: readonly Point[]): string {
 
 function tooltip(n: NodeView): string {
   const types = n.values.map((v) => `${v.name}: ${v.type}`).join("\n");
-  return [n.title, types, n.loc?.text].filter(Boolean).join("\n");
+  return [n.title, types, n.summary, n.loc?.text].filter(Boolean).join("\n");
 }
 
 function renderNode(n: NodeView, box: PlacedNode): string {
@@ -61,6 +64,8 @@ function renderNode(n: NodeView, box: PlacedNode): string {
   const parts = [
     `<g class="${classes}" data-node="${n.id}">`,
     `<title>${escapeXml(tooltip(n))}</title>`,
+    // A group box is drawn as a small stack of cards.
+    ...(n.kind === "group" ? [`<rect class="stack" x="${num(box.x + 4)}" y="${num(box.y + 4)}" width="${num(box.width)}" height="${num(box.height)}" rx="6" ry="6"/>`] : []),
     `<rect x="${num(box.x)}" y="${num(box.y)}" width="${num(box.width)}" height="${num(box.height)}" rx="6" ry="6"/>`,
   ];
   let y = box.y + PAD_Y;

@@ -9,9 +9,9 @@ import { fail } from "../../../ir/diagnostics.js";
 import type { Graph } from "../../../ir/graph.js";
 import { bindInputs } from "../../../runtime/cpu/bind.js";
 import { describeGraph } from "../../inspect/describe.js";
-import { renderHtml, type Drawing } from "../../inspect/html.js";
+import { drawing, graphDrawings, type Drawing, type GraphDrawings } from "../../inspect/drawings.js";
+import { renderHtml } from "../../inspect/html.js";
 import { kernelGroups } from "../../inspect/kernels.js";
-import { layoutGraph } from "../../inspect/layout.js";
 import { sourceLinker, type SourceLinker } from "../../inspect/source.js";
 import { renderSvg } from "../../inspect/svg.js";
 import { differentiate } from "../../passes/differentiate.js";
@@ -27,8 +27,12 @@ export interface GraphOptions {
 const FORMATS = [".svg", ".html", ".htm"];
 
 function draw(g: Graph, dims: ReadonlyMap<string, number> | undefined, link: SourceLinker): Drawing {
-  const view = describeGraph(g, kernelGroups(g, dims), link);
-  return { view, layout: layoutGraph(view) };
+  return drawing(describeGraph(g, kernelGroups(g, dims), link));
+}
+
+/** All drawings of `g` for the HTML page (every node, the collapsed groupings, gradient paths). */
+function drawAll(g: Graph, dims: ReadonlyMap<string, number> | undefined, link: SourceLinker): GraphDrawings {
+  return graphDrawings(g, kernelGroups(g, dims), link);
 }
 
 function summary(d: Drawing): string {
@@ -51,18 +55,18 @@ export async function graphCommand(file: string, opts: GraphOptions): Promise<st
     text = renderSvg(d.view, d.layout, { standalone: true });
     line = summary(d);
   } else {
-    const fwd = draw(forward, dims, link);
-    let full: Drawing | undefined;
+    const fwd = drawAll(forward, dims, link);
+    let full: GraphDrawings | undefined;
     let fullNote: string | undefined;
     try {
-      full = draw(differentiate(forward).graph, dims, link);
+      full = drawAll(differentiate(forward).graph, dims, link);
     } catch (e) {
       // A model without a differentiable `loss` still gets its forward page; --backward insists.
       if (opts.backward) throw e;
       fullNote = e instanceof Error ? e.message : String(e);
     }
     text = renderHtml({ forward: fwd, full, fullNote, initial: opts.backward && full ? "full" : "forward" });
-    line = `forward ${summary(fwd)}${full ? `; forward + backward ${summary(full)}` : ""}`;
+    line = `forward ${summary(fwd.all)}${full ? `; forward + backward ${summary(full.all)}` : ""}`;
   }
   try {
     fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
