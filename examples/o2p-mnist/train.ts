@@ -5,12 +5,13 @@
  *
  *   npx tsx examples/o2p-mnist/train.ts [--quick] [--backend cpu|webgpu|auto] [--seed N]
  *
- * Writes results/o2p-mnist/{results.json, loss.svg, accuracy.svg} (or under --out).
+ * Writes results/o2p-mnist/{results.json, training.svg} (or under --out): training.svg has the loss
+ * of both models (per step and its moving average, log scale) and their test accuracy from step 0.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { accuracy, Adam, lineChartSvg, progress, Trainer, type ModelLike } from "../../compiler/train/index.js";
+import { accuracy, Adam, chartsSvg, ema, emaBeta, progress, Trainer, type ModelLike } from "../../compiler/train/index.js";
 import { parseExampleArgs, type ExampleOptions } from "../../compiler/train/example-args.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { Random } from "../../runtime/cpu/random.js";
@@ -32,7 +33,7 @@ export interface ModelResult {
   trainAccuracy: number;
   /** Mean training loss of each step. */
   losses: number[];
-  /** [step, test accuracy] at each evaluation. */
+  /** [step, test accuracy] at each evaluation, from step 0 (before training). */
   testCurve: [number, number][];
 }
 
@@ -102,6 +103,7 @@ async function trainOne(m: ModelLike, data: { train: Digits; test: Digits }, opt
   const losses: number[] = [];
   const testCurve: [number, number][] = [];
   const evalEvery = Math.max(1, Math.floor(b.steps / b.evals));
+  testCurve.push([0, await testAccuracy(trainer, data.test)]);
   let trainRight = 0;
   let trainSeen = 0;
   for (let s = 1; s <= b.steps; s++) {
@@ -138,9 +140,29 @@ function mean(xs: readonly number[]): number {
   return xs.reduce((p, x) => p + x, 0) / xs.length;
 }
 
-/** Moving average over `w` steps, for a readable loss curve. */
-function smooth(xs: readonly number[], w: number): [number, number][] {
-  return xs.map((_, i) => [i + 1, mean(xs.slice(Math.max(0, i - w + 1), i + 1))]);
+/** How the models are named in charts. */
+const LABELS: Record<string, string> = { "o2p-mnist": "second-order pooling (logm of the covariance)", "avg-mnist": "average pooling" };
+
+/** The loss of both models (raw and smoothed, log scale) and their test accuracy, side by side. */
+function trainingSvg(results: readonly ModelResult[], testImages: number, run: string): string {
+  const beta = emaBeta(results[0].steps);
+  const label = (r: ModelResult) => LABELS[r.model] ?? r.model;
+  return chartsSvg(
+    [
+      {
+        series: results.flatMap((r) => [
+          { name: label(r), points: r.losses.map((l, i): [number, number] => [i + 1, l]), faint: true },
+          { name: label(r), points: ema(r.losses, beta) },
+        ]),
+        opts: { title: "training loss", xLabel: "step", yLabel: "cross-entropy", yScale: "log", width: 500 },
+      },
+      {
+        series: results.map((r) => ({ name: label(r), points: r.testCurve, style: "line+markers" as const })),
+        opts: { title: `test accuracy (${testImages} digits)`, xLabel: "step", yLabel: "accuracy", yRange: [0, 1], yPercent: true, references: [{ y: 0.1, label: "chance (10 classes)" }], width: 500 },
+      },
+    ],
+    { title: `O2P vs average pooling on MNIST — ${run}`, note: `thin: loss of each step; thick: its exponential moving average (β = ${beta.toFixed(2)}); accuracy at step 0 is before training` },
+  );
 }
 
 export async function runO2pMnist(opts: O2pOptions): Promise<O2pResults> {
@@ -163,19 +185,12 @@ export async function runO2pMnist(opts: O2pOptions): Promise<O2pResults> {
   };
   fs.mkdirSync(opts.out, { recursive: true });
   fs.writeFileSync(path.join(opts.out, "results.json"), JSON.stringify(out, null, 1) + "\n");
-  const w = Math.max(1, Math.floor(b.steps / 40));
-  fs.writeFileSync(
-    path.join(opts.out, "loss.svg"),
-    lineChartSvg(results.map((r) => ({ name: r.model, points: smooth(r.losses, w) })), { title: `training loss (moving average over ${w} steps)`, xLabel: "step", yLabel: "cross-entropy" }),
-  );
-  fs.writeFileSync(
-    path.join(opts.out, "accuracy.svg"),
-    lineChartSvg(results.map((r) => ({ name: r.model, points: r.testCurve })), { title: `test accuracy (${data.test.count} digits)`, xLabel: "step", yLabel: "accuracy", yRange: [0, 1] }),
-  );
+  const run = `${opts.quick ? "quick run, " : ""}${b.steps} steps of ${b.batch}, ${data.train.count} training digits`;
+  fs.writeFileSync(path.join(opts.out, "training.svg"), trainingSvg(results, data.test.count, run));
   for (const r of results) {
     log(`${r.model.padEnd(9)} [${r.backend}] ${r.steps} steps × ${r.batch} in ${r.wallSeconds.toFixed(1)} s: loss ${r.firstLoss.toFixed(3)} → ${r.finalLoss.toFixed(3)}, train acc (last quarter) ${(100 * r.trainAccuracy).toFixed(1)}%, test acc ${(100 * r.testAccuracy).toFixed(1)}%`);
   }
-  log(`wrote ${path.join(opts.out, "results.json")}, loss.svg, accuracy.svg`);
+  log(`wrote ${path.join(opts.out, "results.json")}, training.svg`);
   return out;
 }
 

@@ -42,7 +42,9 @@ describe("o2p-mnist", () => {
       expect(m.testAccuracy).toBeGreaterThanOrEqual(0);
     }
     expect(allFinite(r)).toBe(true);
-    for (const f of ["results.json", "loss.svg", "accuracy.svg"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
+    for (const f of ["results.json", "training.svg"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
+    // Accuracy from step 0 (before training) to the last step.
+    for (const m of r.results) expect(m.testCurve.map(([s]) => s)).toEqual([0, 25, 50, 75, 100]);
     expect(JSON.parse(fs.readFileSync(path.join(out, "results.json"), "utf8")).results).toHaveLength(2);
   });
 });
@@ -79,6 +81,6 @@ describe("ncuts-segmentation", () => {
       expect(r[k].ari).toBeLessThanOrEqual(1);
       expect(r[k].effectiveRank).toBeGreaterThanOrEqual(1);
     }
-    for (const f of ["results.json", "curves.svg", "rank.svg", "segments.svg"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
+    for (const f of ["results.json", "curves.svg", "segments.svg"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
   });
 });
