@@ -6,21 +6,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatLoc } from "../../ir/diagnostics.js";
 import type { Graph } from "../../ir/graph.js";
 import { graphCommand } from "../../compiler/cli/commands/graph.js";
 import { loadModel } from "../../compiler/cli/load-model.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
+import { CHROMIUM, NO_BROWSER, openPage } from "./browser.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const O2P = path.join(ROOT, "examples", "o2p-layer", "model.ts");
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-/** Filter: without Chromium these tests cannot run; on CI a missing browser is a failure, not a skip. */
-const NO_BROWSER = !fs.existsSync(CHROMIUM) && process.env.CI !== "true";
 
 describe.skipIf(NO_BROWSER)(`graph -o out.html in headless Chromium (needs ${CHROMIUM})`, () => {
   let tmp: string;
@@ -28,23 +24,14 @@ describe.skipIf(NO_BROWSER)(`graph -o out.html in headless Chromium (needs ${CHR
   let page: Page;
   let forward: Graph;
   let full: Graph;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
     tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "matprop-html-")));
     await graphCommand(O2P, { out: path.join(tmp, "o2p.html") });
     forward = (await loadModel(O2P)).build();
     full = differentiate(forward).graph;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console.${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("request", (r) => {
-      if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) problems.push(`network request: ${r.url()}`);
-    });
-    await page.goto(pathToFileURL(path.join(tmp, "o2p.html")).href);
+    ({ browser, page, problems } = await openPage(path.join(tmp, "o2p.html")));
   });
 
   afterAll(async () => {

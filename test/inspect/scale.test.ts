@@ -9,20 +9,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Graph, Node } from "../../ir/graph.js";
 import { graphCommand } from "../../compiler/cli/commands/graph.js";
 import { loadModel } from "../../compiler/cli/load-model.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
+import { CHROMIUM, NO_BROWSER, openPage } from "./browser.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const MODEL = path.join(ROOT, "examples", "o2p-mnist", "model.ts");
 const INPUTS = path.join(ROOT, "examples", "o2p-mnist", "inputs.json");
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-const NO_BROWSER = !fs.existsSync(CHROMIUM) && process.env.CI !== "true";
 
 /** Ids reachable from `start` (itself included) along `next`. */
 function reach(start: Node, next: (n: Node) => Node[]): Set<number> {
@@ -49,19 +46,13 @@ describe.skipIf(NO_BROWSER)(`the inspector on the O2P network's backward graph (
   let browser: Browser;
   let page: Page;
   let graph: Graph;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
     tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "matprop-scale-")));
     await graphCommand(MODEL, { out: path.join(tmp, "o2p.html"), backward: true, inputs: INPUTS });
     graph = differentiate((await loadModel(MODEL)).build()).graph;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console.${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(pathToFileURL(path.join(tmp, "o2p.html")).href);
+    ({ browser, page, problems } = await openPage(path.join(tmp, "o2p.html")));
   });
 
   afterAll(async () => {
@@ -187,7 +178,7 @@ describe.skipIf(NO_BROWSER)(`the inspector on the O2P network's backward graph (
     await page.screenshot({ path: path.join(ROOT, "out", "inspector.png") });
   });
 
-  it("logged no console errors", () => {
+  it("logged no console errors and made no network requests", () => {
     expect(problems).toEqual([]);
   });
 });
