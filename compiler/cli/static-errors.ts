@@ -71,10 +71,16 @@ function staticAttrs(op: string, args: readonly Node[]): Attrs {
   return {};
 }
 
+/** The DSL function called, by its declared name (`mm` in `import { matmul as mm }` is matmul). */
+function calleeOp(call: CallExpression): string {
+  const decl = call.getProject().getTypeChecker().getResolvedSignature(call)?.getDeclaration();
+  return decl && Node.isFunctionDeclaration(decl) ? (decl.getName() ?? calleeName(call).getText()) : calleeName(call).getText();
+}
+
 /** The IR rule's diagnostic for a failed static check at `call`, if the rule rejects it too. */
 function ruleError(call: CallExpression): MatpropError | undefined {
   const name = calleeName(call);
-  const op = name.getText();
+  const op = calleeOp(call);
   if (!hasOp(op)) return undefined;
   const def = getOp(op);
   const operands = call.getArguments().slice(0, def.arity);
@@ -105,7 +111,7 @@ export function toDiagnostic(d: Diagnostic, tsconfig: string | undefined): Matpr
   if (brand && call) {
     const err = ruleError(call);
     if (err) return err;
-    const op = calleeName(call).getText();
+    const op = calleeOp(call);
     const what = brand[1].replace(/\\"/g, '"');
     return new MatpropError("MP1002", `${op}: ${what.startsWith(`${op} `) ? what.slice(op.length + 1) : what} (got ${brand[2].trim()})`, locOf(calleeName(call)));
   }

@@ -73,6 +73,32 @@ describe("check words a statically rejected call as run does", () => {
   });
 });
 
+describe("check on calls that are not spelled as the op", () => {
+  it("resolves renamed functions; a check with no IR op of its own (nn.linear) keeps its own plain words", () => {
+    const dir = tempDir({
+      "renamed.ts": [
+        `import { model, ops, nn } from "matprop";`,
+        `const { matmul: mm } = ops;`,
+        `export default model("renamed", ({ input }) => {`,
+        `  const C = mm(input("A", [8, 4]), input("B", [3, 5]));`,
+        `  const y = nn.linear(input("x", [2, 3]), input("W", [5, 4]));`,
+        `  return { C, y };`,
+        `});`,
+      ].join("\n"),
+    });
+    try {
+      const r = matprop(["check", "renamed.ts"], { cwd: dir.dir });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trimEnd().split("\n").filter((l) => !l.startsWith("note:"))).toEqual([
+        "renamed.ts:4:13 error MP2001: matmul: inner dims differ: [8, 4] @ [3, 5] (4 vs 3)",
+        "renamed.ts:5:16 error MP1002: linear: in-features (x's last dim, W's second) differ (got [3, 4])",
+      ]);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
 const USES_PROCESS = [
   `import { model, ops } from "matprop";`,
   ``,

@@ -11,6 +11,9 @@ import { runNcuts } from "../../examples/ncuts-segmentation/train.js";
 import { loadMnist } from "../../examples/o2p-mnist/data.js";
 import { generateScenes, segmentationProjector } from "../../examples/ncuts-segmentation/data.js";
 
+/** A quick run takes about 25 s alone; on a 2-core machine running the rest of the suite, several times that. */
+const QUICK_RUN_TIMEOUT = 240_000;
+
 function allFinite(x: unknown): boolean {
   if (typeof x === "number") return Number.isFinite(x);
   if (Array.isArray(x)) return x.every(allFinite);
@@ -46,7 +49,7 @@ describe("o2p-mnist", () => {
     // Accuracy from step 0 (before training) to the last step.
     for (const m of r.results) expect(m.testCurve.map(([s]) => s)).toEqual([0, 25, 50, 75, 100]);
     expect(JSON.parse(fs.readFileSync(path.join(out, "results.json"), "utf8")).results).toHaveLength(2);
-  });
+  }, QUICK_RUN_TIMEOUT);
 });
 
 describe("ncuts-segmentation", () => {
@@ -82,5 +85,5 @@ describe("ncuts-segmentation", () => {
       expect(r[k].effectiveRank).toBeGreaterThanOrEqual(1);
     }
     for (const f of ["results.json", "curves.svg", "segments.svg"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
-  });
+  }, QUICK_RUN_TIMEOUT);
 });
