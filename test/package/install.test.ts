@@ -130,18 +130,33 @@ describe("npm install of the tarball", () => {
     const bin = path.join(installed, "bin", "matprop.js");
     expect(ok(sh(process.execPath, [bin, "check", "model.ts"], cjs))).toBe("model.ts: ok (no tsconfig.json: strict defaults)\n");
     const viaCli = JSON.parse(ok(sh(process.execPath, [bin, "run", "model.ts", "--inputs", "inputs.json", "--backend", "cpu"], cjs))) as { outputs: { loss: number } };
+    // The model as TypeScript compiles it for a CommonJS package, imported by an ES module: Node
+    // hands the importer the exports object, { default: model }.
     fs.writeFileSync(
-      path.join(cjs, "script.mts"),
+      path.join(cjs, "model.js"),
       [
-        `import m from "./model.ts";`,
+        `"use strict";`,
+        `Object.defineProperty(exports, "__esModule", { value: true });`,
+        `const matprop_1 = require("matprop");`,
+        `exports.default = (0, matprop_1.model)("logm-probe", ({ input, param }) => {`,
+        `  const X = input("X", [4, 4], { structure: "spd" });`,
+        `  const W = param("W", [4, 4], { init: "normal" });`,
+        `  return { loss: matprop_1.ops.sum(matprop_1.ops.mul(matprop_1.linalg.logm(X), W)) };`,
+        `});`,
+      ].join("\n"),
+    );
+    fs.writeFileSync(
+      path.join(cjs, "script.mjs"),
+      [
+        `import m from "./model.js";`,
         `import { asModel } from "matprop";`,
         `import { executeCPU, fromNested } from "matprop/runtime";`,
         `const X = fromNested("X", (${INPUTS}).X);`,
         `const run = executeCPU(asModel(m).build(), new Map([["X", X]]), { seed: 0 });`,
-        `console.log(JSON.stringify({ keys: Object.keys(m), loss: run.outputs.get("loss")!.data[0] }));`,
+        `console.log(JSON.stringify({ keys: Object.keys(m), loss: run.outputs.get("loss").data[0] }));`,
       ].join("\n"),
     );
-    const fromScript = JSON.parse(ok(sh(process.execPath, ["--import", "tsx", "script.mts"], cjs))) as { keys: string[]; loss: number };
+    const fromScript = JSON.parse(ok(sh(process.execPath, ["script.mjs"], cjs))) as { keys: string[]; loss: number };
     // Node handed the ES module the CommonJS exports object, and asModel found the model in it.
     expect(fromScript.keys).toEqual(["default"]);
     expect(fromScript.loss).toBe(viaCli.outputs.loss);
