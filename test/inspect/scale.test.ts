@@ -1,6 +1,6 @@
 /**
  * The inspector on a graph too large to read at "fit": the O2P network's backward graph
- * (examples/o2p-mnist, 72 nodes, kernels sized by its inputs) in headless Chromium. It opens at a
+ * (examples/o2p-mnist, over 70 nodes, kernels sized by its inputs) in headless Chromium. It opens at a
  * readable scale with an overview; search finds nodes by op, value and source line; "show only"
  * filters by family; collapsing by forward node or kernel draws one box per group, whose members
  * open the ungrouped drawing; a gradient's path back to `loss` is highlighted, node for node as
