@@ -6,7 +6,7 @@
  * temporaries feed several products.
  */
 import { describe, it } from "vitest";
-import { linalg, model, ops } from "../../index.js";
+import { linalg, model, nn, ops, type Tensor } from "../../index.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { Random } from "../../runtime/cpu/random.js";
 import { randn, uniform, withSingularValues } from "../adjoint/cases/types.js";
@@ -73,6 +73,18 @@ describe.runIf(hasGPU)("issue 9 lowering regressions, WebGPU and bundle against 
     // A bundle is lowered for the portable 16 KiB of workgroup memory, so it takes the global-memory
     // kernels at these sizes whatever the device (a run lowers for the device's own limit).
     await compareBundle(g, new Map([["X", A(47)], ["M", A(51)], ["B", randn(r, [51, 3])]]), 1e-3);
+  });
+
+  it("the conv/pool network whose gradients were off by 1e-2..8e-2: a 1×1 conv read as a matrix batch into sqrtm and a Cholesky solve (the stale-buffer class, not a conv bug)", async () => {
+    const g = model("conv-matrices", ({ input, param }) => {
+      const y = ops.mul(nn.conv2d(input("x0", [1, 1, 5, 5]), param("p1", [1, 1, 1, 1]), { bias: param("p2", [1]) }), 0.209);
+      const S = ops.assume(ops.add(ops.mul(ops.add(y, ops.transpose(y)), 0.5), ops.mul(ops.eye(5), 1.1675)) as Tensor, "spd");
+      const x = linalg.solve(linalg.cholesky(linalg.cov(y, { eps: 0.1 })), input("x3", [1, 1, 5, 3]));
+      return { loss: ops.add(ops.sum(ops.mul(ops.mul(x, 0.208), input("x4", [1, 1, 5, 3]))), ops.mean(linalg.sqrtm(S))) };
+    }).build();
+    const r = new Random(3);
+    const feeds = new Map([["x0", randn(r, [1, 1, 5, 5], 0.5)], ["p1", randn(r, [1, 1, 1, 1], 0.5)], ["p2", randn(r, [1], 0.5)], ["x3", randn(r, [1, 1, 5, 3])], ["x4", randn(r, [1, 1, 5, 3])]]);
+    await both(g, feeds);
   });
 
   for (const n of [12, 20]) {
