@@ -56,7 +56,14 @@ export function assemble(a: AssembleInput): Assembled {
     buffers: p.buffers.map((b) => ({ id: b.id, bytes: b.bytes })),
     inputs: p.inputs.map((s) => ({ name: s.name, buffer: s.buffer, value: s.value, shape: [...s.shape], dtype: s.dtype })),
     outputs: p.outputs.map((s) => ({ name: s.name, buffer: s.buffer, value: s.value, shape: [...s.shape], dtype: s.dtype })),
-    steps: p.steps.map((s) => ({ kernel: kernelOf(s.kernel), dispatch: [...s.kernel.dispatch] as [number, number, number], buffers: [...s.buffers], values: [...s.values], nodes: s.nodes.map((n) => ({ ...n })) })),
+    steps: p.steps.map((s) => ({
+      kernel: kernelOf(s.kernel),
+      dispatch: [...s.kernel.dispatch] as [number, number, number],
+      buffers: [...s.buffers],
+      values: [...s.values],
+      nodes: s.nodes.map((n) => ({ ...n })),
+      ...(s.checks?.length ? { checks: s.checks.map((c) => ({ ...c })) } : {}),
+    })),
   });
   const forward = program(a.forward);
   const train = a.train && program(a.train);

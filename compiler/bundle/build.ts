@@ -33,7 +33,7 @@ import { parseManifest, type Manifest, type TensorSpec } from "../../runtime/bun
 import { encodeSafetensors } from "../../runtime/bundle/safetensors.js";
 import { verifyContents } from "../../runtime/bundle/verify.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
-import { lowerGraph } from "../codegen/lower.js";
+import { lowerGraph, type LowerOptions } from "../codegen/lower.js";
 import { differentiate } from "../passes/differentiate.js";
 import { assemble } from "./assemble.js";
 import { bindForBuild } from "./bind.js";
@@ -52,6 +52,8 @@ export interface BuildOptions {
   readonly seed?: number;
   /** The model file: source locations in the bundle are relative to its project (locations.ts). */
   readonly source?: string;
+  /** Lowering options (tests: a lower Jacobi sweep cap, to see an unconverged solver reported). */
+  readonly lower?: Pick<LowerOptions, "maxSweeps">;
 }
 
 export interface BuiltBundle {
@@ -73,8 +75,8 @@ export function bundleFiles(graph: Graph, opts: Omit<BuildOptions, "out"> = {}):
       .filter((n) => n.op === op)
       .map((n) => ({ name: n.attrs.name as string, shape: bound.shapes.get(n.attrs.name as string)!, dtype: n.outputs[0].type.dtype }));
   const lossOut = graph.outputs.find((o) => o.name === LOSS && o.value.type.shape.length === 0);
-  const forward = lowerGraph(graph, bound.dims).program;
-  const train = lossOut ? lowerGraph(differentiate(graph).graph, bound.dims).program : null;
+  const forward = lowerGraph(graph, bound.dims, opts.lower).program;
+  const train = lossOut ? lowerGraph(differentiate(graph).graph, bound.dims, opts.lower).program : null;
   const params = spec("param");
   const paramsBytes = encodeSafetensors(
     params.map((p) => ({ name: p.name, shape: p.shape, data: Float32Array.from(bound.params.get(p.name)!.data) })),

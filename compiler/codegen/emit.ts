@@ -19,10 +19,14 @@ export interface EmittedStep {
   readonly values: readonly number[];
   /** The IR nodes the dispatch computes (for messages and the inspector). */
   readonly nodes: readonly Node[];
+  /** The node the kernel was lowered for: where its checks without a node of their own belong (checks.ts). */
+  readonly root: Node;
 }
 
 export interface EmitOptions {
   readonly workgroupStorageBytes: number;
+  /** The Jacobi solvers' sweep cap, when not the default. */
+  readonly maxSweeps?: number;
 }
 
 export function emitKernels(scheduled: readonly FusedKernel[], fusion: Fusion, opts: EmitOptions): EmittedStep[] {
@@ -45,7 +49,7 @@ export function emitKernels(scheduled: readonly FusedKernel[], fusion: Fusion, o
         if (temps.has(v) && temps.get(v) !== b.elements) fail("MP9001", `lowering: '${kernel.name}' of ${describeKernel(fk.nodes)} binds temporary %${v} of ${temps.get(v)} elements to '${b.name}', which has ${b.elements}`);
         if (!declared && !temps.has(v)) fail("MP9001", `lowering: ${describeKernel(fk.nodes)} binds %${v} to '${b.name}' (${b.access}) of '${kernel.name}', which fusion did not list among its ${b.access === "read" ? "reads" : "writes"}`);
       });
-      steps.push({ kernel, values: [...values], nodes });
+      steps.push({ kernel, values: [...values], nodes, root: fk.root });
     };
     if (fk.kind === "map") {
       const k = mapKernel(name(`map_${fk.root.op}`), fk.expr!, fk.root.outputs[0].id);
@@ -69,6 +73,7 @@ export function emitKernels(scheduled: readonly FusedKernel[], fusion: Fusion, o
       emitSource: (k, values) => add(k, values, fk.nodes),
       name,
       workgroupStorageBytes: opts.workgroupStorageBytes,
+      ...(opts.maxSweeps === undefined ? {} : { maxSweeps: opts.maxSweeps }),
     };
     getLowering(n.op)!.lower(ctx);
   }

@@ -8,20 +8,30 @@
 import type { Attrs } from "../../ir/attrs.js";
 import { stridesOf as strides } from "../../runtime/cpu/ndarray.js";
 import { F32_MATH } from "./kernels/f32-math.js";
+import type { KernelCheck } from "../../runtime/webgpu/kernel.js";
+import { type DomainCheck, elementwiseCheck, gapCheck, projectorGapCheck, roundOff, spectralCheck } from "./domain.js";
 
 export type Expr =
   | { readonly kind: "load"; readonly value: number; readonly shape: readonly number[] }
   | { readonly kind: "const"; readonly value: number; readonly shape: readonly number[] }
-  | { readonly kind: "op"; readonly op: string; readonly attrs: Attrs; readonly args: readonly Expr[]; readonly shape: readonly number[] };
+  | {
+      readonly kind: "op";
+      readonly op: string;
+      readonly attrs: Attrs;
+      readonly args: readonly Expr[];
+      readonly shape: readonly number[];
+      /** The IR node this op computes, when it has one: a domain check names its source line. */
+      readonly node?: number;
+    };
 
 export const load = (value: number, shape: readonly number[]): Expr => ({ kind: "load", value, shape });
 export const constant = (value: number): Expr => ({ kind: "const", value, shape: [] });
-export const op = (name: string, args: readonly Expr[], shape: readonly number[], attrs: Attrs = {}): Expr => ({ kind: "op", op: name, attrs, args, shape });
+export const op = (name: string, args: readonly Expr[], shape: readonly number[], attrs: Attrs = {}, node?: number): Expr => ({ kind: "op", op: name, attrs, args, shape, ...(node === undefined ? {} : { node }) });
 
 /** Ops an expression can hold (everything else needs a kernel of its own). */
 export const EXPR_OPS = new Set([
   "add", "sub", "mul", "div", "maximum", "neg", "exp", "log", "sqrt", "abs", "pow", "sign",
-  "transpose", "reshape", "broadcastTo", "diag", "diagm", "eye", "assume",
+  "transpose", "reshape", "broadcastTo", "diag", "diagm", "eye",
   "loewner", "divdiff", "eigGapInverse", "svdGapInverse", "projectorGap", "lowerHalf", "oneHot", "topMask",
 ]);
 
@@ -89,7 +99,6 @@ const UNARY: Record<string, (a: string, attrs: Attrs) => string> = {
   sqrt: (a) => `sqrt(${a})`,
   abs: (a) => `abs(${a})`,
   sign: (a) => `sign(${a})`,
-  assume: (a) => a,
   pow: (a, attrs) => {
     const p = attrs.p as number;
     if (p === 1) return a;
@@ -118,8 +127,14 @@ export class WgslEmitter {
   /** The WGSL name an `accumulator` leaf stands for (a matmul epilogue's accumulated entry). */
   accumulator = "acc";
 
-  /** `loadName(valueId, shape)` is the WGSL storage array holding a materialised value of that shape. */
-  constructor(private readonly loadName: (value: number, shape: readonly number[]) => string) {}
+  /**
+   * `loadName(valueId, shape)` is the WGSL storage array holding a materialised value of that
+   * shape; `report(check)` gives the status word for a failure the expression checks (domain.ts).
+   */
+  constructor(
+    private readonly loadName: (value: number, shape: readonly number[]) => string,
+    private readonly report: (check: KernelCheck) => number,
+  ) {}
 
   private id(e: Expr): number {
     let i = this.ids.get(e);
@@ -156,6 +171,28 @@ export class WgslEmitter {
     for (const [key, v] of outerMemo) this.memo.set(key, v);
     this.lines.push(...outer, `var ${acc} = 0.0;`, `for (var ${k} = 0u; ${k} < ${a.shape[a.shape.length - 1]}u; ${k} += 1u) {`, ...body.map((l) => "  " + l), `  ${acc} += ${av} * ${bv};`, `}`);
     return acc;
+  }
+
+  /**
+   * `if (any) { mp_fail(word, payload); }` before the op's value: the compare is all a passing
+   * element pays; the failing path picks the case and sets its status word.
+   */
+  private guard(e: Extract<Expr, { kind: "op" }>, c: readonly string[], check: DomainCheck | undefined): void {
+    if (!check) return;
+    const st = strides(e.shape);
+    const dims = check.payload === "matrix" ? Math.max(0, c.length - 2) : c.length;
+    const payload = c.slice(0, dims).map((x, k) => `${x} * ${check.payload === "matrix" ? st[k] / (e.shape[c.length - 1] * e.shape[c.length - 2]) : st[k]}u`).join(" + ") || "0u";
+    const fail = (m: string) => `mp_fail(${this.report({ message: m, ...(e.node === undefined ? {} : { node: e.node }) })}u, ${payload});`;
+    const cases = check.cases;
+    let body = fail(cases[cases.length - 1].message);
+    for (let k = cases.length - 2; k >= 0; k--) body = `if (${cases[k].when}) { ${fail(cases[k].message)} } else { ${body} }`;
+    this.lines.push(`if (${check.any}) { ${body} }`);
+  }
+
+  /** max |v| of a monotone vector v [..., n] (eigenvalues, singular values) at batch coordinates: its first or last entry. */
+  private scaleOf(v: Expr, batch: readonly string[]): string {
+    const n = v.shape[v.shape.length - 1];
+    return this.bind(`max(abs(${this.emit(v, [...batch, "0u"])}), abs(${this.emit(v, [...batch, `${n - 1}u`])}))`);
   }
 
   /** A WGSL f32 expression for `e` at the u32 coordinates `coords` (one per dim of e.shape). */
@@ -207,19 +244,32 @@ export class WgslEmitter {
       case "divdiff":
         return `mp_divdiff(${at(0, [...batch, i])}, ${at(0, [...batch, j])}, ${at(1, [...batch, i])}, ${at(1, [...batch, j])}, ${at(2, [...batch, i])}, ${at(2, [...batch, j])})`;
       case "eigGapInverse":
-        return `select(1.0 / (${at(0, [...batch, j])} - ${at(0, [...batch, i])}), 0.0, ${i} == ${j})`;
       case "svdGapInverse": {
-        const si = at(0, [...batch, i]);
-        const sj = at(0, [...batch, j]);
-        return `select(1.0 / ((${sj} - ${si}) * (${sj} + ${si})), 0.0, ${i} == ${j})`;
+        const vi = at(0, [...batch, i]);
+        const vj = at(0, [...batch, j]);
+        this.guard(e, c, gapCheck(e.op, i, j, vi, vj, this.scaleOf(args[0], batch), e.shape[r - 1]));
+        const gap = e.op === "eigGapInverse" ? `(${vj} - ${vi})` : `((${vj} - ${vi}) * (${vj} + ${vi}))`;
+        return `select(1.0 / ${gap}, 0.0, ${i} == ${j})`;
       }
       case "projectorGap": {
         const n = e.shape[r - 1];
-        const top = n - (e.attrs.k as number);
+        const k = e.attrs.k as number;
+        const top = n - k;
+        if (top > 0) this.guard(e, c, projectorGapCheck(k, at(0, [...batch, `${top - 1}u`]), at(0, [...batch, `${top}u`]), this.scaleOf(args[0], batch), n));
         // G_ij = G_ji = 1/(λ_kept − λ_dropped) across the two blocks, 0 within a block.
         const wi = at(0, [...batch, i]);
         const wj = at(0, [...batch, j]);
         return `select(0.0, select(1.0 / (${wj} - ${wi}), 1.0 / (${wi} - ${wj}), ${i} >= ${top}u), (${i} >= ${top}u) != (${j} >= ${top}u))`;
+      }
+      case "spectral": {
+        // f(λ) of ascending eigenvalues w [..., n] with the CPU's domain tests (domain.ts).
+        const fn = e.attrs.fn as string;
+        const n = e.shape[r - 1];
+        const x = at(0, c);
+        const scale = this.scaleOf(args[0], c.slice(0, -1));
+        this.guard(e, c, spectralCheck(fn, e.attrs.of as string, x, scale, n));
+        if (fn === "sqrt") return `select(sqrt(${x}), 0.0, ${x} <= ${roundOff(n, scale)})`;
+        return `${fn}(${x})`;
       }
       case "topMask": {
         // 1 for the k largest of ascending eigenvalues (the last k indices), else 0.
@@ -233,8 +283,17 @@ export class WgslEmitter {
       case "oneHot":
         return `select(0.0, 1.0, ${at(0, c.slice(0, -1))} == f32(${c[r - 1]}))`;
     }
-    if (UNARY[e.op]) return UNARY[e.op](at(0, broadcastCoords(c, args[0].shape)), e.attrs);
-    if (BINARY[e.op]) return BINARY[e.op](at(0, broadcastCoords(c, args[0].shape)), at(1, broadcastCoords(c, args[1].shape)));
+    if (UNARY[e.op]) {
+      const a = at(0, broadcastCoords(c, args[0].shape));
+      this.guard(e, c, elementwiseCheck(e.op, e.attrs, a));
+      return UNARY[e.op](a, e.attrs);
+    }
+    if (BINARY[e.op]) {
+      const a = at(0, broadcastCoords(c, args[0].shape));
+      const b = at(1, broadcastCoords(c, args[1].shape));
+      this.guard(e, c, elementwiseCheck(e.op, e.attrs, a, b));
+      return BINARY[e.op](a, b);
+    }
     throw new Error(`no WGSL expression for op '${e.op}'`);
   }
 }

@@ -133,7 +133,7 @@ function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, ma
         mapTree.set(n, v.type.shape.length ? op("broadcastTo", [c], shape(v)) : c);
       }
     } else if (EXPR_OPS.has(n.op) || fusibleProduct(n)) {
-      const e = op(n.op, n.inputs.map(exprOf), shape(v), n.attrs);
+      const e = op(n.op, n.inputs.map(exprOf), shape(v), n.attrs, n.id);
       if (!fuse || materialise.has(n) || outputs.has(v) || someConsumerNeedsBuffer(v) || exprCost(e) > MAX_FUSED_COST) {
         materialised.add(v);
         exprs.set(v, load(v.id, shape(v)));

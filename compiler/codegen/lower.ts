@@ -18,11 +18,14 @@ import { fuseGraph } from "./fuse.js";
 import { lifetimesOf, planBuffers } from "./plan.js";
 import { scheduleKernels } from "./schedule.js";
 import { verifyLowered } from "./verify.js";
+import { nodeOrder, stepChecks } from "./checks.js";
 
 export interface LowerOptions {
   /** Fuse elementwise ops into their consumers (default true). */
   readonly fuse?: boolean;
   readonly workgroupStorageBytes?: number;
+  /** The Jacobi solvers' sweep cap (default kernels/linalg MAX_SWEEPS): tests lower it to see an unconverged solver reported. */
+  readonly maxSweeps?: number;
 }
 
 export interface Lowered {
@@ -35,7 +38,7 @@ export function lowerGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: Lo
   const fusion = fuseGraph(g, dims, { fuse: opts.fuse });
   const sources = g.sources().map((n) => n.outputs[0]);
   const scheduled = scheduleKernels(fusion.kernels, sources.map((v) => v.id));
-  const steps = emitKernels(scheduled, fusion, { workgroupStorageBytes: opts.workgroupStorageBytes ?? 16384 });
+  const steps = emitKernels(scheduled, fusion, { workgroupStorageBytes: opts.workgroupStorageBytes ?? 16384, maxSweeps: opts.maxSweeps });
   const elements = (v: Value) => fusion.shape(v).reduce((p, d) => p * d, 1);
   const plan = planBuffers(
     lifetimesOf(
@@ -44,6 +47,7 @@ export function lowerGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: Lo
       new Map(g.outputs.map((o) => [o.value.id, elements(o.value)])),
     ),
   );
+  const order = nodeOrder(g);
   const slot = (name: string, v: Value): TensorSlot => ({ name, buffer: plan.bufferOf.get(v.id)!, value: v.id, shape: fusion.shape(v), dtype: v.type.dtype });
   const program: Program = {
     name: g.name,
@@ -55,6 +59,7 @@ export function lowerGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: Lo
       buffers: s.values.map((id) => plan.bufferOf.get(id)!),
       values: s.values,
       nodes: s.nodes.map((n) => ({ id: n.id, op: n.op, ...(n.loc ? { loc: formatLoc(n.loc) } : {}) })),
+      ...(s.kernel.checks?.length ? { checks: stepChecks(s.kernel, s.root, order) } : {}),
     })),
   };
   verifyLowered(g, fusion.shape, program);

@@ -30,6 +30,8 @@ export interface LowerContext {
   name(base: string): string;
   /** The device's workgroup storage limit in bytes. */
   readonly workgroupStorageBytes: number;
+  /** The Jacobi solvers' sweep cap, when not the default (LowerOptions.maxSweeps). */
+  readonly maxSweeps?: number;
   readonly node: Node;
 }
 

@@ -5,6 +5,7 @@
  * inside the bundle (never `../x` or absolute), and the programs agree with the declared inputs,
  * params and outputs. Everything it rejects is a BundleError; it never allocates by a size it reads.
  */
+import type { CheckSite } from "../webgpu/program.js";
 import { BundleError, bundleFail } from "./errors.js";
 
 export const BUNDLE_FORMAT = "matprop-bundle";
@@ -48,6 +49,8 @@ export interface StepSpec {
   /** The IR value id each binding reads or writes (negative: a kernel temporary). */
   readonly values: readonly number[];
   readonly nodes: readonly { readonly id: number; readonly op: string; readonly loc?: string }[];
+  /** The failures the kernel reports through its status words, one per word (absent: none). */
+  readonly checks?: readonly CheckSite[];
 }
 
 export interface ProgramSpec {
@@ -235,7 +238,7 @@ function program(v: unknown, at: string, kernels: readonly KernelSpec[]): Progra
   const outputs = slots(o.outputs, `${at}.outputs`);
   const steps = array(o.steps, `${at}.steps`).map((s, i): StepSpec => {
     const w = `${at}.steps[${i}]`;
-    const os = object(s, w, ["kernel", "dispatch", "buffers", "values", "nodes"]);
+    const os = object(s, w, ["kernel", "dispatch", "buffers", "values", "nodes"], ["checks"]);
     const k = kernels[int(os.kernel, `${w}.kernel`, 0, kernels.length - 1)];
     const bound = array(os.buffers, `${w}.buffers`, 64).map((b, j) => bufferId(b, `${w}.buffers[${j}]`));
     if (bound.length !== k.bindings.length) bad(`${w}.buffers`, `kernel '${k.name}' has ${k.bindings.length} bindings, the step binds ${bound.length} buffers`);
@@ -249,9 +252,23 @@ function program(v: unknown, at: string, kernels: readonly KernelSpec[]): Progra
       const node = { id: int(on.id, `${w}.nodes[${j}].id`, 0, 2 ** 31), op: string(on.op, `${w}.nodes[${j}].op`, 128) };
       return on.loc === undefined ? node : { ...node, loc: string(on.loc, `${w}.nodes[${j}].loc`) };
     });
-    return { kernel: kernels.indexOf(k), dispatch: triple(os.dispatch, `${w}.dispatch`, 1, 2 ** 32 - 1), buffers: bound, values, nodes };
+    const step = { kernel: kernels.indexOf(k), dispatch: triple(os.dispatch, `${w}.dispatch`, 1, 2 ** 32 - 1), buffers: bound, values, nodes };
+    return os.checks === undefined ? step : { ...step, checks: checks(os.checks, `${w}.checks`) };
   });
   return { buffers, inputs, outputs, steps };
+}
+
+/** A step's check sites: word i is entry i. */
+function checks(v: unknown, at: string): CheckSite[] {
+  return array(v, at, 4096).map((c, i) => {
+    const w = `${at}[${i}]`;
+    const o = object(c, w, ["word", "code", "message", "node", "order", "op"], ["loc"]);
+    if (int(o.word, `${w}.word`, 0, 4095) !== i) bad(`${w}.word`, `check words must be 0, 1, 2, … in order; got ${describe(o.word)}`);
+    const code = string(o.code, `${w}.code`, 16);
+    if (!/^MP\d{4}$/.test(code)) bad(`${w}.code`, `${describe(code)} is not a diagnostic code`);
+    const site = { word: i, code, message: string(o.message, `${w}.message`, 4096), node: int(o.node, `${w}.node`, 0, 2 ** 31), order: int(o.order, `${w}.order`, 0, 2 ** 31), op: string(o.op, `${w}.op`, 128) };
+    return o.loc === undefined ? site : { ...site, loc: string(o.loc, `${w}.loc`) };
+  });
 }
 
 /** The program's input slots must be exactly the bundle's inputs and params; `outputs` its outputs. */

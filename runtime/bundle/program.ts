@@ -17,6 +17,6 @@ export function programOf(m: Manifest, wgsl: readonly string[], spec: ProgramSpe
     buffers: spec.buffers,
     inputs: spec.inputs,
     outputs: spec.outputs,
-    steps: spec.steps.map((s) => ({ kernel: kernelSource(m, wgsl, s.kernel, s.dispatch), buffers: s.buffers, values: s.values, nodes: s.nodes })),
+    steps: spec.steps.map((s) => ({ kernel: kernelSource(m, wgsl, s.kernel, s.dispatch), buffers: s.buffers, values: s.values, nodes: s.nodes, ...(s.checks ? { checks: s.checks } : {}) })),
   };
 }

@@ -1,18 +1,27 @@
 /**
  * Executing a kernel program on a WebGPU device: check the device's limits before allocating
  * anything (naming the tensor or kernel that does not fit), create the planned buffers, upload
- * inputs, record every dispatch in one command buffer, read the outputs back. Compile errors name
- * the kernel and the IR nodes it came from; a lost device is an error, not a hang, and so is a
- * submission that does not finish in time (watchdog.ts).
+ * inputs, record every dispatch in one command buffer, read the outputs back together with the
+ * status buffer (status.ts). Compile errors name the kernel and the IR nodes it came from; a lost
+ * device is an error, not a hang, and so is a submission that does not finish in time
+ * (watchdog.ts); a failure a kernel reports is an error naming the node and its source line, and so
+ * is a non-finite output that no kernel reported: never a silent NaN.
  */
 import type { Program } from "./program.js";
 import { KernelCompileError, pipelineFor } from "./pipelines.js";
+import { type DeviceFailure, failureMessage, firstFailure, firstNonFinite, type NonFiniteOutput, statusLayout } from "./status.js";
 import { gpuTimeout, isReleased, releaseDevice, TIMED_OUT, withDeadline } from "./watchdog.js";
+
+export type { NonFiniteOutput } from "./status.js";
 
 export class WebGPURunError extends Error {
   constructor(
-    readonly kind: "limits" | "compile" | "device-lost" | "validation" | "input" | "timeout",
+    readonly kind: "limits" | "compile" | "device-lost" | "validation" | "input" | "timeout" | "check" | "non-finite",
     message: string,
+    /** kind "check": the reported failure (the earliest in graph order). */
+    readonly failure?: DeviceFailure,
+    /** kind "non-finite": the first non-finite output value. */
+    readonly nonFinite?: NonFiniteOutput,
   ) {
     super(message);
   }
@@ -63,6 +72,10 @@ export async function runProgram(device: GPUDevice, p: Program, feeds: ReadonlyM
   );
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const buffers = p.buffers.map((b) => device.createBuffer({ size: Math.ceil(b.bytes / 4) * 4, usage, label: `buffer ${b.id}` }));
+  const words = p.steps.map((s) => s.checks?.length ?? 0);
+  const layout = statusLayout(words, device.limits.minStorageBufferOffsetAlignment);
+  // New buffers are zero-filled: every status word starts "no failure".
+  const status = layout.bytes ? device.createBuffer({ size: layout.bytes, usage, label: "status" }) : undefined;
   try {
     for (const slot of p.inputs) {
       const data = feeds.get(slot.name);
@@ -77,27 +90,37 @@ export async function runProgram(device: GPUDevice, p: Program, feeds: ReadonlyM
     p.steps.forEach((s, i) => {
       pass.setPipeline(pipelines[i]);
       pass.setBindGroup(0, device.createBindGroup({ layout: pipelines[i].getBindGroupLayout(0), entries: s.buffers.map((b, binding) => ({ binding, resource: { buffer: buffers[b] } })) }));
+      const at = layout.offsets[i];
+      if (status && at !== undefined) {
+        pass.setBindGroup(1, device.createBindGroup({ layout: pipelines[i].getBindGroupLayout(1), entries: [{ binding: 0, resource: { buffer: status, offset: at, size: 4 * words[i] } }] }));
+      }
       pass.dispatchWorkgroups(...s.kernel.dispatch);
     });
     pass.end();
+    const readback = (src: GPUBuffer, bytes: number) => {
+      const rb = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      enc.copyBufferToBuffer(src, 0, rb, 0, bytes);
+      return rb;
+    };
     const reads = p.outputs.map((slot) => {
       const bytes = Math.max(4, slot.shape.reduce((a, d) => a * d, 1) * 4);
-      const rb = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      enc.copyBufferToBuffer(buffers[slot.buffer], 0, rb, 0, bytes);
-      return { slot, rb, bytes };
+      return { slot, rb: readback(buffers[slot.buffer], bytes), bytes };
     });
+    const statusRead = status && readback(status, layout.bytes);
     device.queue.submit([enc.finish()]);
     const error = await device.popErrorScope();
     if (error) throw new WebGPURunError("validation", `WebGPU rejected the program: ${error.message}`);
-    const done = Promise.all(
-      reads.map(async ({ slot, rb, bytes }) => {
-        await rb.mapAsync(GPUMapMode.READ);
-        const data = new Float32Array(rb.getMappedRange().slice(0, bytes));
-        rb.unmap();
-        rb.destroy();
-        return [slot.name, slot.shape.length === 0 ? data.subarray(0, 1) : data] as const;
-      }),
-    );
+    const mapped = async (rb: GPUBuffer, bytes: number): Promise<ArrayBuffer> => {
+      await rb.mapAsync(GPUMapMode.READ);
+      const data = rb.getMappedRange().slice(0, bytes);
+      rb.unmap();
+      rb.destroy();
+      return data;
+    };
+    const done = Promise.all([
+      Promise.all(reads.map(async ({ slot, rb, bytes }) => [slot, new Float32Array(await mapped(rb, bytes))] as const)),
+      statusRead ? mapped(statusRead, layout.bytes) : undefined,
+    ]);
     const timeoutMs = gpuTimeout(opts.timeoutMs);
     const result = await withDeadline(Promise.race([done, lostPromise.then(() => undefined)]), timeoutMs);
     if (result === TIMED_OUT) {
@@ -105,8 +128,14 @@ export async function runProgram(device: GPUDevice, p: Program, feeds: ReadonlyM
       throw new WebGPURunError("timeout", `'${p.name}' did not finish within ${timeoutMs / 1000} s (a kernel that never terminates, or a hung device); the device was released`);
     }
     if (!result) throw new WebGPURunError("device-lost", `the WebGPU device was lost: ${lost}`);
-    return new Map(result);
+    const [outs, statusWords] = result;
+    const failure = statusWords && firstFailure(new Uint32Array(statusWords), p.steps, layout);
+    if (failure) throw new WebGPURunError("check", `${failure.site.op}${failure.site.loc ? ` at ${failure.site.loc}` : ""}: ${failureMessage(failure)}`, failure);
+    const bad = firstNonFinite(outs);
+    if (bad) throw new WebGPURunError("non-finite", `output '${bad.output}' holds ${bad.value} (flat index ${bad.index}) and no kernel reported a failure: an f32 overflow or an unchecked domain error upstream`, undefined, bad);
+    return new Map(outs.map(([slot, data]) => [slot.name, slot.shape.length === 0 ? data.subarray(0, 1) : data]));
   } finally {
     for (const b of buffers) b.destroy();
+    status?.destroy();
   }
 }

@@ -23,6 +23,17 @@ export interface Coverage {
   readonly tile: readonly number[];
 }
 
+/**
+ * One word of a kernel's status slice (see status.ts): what it means when the kernel sets it. The
+ * message may hold `{i}`, replaced by the word's payload (the failing element's flat index, or the
+ * failing matrix of the batch, as the message says).
+ */
+export interface KernelCheck {
+  readonly message: string;
+  /** The IR node the check belongs to, when a kernel computes several (fused expressions); otherwise the node the kernel was lowered for. */
+  readonly node?: number;
+}
+
 export interface KernelSource {
   /** A readable name, e.g. "eigh_jacobi_8x8". */
   readonly name: string;
@@ -34,6 +45,12 @@ export interface KernelSource {
   readonly covers: readonly Coverage[];
   /** Bytes of var<workgroup> memory the kernel declares (checked against the device limit). */
   readonly workgroupBytes?: number;
+  /**
+   * Failures the kernel reports on the device, one per word of its status slice (`checks[w]` is
+   * word w). A kernel with checks declares the status binding at @group(1) @binding(0), outside the
+   * planned buffers of group 0.
+   */
+  readonly checks?: readonly KernelCheck[];
 }
 
 /** Workgroups a coverage needs: one per tile. */

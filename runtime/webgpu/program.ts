@@ -24,6 +24,26 @@ export interface TensorSlot {
   readonly dtype: "f32" | "f64" | "i32";
 }
 
+/**
+ * A failure a step's kernel can report (word `word` of its status slice), and where it came from:
+ * the runtime turns a set word into the same coded error and DSL source line the CPU executor
+ * gives. `order` is the node's position in the graph's evaluation order: when several words are
+ * set (a failure upstream makes a later one fail too), the earliest node is the one the float64
+ * CPU executor would have stopped at.
+ */
+export interface CheckSite {
+  readonly word: number;
+  /** The diagnostic code (MP5001: numeric failure). */
+  readonly code: string;
+  /** What failed; `{i}` stands for the word's payload (see KernelCheck). */
+  readonly message: string;
+  /** The IR node: id, position in the graph's node order, op and "file:line:col". */
+  readonly node: number;
+  readonly order: number;
+  readonly op: string;
+  readonly loc?: string;
+}
+
 export interface Step {
   readonly kernel: KernelSource;
   /** Buffer ids, in the kernel's binding order. */
@@ -35,6 +55,8 @@ export interface Step {
   readonly values: readonly number[];
   /** The IR nodes this kernel computes (ids and "file:line:col"), for messages and the inspector. */
   readonly nodes: readonly { id: number; op: string; loc?: string }[];
+  /** One site per word of the kernel's status slice (absent or empty: the kernel reports nothing). */
+  readonly checks?: readonly CheckSite[];
 }
 
 export interface Program {

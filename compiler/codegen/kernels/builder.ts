@@ -1,9 +1,12 @@
 /**
  * Assembling a generated kernel: storage bindings for the values its expressions load (read) and
  * the values it writes (read_write), the WGSL prelude, and the entry point. Returns the kernel and
- * the IR value ids bound, in binding order, for the planner to map onto buffers.
+ * the IR value ids bound, in binding order, for the planner to map onto buffers. A kernel whose
+ * expressions check their domain also gets the status binding (runtime/webgpu/status.ts) and one
+ * status word per distinct (node, failure).
  */
-import type { Coverage, KernelSource } from "../../../runtime/webgpu/kernel.js";
+import type { Coverage, KernelCheck, KernelSource } from "../../../runtime/webgpu/kernel.js";
+import { STATUS_WGSL } from "../../../runtime/webgpu/status.js";
 import { EXPR_PRELUDE, WgslEmitter } from "../expr.js";
 
 export interface BuiltKernel {
@@ -22,10 +25,20 @@ const count = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
 export class KernelBuilder {
   private readonly reads: { value: number; elements: number }[] = [];
+  private readonly checks: KernelCheck[] = [];
   readonly emitter: WgslEmitter;
 
   constructor(private readonly outputs: readonly KernelOutput[]) {
-    this.emitter = new WgslEmitter((v, shape) => this.input(v, shape));
+    this.emitter = new WgslEmitter(
+      (v, shape) => this.input(v, shape),
+      (c) => this.check(c),
+    );
+  }
+
+  /** The status word of a failure (the same word for the same node and message). */
+  check(c: KernelCheck): number {
+    const k = this.checks.findIndex((x) => x.node === c.node && x.message === c.message);
+    return k >= 0 ? k : this.checks.push(c) - 1;
   }
 
   /** The WGSL name of a materialised input value of `shape`. */
@@ -54,13 +67,15 @@ export class KernelBuilder {
       ...this.reads.map((_, k) => `@group(0) @binding(${k}) var<storage, read> in${k}: array<f32>;`),
       ...this.outputs.map((_, k) => `@group(0) @binding(${this.reads.length + k}) var<storage, read_write> out${k}: array<f32>;`),
     ];
-    const wgsl = [...decls, EXPR_PRELUDE, main].join("\n");
+    const status = this.checks.length ? [STATUS_WGSL] : [];
+    const wgsl = [...decls, ...status, EXPR_PRELUDE, main].join("\n");
     const bindings = [
       ...this.reads.map((r, k) => ({ name: `in${k}`, access: "read" as const, elements: r.elements })),
       ...this.outputs.map((o, k) => ({ name: `out${k}`, access: "read_write" as const, elements: count(o.shape) })),
     ];
     const coverage = covers.map((c, k) => ({ binding: this.reads.length + k, ...c }));
-    return { kernel: { name, wgsl, workgroupSize, dispatch, bindings, covers: coverage, workgroupBytes }, values: [...this.reads.map((r) => r.value), ...this.outputs.map((o) => o.value)] };
+    const checks = this.checks.length ? { checks: [...this.checks] } : {};
+    return { kernel: { name, wgsl, workgroupSize, dispatch, bindings, covers: coverage, workgroupBytes, ...checks }, values: [...this.reads.map((r) => r.value), ...this.outputs.map((o) => o.value)] };
   }
 }
 

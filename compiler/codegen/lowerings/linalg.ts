@@ -8,11 +8,13 @@ import { op, type Expr } from "../expr.js";
 import { eighKernels, eighScratchLength } from "../kernels/linalg/eigh.js";
 import { svdKernels, svdScratchLength } from "../kernels/linalg/svd.js";
 import { choleskyKernel } from "../kernels/linalg/cholesky.js";
+import { assumeKernel } from "../kernels/linalg/assume.js";
+import type { Structure } from "../../../ir/types.js";
 import { invKernel, solveKernel, solveScratchLength } from "../kernels/linalg/solve.js";
 import { mapKernel } from "../kernels/map.js";
 import { matmulKernel } from "../kernels/matmul.js";
 import { defineLowering, type LowerContext } from "../lowering.js";
-import { conjugateDiagonal } from "./matmul.js";
+import { conjugateDiagonal, spectral } from "./matmul.js";
 
 const count = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
 const last = (s: readonly number[], k = 1) => s[s.length - k];
@@ -23,7 +25,7 @@ function eigh(ctx: LowerContext, x: Value, w: number, u: number): void {
   const s = ctx.shape(x);
   const n = last(s);
   const batch = count(s.slice(0, -2));
-  const opts = { workgroupStorageBytes: ctx.workgroupStorageBytes };
+  const opts = { workgroupStorageBytes: ctx.workgroupStorageBytes, maxSweeps: ctx.maxSweeps, op: ctx.node.op };
   const scratch = eighScratchLength(batch, n, opts);
   const values = [x.id, w, u, ...(scratch ? [ctx.temp([scratch])] : [])];
   for (const k of eighKernels(batch, n, opts)) ctx.emitSource(k, values);
@@ -46,7 +48,7 @@ for (const [name, fn] of [["logm", "log"], ["sqrtm", "sqrt"], ["expm", "exp"]] a
     exprInputs: none,
     lower(ctx) {
       const [w, u] = eigenTemps(ctx);
-      conjugateDiagonal(ctx, u, op(fn, [w], w.shape), ctx.out(), `spectral_${fn}`);
+      conjugateDiagonal(ctx, u, spectral(ctx, fn, w), ctx.out(), `spectral_${fn}`);
     },
   });
 }
@@ -59,12 +61,12 @@ defineLowering("topEigenProjector", {
   },
 });
 
-/** Thin SVD of `a` into the given buffers. */
-function svd(ctx: LowerContext, a: Value, u: number, s: number, vh: number): void {
+/** Thin SVD of `a` into the given buffers; with `rank` the kernel also reports a rank-deficient `a`. */
+function svd(ctx: LowerContext, a: Value, u: number, s: number, vh: number, rank = false): void {
   const shape = ctx.shape(a);
   const [m, n] = [last(shape, 2), last(shape)];
   const batch = count(shape.slice(0, -2));
-  const opts = { workgroupStorageBytes: ctx.workgroupStorageBytes };
+  const opts = { workgroupStorageBytes: ctx.workgroupStorageBytes, maxSweeps: ctx.maxSweeps, op: ctx.node.op, rank };
   const scratch = svdScratchLength(batch, m, n, opts);
   const values = [a.id, u, s, vh, ...(scratch ? [ctx.temp([scratch])] : [])];
   for (const k of svdKernels(batch, m, n, opts)) ctx.emitSource(k, values);
@@ -80,9 +82,24 @@ defineLowering("rangeProjector", {
     const [n, k] = [last(shape, 2), last(shape)];
     const batch = shape.slice(0, -2);
     const u = ctx.temp([...batch, n, k]);
-    svd(ctx, z, u, ctx.temp([...batch, k]), ctx.temp([...batch, k, k]));
+    svd(ctx, z, u, ctx.temp([...batch, k]), ctx.temp([...batch, k, k]), true);
     const U: Expr = { kind: "load", value: u, shape: [...batch, n, k] };
     ctx.emit(matmulKernel(ctx.name("range_projector"), U, op("transpose", [U], [...batch, k, n]), [...batch, n, n], ctx.out()));
+  },
+});
+
+/** `assume(x, structure)`: a kernel that copies x and checks the structure on the device (kernels/linalg/assume.ts). */
+defineLowering("assume", {
+  exprInputs: [false],
+  lower(ctx) {
+    const x = ctx.node.inputs[0];
+    const s = ctx.shape(x);
+    const structure = ctx.node.attrs.structure as Structure;
+    if (structure === "general") {
+      ctx.emit(mapKernel(ctx.name("assume_general"), ctx.expr(x), ctx.out()));
+      return;
+    }
+    ctx.emitSource(assumeKernel(count(s.slice(0, -2)), last(s), structure, { workgroupStorageBytes: ctx.workgroupStorageBytes }), [x.id, ctx.out()]);
   },
 });
 

@@ -39,6 +39,11 @@ defineLowering("cov", {
   },
 });
 
+/** f(w) of the node's ascending eigenvalues w, with the domain checks of logm/sqrtm/expm (domain.ts). */
+export function spectral(ctx: LowerContext, fn: string, w: Expr): Expr {
+  return op("spectral", [w], w.shape, { fn, of: ctx.node.op }, ctx.node.id);
+}
+
 /** Y = U · diag(d) · Uᵀ with d an expression over w (shape [..., n]). */
 export function conjugateDiagonal(ctx: LowerContext, u: Expr, d: Expr, out: number, name: string): void {
   const shape = u.shape;
@@ -51,8 +56,7 @@ defineLowering("spectralFn", {
   exprInputs: "all",
   lower(ctx) {
     const [, w, u] = ctx.node.inputs.map((v) => ctx.expr(v));
-    const f = op(ctx.node.attrs.fn as string, [w], w.shape);
-    conjugateDiagonal(ctx, u, f, ctx.out(), `spectral_${ctx.node.attrs.fn as string}`);
+    conjugateDiagonal(ctx, u, spectral(ctx, ctx.node.attrs.fn as string, w), ctx.out(), `spectral_${ctx.node.attrs.fn as string}`);
   },
 });
 

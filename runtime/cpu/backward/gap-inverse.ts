@@ -7,6 +7,12 @@ import { type NDArray, ndarray } from "../ndarray.js";
 import { NumericError } from "../kernels/numeric-error.js";
 import { maxAbsRange, vectorBatch } from "./vectors.js";
 
+/** What to do instead, after the eigh gradient's "repeated eigenvalues" error (the WebGPU check says the same). */
+export const EIGH_GAP_ADVICE =
+  "If the loss is a spectral function of the matrix, use logm/sqrtm/expm or write U·diag(g(w))·Uᵀ (matprop rewrites it into a form " +
+  "that is finite at repeated eigenvalues); if it needs an eigenspace, use topEigenProjector(X, k) with a nonzero gap between the k-th and (k+1)-th eigenvalues.";
+export const SVD_GAP_ADVICE = "Make the loss depend on the singular values only, or on a subspace with a nonzero singular-value gap.";
+
 /** Two values closer than this times max(1, max|w|) count as repeated. */
 export const GAP_TOL = 1e-12;
 
@@ -30,9 +36,7 @@ export function eigGapInverse(w: NDArray): NDArray {
       throw new NumericError(
         "domain",
         `eigh: the gradient through the eigenvectors is undefined at repeated eigenvalues (λ_${i} = ${w.data[base + i]} and λ_${j} = ${w.data[base + j]}` +
-          `${count > 1 ? ` in batch entry ${b}` : ""}). If the loss is a spectral function of the matrix, use logm/sqrtm/expm or write ` +
-          "U·diag(g(w))·Uᵀ (matprop rewrites it into a form that is finite at repeated eigenvalues); if it needs an eigenspace, use " +
-          "topEigenProjector(X, k) with a nonzero gap between the k-th and (k+1)-th eigenvalues.",
+          `${count > 1 ? ` in batch entry ${b}` : ""}). ${EIGH_GAP_ADVICE}`,
       );
     }
     const o = b * n * n;
@@ -55,7 +59,7 @@ export function svdGapInverse(s: NDArray): NDArray {
       throw new NumericError(
         "domain",
         `svd: the gradient through the singular vectors is undefined at repeated singular values (σ_${i} = ${s.data[base + i]} and σ_${j} = ${s.data[base + j]}` +
-          `${count > 1 ? ` in batch entry ${b}` : ""}). Make the loss depend on the singular values only, or on a subspace with a nonzero singular-value gap.`,
+          `${count > 1 ? ` in batch entry ${b}` : ""}). ${SVD_GAP_ADVICE}`,
       );
     }
     const o = b * n * n;

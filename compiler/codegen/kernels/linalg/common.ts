@@ -6,7 +6,7 @@
  * accessor functions (`ldA(i)`, `stA(i, v)`, `sync()`) whose bodies pick the memory, so the two paths
  * cannot drift apart.
  */
-import { type Coverage, type KernelBinding, grid } from "../../../../runtime/webgpu/kernel.js";
+import { type Coverage, type KernelBinding, type KernelCheck, grid } from "../../../../runtime/webgpu/kernel.js";
 
 /** The portable default of maxComputeWorkgroupStorageSize. */
 export const DEFAULT_WORKGROUP_STORAGE = 16384;
@@ -14,8 +14,23 @@ export const DEFAULT_WORKGROUP_STORAGE = 16384;
 /** Most invocations per workgroup the kernels use (the portable maxComputeInvocationsPerWorkgroup). */
 export const MAX_WG = 256;
 
-/** Sweep cap of the Jacobi solvers; f32 inputs converge in well under 15 sweeps. */
+/**
+ * Sweep cap of the Jacobi solvers; f32 inputs converge in well under 15 sweeps. A solver still
+ * rotating after the last sweep reports "no-convergence" through the status buffer rather than
+ * returning what it holds.
+ */
 export const MAX_SWEEPS = 30;
+
+/** f32 unit round-off (2⁻²³), the scale of the kernels' relative pivot and eigenvalue tests. */
+export const F32_EPS = 1.1920929e-7;
+
+/**
+ * Relative asymmetry |a_ij − a_ji| > F32_SYMMETRY_TOL·max|a| at which a matrix counts as not
+ * symmetric (cholesky, assume). About 80 ulps: a matrix symmetric in exact arithmetic and computed
+ * in f32 (D·W·D by elementwise products, U·diag(w)·Uᵀ) differs from its transpose by a few ulps of
+ * its largest entry, a matrix that is not symmetric by far more. (The CPU uses 1e-8 in f64.)
+ */
+export const F32_SYMMETRY_TOL = 1e-5;
 
 /** Relative rotation threshold of the Jacobi solvers: about f32's unit round-off. */
 export const JACOBI_TOL = 1e-7;
@@ -29,6 +44,16 @@ export const SIGN_TIE = 1e-5;
 export interface LinalgOptions {
   /** The device's maxComputeWorkgroupStorageSize (default: the portable 16384). */
   readonly workgroupStorageBytes?: number;
+  /** The Jacobi solvers' sweep cap (default MAX_SWEEPS; tests lower it to see the failure reported). */
+  readonly maxSweeps?: number;
+  /** The IR op the kernel is lowered for (logm runs an eigh kernel), named by its failure messages. */
+  readonly op?: string;
+}
+
+/** The status word a Jacobi solver sets at its sweep cap. */
+export function noConvergence(solver: "eigh" | "svd", opts?: LinalgOptions): KernelCheck {
+  const sweeps = opts?.maxSweeps ?? MAX_SWEEPS;
+  return { message: `${opts?.op ?? solver} failed: no-convergence: ${solver}: the Jacobi solver did not converge in ${sweeps} sweeps (matrix {i} of the batch)` };
 }
 
 /** Where a working matrix lives. */

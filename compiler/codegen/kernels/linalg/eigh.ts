@@ -11,7 +11,9 @@
  *     and their mirror, so all blocks update concurrently without races and A stays exactly
  *     symmetric; diagonal blocks take the closed form (a_pp − t·a_pq, a_qq + t·a_pq, 0). V ← VJ in the
  *     same phase.
- * A sweep that rotates nothing ends the iteration (cap MAX_SWEEPS). The end sorts eigenvalues
+ * A sweep that rotates nothing ends the iteration; a solver still rotating after MAX_SWEEPS sets its
+ * status word ("no-convergence", reported at the node's source line) instead of returning what it
+ * holds. The end sorts eigenvalues
  * ascending by rank (n is small), fixes each eigenvector's sign like the CPU kernel's
  * fixColumnSigns (its largest-magnitude entry positive, the first one on ties) and writes w and U.
  *
@@ -22,12 +24,14 @@
  * read-only) — and barriers become storage + workgroup barriers.
  */
 import type { KernelBinding, KernelSource } from "../../../../runtime/webgpu/kernel.js";
+import { STATUS_WGSL } from "../../../../runtime/webgpu/status.js";
 import {
   DEFAULT_WORKGROUP_STORAGE,
   JACOBI_TAN,
   JACOBI_TOL,
   type LinalgOptions,
   MAX_SWEEPS,
+  noConvergence,
   PAIR_OF,
   type Region,
   SIGN_TIE,
@@ -93,7 +97,8 @@ export function eighKernels(batch: number, n: number, opts?: LinalgOptions): Ker
         { kind: "workgroup", name: "V", length: n * n },
       ];
   const wgsl = `${declareBindings(bindings)}
-${constants({ N: n, NN: n * n, NP: np, NB: nb, ROUNDS: np - 1, WG: wg, SWEEPS: MAX_SWEEPS })}
+${constants({ N: n, NN: n * n, NP: np, NB: nb, ROUNDS: np - 1, WG: wg, SWEEPS: opts?.maxSweeps ?? MAX_SWEEPS })}
+${STATUS_WGSL}
 const TOL: f32 = ${lit(JACOBI_TOL)};
 const TINY: f32 = 1e-35;
 
@@ -142,6 +147,7 @@ ${perMatrixEntry(wg, batch)}
     stA(t, 0.5 * (a[ibase + t] + a[ibase + j * N + i]));
     stV(t, select(0.0, 1.0, i == j));
   }
+  var converged = false;
   for (var sweep = 0u; sweep < SWEEPS; sweep++) {
     if (lid == 0u) { atomicStore(&rotated, 0u); }
     sync();
@@ -186,8 +192,9 @@ ${perMatrixEntry(wg, batch)}
       sync();
     }
     if (lid == 0u) { more = atomicLoad(&rotated); }
-    if (workgroupUniformLoad(&more) == 0u) { break; }
+    if (workgroupUniformLoad(&more) == 0u) { converged = true; break; }
   }
+  if (!converged && lid == 0u) { mp_fail(0u, mat); }
   // Ascending order by rank (ties by index).
   for (var c = lid; c < N; c += WG) {
     let dc = ldA(c * N + c);
@@ -220,5 +227,5 @@ ${perMatrixEntry(wg, batch)}
 `;
   const name = `eigh_jacobi_${batch}x${n}x${n}${global ? "_global" : ""}`;
   const covers = [perMatrixCovers(1, batch, n), perMatrixCovers(2, batch, n * n)];
-  return [{ name, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes: p.workgroupBytes }];
+  return [{ name, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes: p.workgroupBytes, checks: [noConvergence("eigh", opts)] }];
 }

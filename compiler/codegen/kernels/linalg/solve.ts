@@ -3,15 +3,22 @@
  * workgroup per matrix. Step k: one invocation finds the pivot row (the check is uniform for the
  * workgroup), the rows swap, then all invocations eliminate below the pivot over A's trailing
  * columns and B's columns at once. Back substitution then runs one invocation per column of B, with
- * no barriers. A pivot at or below n·eps_f32·max|A| (relative, like the CPU kernel's test in f64)
- * means "singular": the whole X is written as NaN.
+ * no barriers.
+ *
+ * A pivot at or below n·eps_f32·max|A| means "singular": the kernel sets its status word (the
+ * runtime reports MP5001 at the solve/inv line, as the CPU executor does) and writes X as NaN. The
+ * threshold is the CPU kernel's relative test with f32's eps: Gaussian elimination with partial
+ * pivoting has a backward error of about n·eps·‖A‖ (times the growth factor), so a pivot of that
+ * size is indistinguishable from the round-off of a singular matrix — dividing by it would return
+ * noise. Being relative, scaling A does not change the verdict.
  *
  * A and B sit in workgroup memory while (n² + n·k)·4 bytes fit; beyond that B is worked on in the
  * output `x` and A in a trailing scratch binding `work` of `solveScratchLength(batch, n, k)` floats
  * (the input `a` is read-only).
  */
 import type { KernelBinding, KernelSource } from "../../../../runtime/webgpu/kernel.js";
-import { DEFAULT_WORKGROUP_STORAGE, type LinalgOptions, type Region, checkSizes, constants, declareBindings, declareRegion, declareSync, perMatrixCovers, perMatrixDispatch, perMatrixEntry, workgroupSizeFor } from "./common.js";
+import { STATUS_WGSL } from "../../../../runtime/webgpu/status.js";
+import { DEFAULT_WORKGROUP_STORAGE, F32_EPS, lit, type LinalgOptions, type Region, checkSizes, constants, declareBindings, declareRegion, declareSync, perMatrixCovers, perMatrixDispatch, perMatrixEntry, workgroupSizeFor } from "./common.js";
 
 function plan(n: number, k: number, opts?: LinalgOptions) {
   const limit = opts?.workgroupStorageBytes ?? DEFAULT_WORKGROUP_STORAGE;
@@ -45,7 +52,8 @@ function solveLike(name: string, batch: number, n: number, k: number, identity: 
       ];
   const wgsl = `${declareBindings(bindings)}
 ${constants({ N: n, K: k, NN: n * n, NK: n * k, WG: wg })}
-const EPS: f32 = 1.1920929e-7;
+${STATUS_WGSL}
+const EPS: f32 = ${lit(F32_EPS)};
 // NaN as a runtime value (a NaN constant expression is a shader-creation error).
 var<private> nanBits: u32 = 0x7fc00000u;
 
@@ -80,7 +88,11 @@ ${perMatrixEntry(wg, batch)}
       prow = p;
       pok = select(0u, 1u, best > tiny);
     }
-    if (workgroupUniformLoad(&pok) == 0u) { failed = true; break; }
+    if (workgroupUniformLoad(&pok) == 0u) {
+      if (lid == 0u) { mp_fail(0u, mat); }
+      failed = true;
+      break;
+    }
     let p = prow;
     if (p != k) {
       for (var j = k + lid; j < N; j += WG) { let t = ldA(k * N + j); stA(k * N + j, ldA(p * N + j)); stA(p * N + j, t); }
@@ -121,7 +133,8 @@ ${perMatrixEntry(wg, batch)}
 }
 `;
   const covers = [perMatrixCovers(identity ? 1 : 2, batch, n * k)];
-  return { name: `${name}_${batch}x${n}x${k}${global ? "_global" : ""}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes };
+  const checks = [{ message: `${name} failed: singular: ${name}: matrix {i} of the batch is singular (a pivot ≤ n·eps_f32·max|A|)` }];
+  return { name: `${name}_${batch}x${n}x${k}${global ? "_global" : ""}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes, checks };
 }
 
 /**

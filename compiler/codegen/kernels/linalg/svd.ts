@@ -11,20 +11,26 @@
  * Each round rotates K/2 disjoint column pairs at once in the round-robin ordering of eigh.ts. One
  * invocation per pair forms α = ‖g_p‖², β = ‖g_q‖², γ = g_p·g_q (serial over M: fine for the small
  * matrices this targets) and rotates when |γ| > tol·√α·√β; then all columns update in parallel. A
- * sweep that rotates nothing ends the iteration (cap MAX_SWEEPS). The end sorts σ descending and
- * makes the largest-magnitude entry of each U column positive (first on ties; Vh's row follows),
- * as runtime/cpu/kernels/svd.ts does.
+ * sweep that rotates nothing ends the iteration; a solver still rotating after MAX_SWEEPS sets its
+ * status word ("no-convergence", reported at the node's source line) instead of returning what it
+ * holds. The end sorts σ descending and makes the largest-magnitude entry of each U column positive
+ * (first on ties; Vh's row follows), as runtime/cpu/kernels/svd.ts does. With `rank` the kernel
+ * also reports a rank-deficient matrix (rangeProjector's test): σ_min ≤ max(m, n)·eps_f32·σ_max,
+ * where an f32 singular value is round-off of zero.
  *
  * Memory: G and V in workgroup memory while they fit, else in a trailing scratch binding `work` of
  * `svdScratchLength(batch, m, n)` floats.
  */
-import type { KernelBinding, KernelSource } from "../../../../runtime/webgpu/kernel.js";
+import type { KernelBinding, KernelCheck, KernelSource } from "../../../../runtime/webgpu/kernel.js";
+import { STATUS_WGSL } from "../../../../runtime/webgpu/status.js";
 import {
   DEFAULT_WORKGROUP_STORAGE,
   JACOBI_TAN,
   JACOBI_TOL,
   type LinalgOptions,
   MAX_SWEEPS,
+  F32_EPS,
+  noConvergence,
   PAIR_OF,
   type Region,
   SIGN_TIE,
@@ -64,7 +70,7 @@ export function svdScratchLength(batch: number, m: number, n: number, opts?: Lin
  * `svdScratchLength` > 0 a scratch `work`. One workgroup per matrix. A zero singular value gets a
  * zero column of U (m ≥ n) or row of Vh (m < n) rather than a completion of the basis.
  */
-export function svdKernels(batch: number, m: number, n: number, opts?: LinalgOptions): KernelSource[] {
+export function svdKernels(batch: number, m: number, n: number, opts?: LinalgOptions & { readonly rank?: boolean }): KernelSource[] {
   checkSizes("svd", { batch, m, n });
   const p = plan(m, n, opts);
   const { M, K, kp, nb, global } = p;
@@ -95,7 +101,8 @@ export function svdKernels(batch: number, m: number, n: number, opts?: LinalgOpt
   // The column that decides the sign: the answer's U column, i.e. G's (tall) or V's (wide).
   const signSrc = wide ? { ld: "ldV", rows: K } : { ld: "ldG", rows: M };
   const wgsl = `${declareBindings(bindings)}
-${constants({ M, K, MK: M * K, KK: K * K, NP: kp, NB: nb, ROUNDS: kp - 1, WG: wg, SWEEPS: MAX_SWEEPS })}
+${constants({ M, K, MK: M * K, KK: K * K, NP: kp, NB: nb, ROUNDS: kp - 1, WG: wg, SWEEPS: opts?.maxSweeps ?? MAX_SWEEPS })}
+${STATUS_WGSL}
 const TOL: f32 = ${lit(JACOBI_TOL)};
 const TINY: f32 = 1e-35;
 
@@ -119,6 +126,7 @@ ${perMatrixEntry(wg, batch)}
     stG(t, a[ibase + ${wide ? `j * ${n}u + i` : `i * ${n}u + j`}]);
   }
   for (var t = lid; t < KK; t += WG) { stV(t, select(0.0, 1.0, t / K == t % K)); }
+  var converged = false;
   for (var sweep = 0u; sweep < SWEEPS; sweep++) {
     if (lid == 0u) { atomicStore(&rotated, 0u); }
     sync();
@@ -164,8 +172,9 @@ ${perMatrixEntry(wg, batch)}
       sync();
     }
     if (lid == 0u) { more = atomicLoad(&rotated); }
-    if (workgroupUniformLoad(&more) == 0u) { break; }
+    if (workgroupUniformLoad(&more) == 0u) { converged = true; break; }
   }
+  if (!converged && lid == 0u) { mp_fail(0u, mat); }
   for (var c = lid; c < K; c += WG) {
     var ss = 0.0;
     for (var i = 0u; i < M; i++) { let x = ldG(i * K + c); ss += x * x; }
@@ -183,6 +192,7 @@ ${perMatrixEntry(wg, batch)}
     perm[min(rank, K - 1u)] = c;
   }
   sync();
+  ${opts?.rank ? `if (lid == 0u && !(sig[perm[K - 1u]] > ${lit(Math.max(m, n) * F32_EPS)} * sig[perm[0]])) { mp_fail(1u, mat); }` : ""}
   for (var c = lid; c < K; c += WG) {
     let src = perm[c];
     var mx = 0.0;
@@ -202,5 +212,7 @@ ${perMatrixEntry(wg, batch)}
 `;
   const name = `svd_jacobi_${batch}x${m}x${n}${global ? "_global" : ""}`;
   const covers = [perMatrixCovers(1, batch, m * K), perMatrixCovers(2, batch, K), perMatrixCovers(3, batch, K * n)];
-  return [{ name, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes: p.workgroupBytes }];
+  const checks: KernelCheck[] = [noConvergence("svd", opts)];
+  if (opts?.rank) checks.push({ message: `${opts.op ?? "svd"} failed: singular: rangeProjector: Z is rank deficient (σ_min ≤ max(n, k)·eps_f32·σ_max, matrix {i} of the batch)` });
+  return [{ name, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes: p.workgroupBytes, checks }];
 }
