@@ -71,6 +71,7 @@ beforeAll(() => {
     "top-level-throw.ts": TOP_LEVEL_THROW,
     "numeric.json": JSON.stringify({ A: [[1, 2], [2, 4]], b: [[1], [2]], F: [[1, 2, 3], [2, 4, 6]] }),
     "numeric-solvable.json": JSON.stringify({ A: [[2, 1], [1, 3]], b: [[1], [2]], F: [[1, 2, 3], [2, 4, 6]] }),
+    "overflow.json": JSON.stringify({ x: [1, 1000] }),
   });
 });
 afterAll(() => tmp.cleanup());
@@ -147,9 +148,15 @@ describe("running the graph", () => {
     expect(loc).toBe(`${FIXTURES}/numeric.ts:8:20`);
   });
 
-  it.runIf(hasAdapter)("MP5001 on WebGPU: a NaN output is traced by a CPU re-run to the failing op's line", () => {
-    const { loc, message } = expectUserError(matprop(["run", `${FIXTURES}/numeric.ts`, "--inputs", tmp.file("numeric.json"), "--backend", "webgpu"]), "MP5001", "on WebGPU", "singular");
+  it.runIf(hasAdapter)("MP5001 on WebGPU: the solve kernel reports the singular matrix through the status buffer, at the solve line", () => {
+    const { loc, message } = expectUserError(matprop(["run", `${FIXTURES}/numeric.ts`, "--inputs", tmp.file("numeric.json"), "--backend", "webgpu"]), "MP5001", "solve failed: singular", "(on WebGPU, in f32)");
     expect(loc).toBe(`${FIXTURES}/numeric.ts:8:20`);
+    expect(message).not.toContain("CPU");
+  });
+
+  it.runIf(hasAdapter)("MP5001 on WebGPU: a non-finite output no kernel reports (exp overflow) is traced by a CPU re-run to the exp line", () => {
+    const { loc, message } = expectUserError(matprop(["run", `${FIXTURES}/overflow.ts`, "--inputs", tmp.file("overflow.json"), "--backend", "webgpu"]), "MP5001", "on WebGPU", "exp produced Infinity");
+    expect(loc).toBe(`${FIXTURES}/overflow.ts:6:27`);
     expect(message).toContain("the float64 CPU executor stops here");
   });
 

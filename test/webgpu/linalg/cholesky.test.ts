@@ -1,8 +1,8 @@
-/** Cholesky against the CPU f64 factor; a non-SPD matrix gives an all-NaN factor. */
+/** Cholesky against the CPU f64 factor; a matrix that is not SPD, or not symmetric, sets the kernel's status word. */
 import { describe, expect } from "vitest";
 import { choleskyKernel } from "../../../compiler/codegen/kernels/linalg/cholesky.js";
 import { choleskyMatrix } from "../../../runtime/cpu/kernels/cholesky.js";
-import { f32, gpuIt, matmul, random, relMaxErr, runKernels, transpose } from "./gpu.js";
+import { f32, gpuIt, matmul, payloads, random, relMaxErr, runKernels, transpose } from "./gpu.js";
 
 function spd(n: number, seed: number): Float64Array {
   const g = random(n * n, seed);
@@ -23,16 +23,33 @@ describe("cholesky", () => {
       mats.forEach((m, b) => expect(relMaxErr(l.subarray(b * n * n, (b + 1) * n * n), choleskyMatrix(m, n))).toBeLessThanOrEqual(1e-5));
     });
   }
-  gpuIt("a matrix that is not positive definite gives NaN; its batch neighbour is unaffected", async () => {
+  gpuIt("a matrix that is not positive definite sets word 1 with its batch index and gives NaN; its batch neighbour is unaffected", async () => {
     const n = 4;
     const good = spd(n, 9);
     const bad = Float64Array.from(good);
     bad[2 * n + 2] = -1;
     const a = new Float32Array(2 * n * n);
-    a.set(bad, 0);
-    a.set(good, n * n);
-    const [l] = (await runKernels([choleskyKernel(2, n)], [a], [2 * n * n])).outputs;
-    expect(Array.from(l.subarray(0, n * n)).every(Number.isNaN)).toBe(true);
-    expect(relMaxErr(l.subarray(n * n), choleskyMatrix(good, n))).toBeLessThanOrEqual(1e-5);
+    a.set(good, 0);
+    a.set(bad, n * n);
+    const { outputs, status } = await runKernels([choleskyKernel(2, n)], [a], [2 * n * n], { failures: "expected" });
+    const [l] = outputs;
+    expect(payloads(status[0])).toEqual([undefined, 1]);
+    expect(Array.from(l.subarray(n * n)).every(Number.isNaN)).toBe(true);
+    expect(relMaxErr(l.subarray(0, n * n), choleskyMatrix(good, n))).toBeLessThanOrEqual(1e-5);
+  });
+  for (const [n, storage] of [[5, 16384], [9, 64]] as const) {
+    gpuIt(`a matrix that is not symmetric sets word 0, n=${n} ${storage < 4 * n * n ? "in the output buffer" : "in workgroup memory"}`, async () => {
+      const a = Float32Array.from(spd(n, 2));
+      a[(n - 1) * n] += 0.01 * Math.abs(a[0]); // (n−1, 0) ≠ (0, n−1)
+      const { status } = await runKernels([choleskyKernel(1, n, { workgroupStorageBytes: storage })], [a], [n * n], { failures: "expected" });
+      expect(payloads(status[0])[0]).toBe(0);
+    });
+  }
+  gpuIt("no failure at f32 round-off asymmetry (entries one ulp apart), nor for an SPD matrix scaled by 1e-20", async () => {
+    const n = 6;
+    const a = Float32Array.from(spd(n, 4));
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[i * n + j] = Math.fround(a[j * n + i] * (1 + 2 ** -23));
+    const tiny = Float32Array.from(spd(n, 5), (x) => x * 1e-20);
+    await runKernels([choleskyKernel(2, n)], [Float32Array.from([...a, ...tiny])], [2 * n * n]);
   });
 });

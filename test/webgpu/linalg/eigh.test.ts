@@ -6,7 +6,7 @@
 import { afterAll, describe, expect } from "vitest";
 import { eighKernels, eighScratchLength } from "../../../compiler/codegen/kernels/linalg/eigh.js";
 import { eighMatrix } from "../../../runtime/cpu/kernels/eigh.js";
-import { adapterInfo, f32, frob, gpuIt, matmul, random, runKernels, transpose } from "./gpu.js";
+import { adapterInfo, f32, frob, gpuIt, matmul, payloads, random, runKernels, transpose } from "./gpu.js";
 
 const BATCH = 4;
 
@@ -115,5 +115,18 @@ describe("eigh (Jacobi, round-robin)", () => {
     const clustered = Array.from({ length: n }, (_, i) => 1 + i * 1e-4);
     const repeated = Array.from({ length: n }, (_, i) => 1 + Math.floor(i / 8));
     await check("clustered n=64 global", [withSpectrum(clustered, 5), withSpectrum(repeated, 6), withSpectrum(clustered.map((x) => -x), 7), withSpectrum(repeated, 8)], n, 16384, false);
+  });
+  gpuIt("a solver stopped at its sweep cap reports no-convergence per matrix instead of returning what it holds", async () => {
+    const n = 8;
+    // Matrix 0 is diagonal (converged before the first sweep ends); the others need several sweeps.
+    const mats = [withSpectrum(Array.from({ length: n }, (_, i) => i + 1), 0).map((_, t) => (t % (n + 1) === 0 ? 1 + t : 0)), ...spd(n).slice(1)];
+    const a = new Float32Array(BATCH * n * n);
+    mats.forEach((m, b) => a.set(m, b * n * n));
+    const capped = eighKernels(BATCH, n, { maxSweeps: 1, op: "logm" });
+    expect(capped[0].checks![0].message).toBe("logm failed: no-convergence: eigh: the Jacobi solver did not converge in 1 sweeps (matrix {i} of the batch)");
+    const { status } = await runKernels(capped, [a], [BATCH * n, BATCH * n * n], { failures: "expected" });
+    expect(payloads(status[0])).toEqual([1]);
+    // The default cap converges on the same matrices (and runKernels fails on any status word).
+    await runKernels(eighKernels(BATCH, n), [a], [BATCH * n, BATCH * n * n]);
   });
 });

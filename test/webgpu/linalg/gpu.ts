@@ -7,6 +7,7 @@ import { it } from "vitest";
 import { acquireDevice } from "../../../runtime/webgpu/device.js";
 import type { KernelSource } from "../../../runtime/webgpu/kernel.js";
 import { pipelineFor } from "../../../runtime/webgpu/pipelines.js";
+import { statusLayout } from "../../../runtime/webgpu/status.js";
 import { Random } from "../../../runtime/cpu/random.js";
 
 const acquired = await acquireDevice();
@@ -24,9 +25,17 @@ export const gpuIt = device ? it : it.skip;
 
 /**
  * Runs `kernels` in order on one set of buffers (inputs, then one output per remaining binding,
- * scratch included) and reads the outputs back, failing on validation errors.
+ * scratch included) and reads the outputs back, failing on validation errors — and on any status word
+ * a kernel sets (a false failure report on a good input), unless `failures` says the test expects
+ * them. `status[i]` holds the status words of kernel i (empty when it has no checks): 0 where
+ * nothing failed, else ~payload (see `payloads`).
  */
-export async function runKernels(kernels: readonly KernelSource[], inputs: readonly Float32Array[], outputLengths: readonly number[]): Promise<{ outputs: Float32Array[]; ms: number }> {
+export async function runKernels(
+  kernels: readonly KernelSource[],
+  inputs: readonly Float32Array[],
+  outputLengths: readonly number[],
+  opts: { failures?: "expected" } = {},
+): Promise<{ outputs: Float32Array[]; status: Uint32Array[]; ms: number }> {
   const dev = device!;
   const nb = kernels[0].bindings.length;
   for (const k of kernels) {
@@ -37,11 +46,16 @@ export async function runKernels(kernels: readonly KernelSource[], inputs: reado
   const buffers = [...inputs.map((a) => a.length), ...outputLengths].map((n) => dev.createBuffer({ size: Math.max(4, n * 4), usage }));
   inputs.forEach((a, i) => dev.queue.writeBuffer(buffers[i], 0, a as Float32Array<ArrayBuffer>));
   const pipelines = await Promise.all(kernels.map((k) => pipelineFor(dev, k)));
+  const words = kernels.map((k) => k.checks?.length ?? 0);
+  const layout = statusLayout(words, dev.limits.minStorageBufferOffsetAlignment);
+  const status = dev.createBuffer({ size: Math.max(4, layout.bytes), usage });
   const enc = dev.createCommandEncoder();
   kernels.forEach((k, i) => {
     const pass = enc.beginComputePass();
     pass.setPipeline(pipelines[i]);
     pass.setBindGroup(0, dev.createBindGroup({ layout: pipelines[i].getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+    const at = layout.offsets[i];
+    if (at !== undefined) pass.setBindGroup(1, dev.createBindGroup({ layout: pipelines[i].getBindGroupLayout(1), entries: [{ binding: 0, resource: { buffer: status, offset: at, size: 4 * words[i] } }] }));
     pass.dispatchWorkgroups(...k.dispatch);
     pass.end();
   });
@@ -50,6 +64,8 @@ export async function runKernels(kernels: readonly KernelSource[], inputs: reado
     enc.copyBufferToBuffer(buffers[inputs.length + i], 0, rb, 0, Math.max(4, n * 4));
     return rb;
   });
+  const statusRead = dev.createBuffer({ size: Math.max(4, layout.bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  enc.copyBufferToBuffer(status, 0, statusRead, 0, Math.max(4, layout.bytes));
   const t0 = performance.now();
   dev.queue.submit([enc.finish()]);
   const outputs: Float32Array[] = [];
@@ -60,10 +76,26 @@ export async function runKernels(kernels: readonly KernelSource[], inputs: reado
     rb.destroy();
   }
   const ms = performance.now() - t0;
-  for (const b of buffers) b.destroy();
+  await statusRead.mapAsync(GPUMapMode.READ);
+  const all = new Uint32Array(statusRead.getMappedRange().slice(0));
+  statusRead.unmap();
+  statusRead.destroy();
+  const statusOf = layout.offsets.map((at, i) => (at === undefined ? new Uint32Array(0) : all.slice(at / 4, at / 4 + words[i])));
+  for (const b of [...buffers, status]) b.destroy();
   const err = await dev.popErrorScope();
   if (err) throw new Error(`${kernels.map((k) => k.name).join(", ")}: ${err.message}`);
-  return { outputs, ms };
+  if (opts.failures !== "expected") {
+    statusOf.forEach((words, i) => {
+      const set = payloads(words);
+      if (set.some((p) => p !== undefined)) throw new Error(`${kernels[i].name} reported a failure on a good input: ${set.map((p, w) => (p === undefined ? "" : `${kernels[i].checks![w].message} [payload ${p}]`)).filter(Boolean).join("; ")}`);
+    });
+  }
+  return { outputs, status: statusOf, ms };
+}
+
+/** Status words → their payloads (the first failing element or matrix), undefined where nothing failed. */
+export function payloads(words: Uint32Array): (number | undefined)[] {
+  return Array.from(words, (w) => (w === 0 ? undefined : ~w >>> 0));
 }
 
 /** Deterministic uniform values in [lo, hi) (mulberry32). */

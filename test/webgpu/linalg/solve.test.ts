@@ -1,9 +1,9 @@
-/** Solve and inverse (Gaussian elimination, partial pivoting) against the CPU f64 LU; singular A gives NaN. */
+/** Solve and inverse (Gaussian elimination, partial pivoting) against the CPU f64 LU; a singular A sets the kernel's status word. */
 import { describe, expect } from "vitest";
 import { invKernel, solveKernel, solveScratchLength } from "../../../compiler/codegen/kernels/linalg/solve.js";
 import { ndarray } from "../../../runtime/cpu/ndarray.js";
 import { inv, solve } from "../../../runtime/cpu/kernels/solve.js";
-import { f32, gpuIt, random, relMaxErr, runKernels } from "./gpu.js";
+import { f32, gpuIt, payloads, random, relMaxErr, runKernels } from "./gpu.js";
 
 const BATCH = 2;
 
@@ -27,12 +27,26 @@ describe("solve / inv", () => {
       expect(relMaxErr(x, inv(ndarray([BATCH, n, n], Float64Array.from(a))).data)).toBeLessThanOrEqual(1e-4);
     });
   }
-  gpuIt("a singular matrix gives NaN; its batch neighbour is unaffected", async () => {
-    const n = 4;
-    const a = f32(random(BATCH * n * n, 3));
-    for (let j = 0; j < n; j++) a[3 * n + j] = 2 * a[1 * n + j]; // row 3 = 2·row 1 in matrix 0
+  for (const [name, kernel] of [["solve", (n: number) => solveKernel(BATCH, n, 2)], ["inv", (n: number) => invKernel(BATCH, n)]] as const) {
+    gpuIt(`${name}: a singular matrix sets the status word with its batch index and gives NaN; its neighbour is unaffected`, async () => {
+      const n = 4;
+      const a = f32(random(BATCH * n * n, 3));
+      const bad = BATCH - 1;
+      for (let j = 0; j < n; j++) a[bad * n * n + 3 * n + j] = 2 * a[bad * n * n + 1 * n + j]; // row 3 = 2·row 1
+      const k = kernel(n);
+      const inputs = name === "solve" ? [a, f32(random(BATCH * n * 2, 4))] : [a];
+      const { outputs, status } = await runKernels([k], inputs, [BATCH * n * (name === "solve" ? 2 : n)], { failures: "expected" });
+      expect(payloads(status[0])).toEqual([bad]);
+      expect(k.checks![0].message).toMatch(new RegExp(`^${name} failed: singular: ${name}: matrix \\{i\\} of the batch is singular`));
+      const per = outputs[0].length / BATCH;
+      expect(Array.from(outputs[0].subarray(bad * per)).every(Number.isNaN)).toBe(true);
+      expect(Array.from(outputs[0].subarray(0, per)).every(Number.isFinite)).toBe(true);
+    });
+  }
+  gpuIt("a tiny but well-conditioned matrix (scaled by 1e-30) is not singular: the pivot test is relative", async () => {
+    const n = 5;
+    const a = Float32Array.from(random(BATCH * n * n, 8), (x) => x * 1e-30);
     const [x] = (await runKernels([invKernel(BATCH, n)], [a], [BATCH * n * n])).outputs;
-    expect(Array.from(x.subarray(0, n * n)).every(Number.isNaN)).toBe(true);
-    expect(relMaxErr(x.subarray(n * n), inv(ndarray([1, n, n], Float64Array.from(a.subarray(n * n)))).data)).toBeLessThanOrEqual(1e-4);
+    expect(relMaxErr(x, inv(ndarray([BATCH, n, n], Float64Array.from(a))).data)).toBeLessThanOrEqual(1e-4);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect } from "vitest";
 import { svdKernels, svdScratchLength } from "../../../compiler/codegen/kernels/linalg/svd.js";
 import { svdMatrix } from "../../../runtime/cpu/kernels/svd.js";
-import { f32, frob, gpuIt, matmul, random, relMaxErr, runKernels } from "./gpu.js";
+import { f32, frob, gpuIt, matmul, payloads, random, relMaxErr, runKernels } from "./gpu.js";
 
 const BATCH = 2;
 
@@ -36,5 +36,20 @@ describe("svd (one-sided Jacobi)", () => {
     expect(svdScratchLength(BATCH, 8, 5, { workgroupStorageBytes: 64 })).toBe(BATCH * (8 * 5 + 25));
     await check(8, 5, 64);
     await check(3, 7, 64);
+  });
+  gpuIt("a solver stopped at its sweep cap reports no-convergence with the matrix's batch index", async () => {
+    const [m, n] = [8, 5];
+    const a = f32(random(BATCH * m * n, 5));
+    const { status } = await runKernels(svdKernels(BATCH, m, n, { maxSweeps: 1 }), [a], [BATCH * m * n, BATCH * n, BATCH * n * n], { failures: "expected" });
+    expect(payloads(status[0])).toEqual([0]);
+  });
+  gpuIt("with `rank`, a rank-deficient matrix is reported (rangeProjector) and a full-rank one is not", async () => {
+    const [m, n] = [9, 3];
+    const a = f32(random(BATCH * m * n, 6));
+    for (let i = 0; i < m; i++) a[m * n + i * n + 2] = a[m * n + i * n] - 0.5 * a[m * n + i * n + 1]; // matrix 1: column 2 = c0 − c1/2
+    const kernels = svdKernels(BATCH, m, n, { rank: true, op: "rangeProjector" });
+    expect(kernels[0].checks!.map((c) => c.message.split(":")[0])).toEqual(["rangeProjector failed", "rangeProjector failed"]);
+    const { status } = await runKernels(kernels, [a], [BATCH * m * n, BATCH * n, BATCH * n * n], { failures: "expected" });
+    expect(payloads(status[0])).toEqual([undefined, 1]);
   });
 });

@@ -23,10 +23,11 @@ export const adapterInfo = acquired?.adapterInfo ?? "none";
 export async function run(k: KernelSource, inputs: readonly Float32Array[], outputLengths: readonly number[]): Promise<Float32Array[]> {
   const dev = device!;
   dev.pushErrorScope("validation");
-  const out = await runKernel(dev, k, inputs, outputLengths);
+  const { outputs, status } = await runKernel(dev, k, inputs, outputLengths);
   const err = await dev.popErrorScope();
   if (err) throw new Error(`${k.name}: ${err.message}`);
-  return out;
+  if (status.some((w) => w !== 0)) throw new Error(`${k.name} reported a failure: status words ${[...status].join(", ")}`);
+  return outputs;
 }
 
 /** Deterministic uniform values in [lo, hi), already rounded to f32. */
