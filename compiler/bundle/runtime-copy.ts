@@ -26,8 +26,18 @@ function moduleText(rel: string): string {
   throw new Error(`bundle runtime module ${rel} not found under ${RUNTIME_DIR} (is matprop built?)`);
 }
 
-/** Bundle-relative path → JS text of every runtime module a bundle needs. */
+let cached: ReadonlyMap<string, string> | undefined;
+
+/**
+ * Bundle-relative path → JS text of every runtime module a bundle needs. Collected once per
+ * process (transpiling the sources takes seconds; they do not change while it runs).
+ */
 export function runtimeFiles(): Map<string, string> {
+  cached ??= collect();
+  return new Map(cached);
+}
+
+function collect(): Map<string, string> {
   const files = new Map<string, string>();
   const todo = [RUNTIME_ENTRY];
   while (todo.length) {

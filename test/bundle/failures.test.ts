@@ -1,0 +1,101 @@
+/**
+ * Failures reported from the device, from a built bundle in a fresh Node process: every failure
+ * class of test/webgpu/failures/cases.ts is built into a bundle and run with its failing inputs
+ * (forward, or `grad` for a failure in a gradient op). Each must stop with MP7012 naming the op and
+ * its DSL source line — the line the CPU executor stops at — never return a number; and `step`
+ * must leave the params untouched.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleFiles } from "../../compiler/bundle/build.js";
+import { differentiate } from "../../compiler/passes/differentiate.js";
+import { formatLoc, MatpropError } from "../../ir/diagnostics.js";
+import { executeCPU } from "../../runtime/cpu/execute.js";
+import { hasGPU } from "../webgpu/gpu.js";
+import { failureInputs, FAILURES, type FailureCase } from "../webgpu/failures/cases.js";
+import { writeBundles, type BuiltModel } from "./models.js";
+
+/** Runs in the child: for each bundle, the call that must fail, and what it threw. */
+const CHILD = `
+import fs from "node:fs";
+const jobs = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const out = {};
+for (const [id, { call, inputs }] of Object.entries(jobs)) {
+  const { load } = await import("./" + id + "/index.js");
+  const m = await load();
+  const x = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, Float32Array.from(v)]));
+  const before = JSON.stringify(Object.entries(m.params()).map(([k, v]) => [k, Array.from(v)]));
+  try {
+    const r = call === "grad" ? await m.step(x, { lr: 0.5 }) : await m.forward(x);
+    out[id] = { returned: JSON.stringify(r) };
+  } catch (e) {
+    out[id] = { code: e.code, message: e.message, name: e.name, paramsKept: before === JSON.stringify(Object.entries(m.params()).map(([k, v]) => [k, Array.from(v)])) };
+  }
+}
+fs.writeFileSync(process.argv[3], JSON.stringify(out));
+`;
+
+interface ChildResult {
+  code?: string;
+  message?: string;
+  name?: string;
+  paramsKept?: boolean;
+  returned?: string;
+}
+
+const idOf = (c: FailureCase) => `failure-${FAILURES.indexOf(c)}`;
+
+function built(c: FailureCase): BuiltModel {
+  const graph = c.model.build();
+  const feeds = failureInputs(c);
+  const { manifest, files } = bundleFiles(graph, { inputs: feeds, seed: 0, ...(c.maxSweeps ? { lower: { maxSweeps: c.maxSweeps } } : {}) });
+  return { id: idOf(c), file: c.name, graph, feeds, manifest, files };
+}
+
+describe.runIf(hasGPU)("failures reported from the device, from a bundle", () => {
+  let results: Record<string, ChildResult> = {};
+  let cleanup = () => {};
+
+  beforeAll(() => {
+    const models = FAILURES.map(built);
+    const written = writeBundles(models);
+    cleanup = written.cleanup;
+    const jobs = Object.fromEntries(FAILURES.map((c, i) => [models[i].id, { call: c.graph === "train" ? "grad" : "forward", inputs: Object.fromEntries([...models[i].feeds].map(([k, v]) => [k, [...v.data]])) }]));
+    fs.writeFileSync(path.join(written.dir, "jobs.json"), JSON.stringify(jobs));
+    fs.writeFileSync(path.join(written.dir, "child.mjs"), CHILD);
+    const r = spawnSync(process.execPath, ["child.mjs", "jobs.json", "results.json"], { cwd: written.dir, encoding: "utf8", timeout: 120_000, env: { ...process.env, NODE_OPTIONS: "" } });
+    if (r.status !== 0) throw new Error(`child node failed (${r.status ?? r.signal}): ${r.stderr}`);
+    results = JSON.parse(fs.readFileSync(path.join(written.dir, "results.json"), "utf8")) as Record<string, ChildResult>;
+  }, 240_000);
+  afterAll(() => cleanup());
+
+  it.each(FAILURES.map((c) => [c.name, c] as const))("%s", (_, c) => {
+    const r = results[idOf(c)];
+    expect(r.returned, "the bundle returned a result instead of an error").toBeUndefined();
+    expect(r.name).toBe("BundleError");
+    expect(r.code, r.message).toBe("MP7012");
+    const m = r.message!.match(/^(\w+) at (.+):(\d+):(\d+): (.*)$/s);
+    expect(m, r.message).not.toBeNull();
+    const [, op, file, line, col, what] = m!;
+    expect(op).toBe(c.op);
+    expect(file).toMatch(/failures\/cases\.ts$/);
+    expect(what).toMatch(c.message);
+    if (c.graph === "train") expect(r.paramsKept, "a failed step leaves the params as they were").toBe(true);
+    const forward = c.model.build();
+    const graph = c.graph === "train" ? differentiate(forward).graph : forward;
+    const at = graph.nodes.filter((n) => n.op === c.op && n.loc && `${n.loc.line}:${n.loc.col}` === `${line}:${col}`);
+    expect(at.length, `a ${c.op} node at line ${line}:${col}`).toBeGreaterThan(0);
+    if (c.cpu === "same") {
+      let cpu: unknown;
+      try {
+        executeCPU(graph, failureInputs(c));
+      } catch (e) {
+        cpu = e;
+      }
+      expect(cpu).toBeInstanceOf(MatpropError);
+      expect(formatLoc((cpu as MatpropError).loc!).endsWith(`:${line}:${col}`), "the line the CPU executor stops at").toBe(true);
+    }
+  });
+});
