@@ -18,7 +18,28 @@
  * inverse gap, would be noise.
  */
 import type { Attrs } from "../../ir/attrs.js";
+import type { Expr } from "./expr.js";
 import { EIGH_GAP_ADVICE, SVD_GAP_ADVICE } from "../../runtime/cpu/backward/gap-inverse.js";
+
+/** Ops whose fused expression can fail a domain check. */
+const CHECKED = new Set(["log", "sqrt", "pow", "div", "spectral", "eigGapInverse", "svdGapInverse", "projectorGap"]);
+
+/** Consumers that read only some elements of their operand: `diag` (and `trace`, a sum over it). */
+const PARTIAL_READERS = new Set(["diag", "trace"]);
+
+/**
+ * Whether the fused expression `e` needs a buffer of its own because `consumer` would evaluate
+ * only some of its elements: the CPU executor computes (and checks) every element of every node,
+ * so `trace(log(X))` stops on a negative off-diagonal entry; fused into the trace, only the
+ * diagonal would be checked. Materialising `e` evaluates all of it.
+ */
+export function mustCheckEveryElement(e: Expr, consumer: string): boolean {
+  return PARTIAL_READERS.has(consumer) && hasCheck(e);
+}
+
+function hasCheck(e: Expr): boolean {
+  return e.kind === "op" && ((CHECKED.has(e.op) && !(e.op === "pow" && Number.isInteger(e.attrs.p) && (e.attrs.p as number) >= 0)) || e.args.some(hasCheck));
+}
 
 /** f32 unit round-off (2⁻²³). */
 export const F32_EPS = 1.1920929e-7;

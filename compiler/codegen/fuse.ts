@@ -2,7 +2,8 @@
  * Fusion, the first pass of the lowering: which nodes form one kernel, and which values each kernel
  * reads and writes. A value is *materialised* (kept in a buffer) when it is an input, param or
  * output, the output of an op that needs a kernel of its own, or an expression some consumer cannot
- * take as an expression (or too costly to recompute per use); every other elementwise,
+ * take as an expression (or too costly to recompute per use, or a domain-checked expression that
+ * a consumer would read only in part: domain.ts); every other elementwise,
  * data-movement or small-product node becomes an expression tree evaluated inside each kernel that
  * consumes it (expr.ts). A matmul whose only consumer chain is elementwise at its own shape computes
  * that chain as its epilogue. The reads of a kernel are every buffer its operand expressions and its
@@ -16,6 +17,7 @@ import { fail, formatLoc } from "../../ir/diagnostics.js";
 import type { Graph, Node, Value } from "../../ir/graph.js";
 import type { Dim } from "../../ir/types.js";
 import { constant, EXPR_OPS, exprCost, load, loadsOf, op, type Expr } from "./expr.js";
+import { mustCheckEveryElement } from "./domain.js";
 import { getLowering } from "./lowering.js";
 import "./lowerings/index.js";
 
@@ -134,7 +136,7 @@ function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, ma
       }
     } else if (EXPR_OPS.has(n.op) || fusibleProduct(n)) {
       const e = op(n.op, n.inputs.map(exprOf), shape(v), n.attrs, n.id);
-      if (!fuse || materialise.has(n) || outputs.has(v) || someConsumerNeedsBuffer(v) || exprCost(e) > MAX_FUSED_COST) {
+      if (!fuse || materialise.has(n) || outputs.has(v) || someConsumerNeedsBuffer(v) || exprCost(e) > MAX_FUSED_COST || (consumers.get(v) ?? []).some((c) => mustCheckEveryElement(e, c.node.op))) {
         materialised.add(v);
         exprs.set(v, load(v.id, shape(v)));
         // A product that needs a buffer goes to the tiled matmul kernel, not a per-element loop.
