@@ -11,7 +11,10 @@
  * - a value is written twice, or an input is overwritten,
  * - a dispatch has fewer workgroups than the output it must cover,
  * - a buffer is smaller than a value it holds, or one value is bound with two element counts,
- * - an output buffer does not hold the output's value at the end.
+ * - an output buffer does not hold the output's value at the end,
+ * - a kernel's status binding (status.ts: `@group(1) @binding(0)`, read_write `mp_status`, the only
+ *   binding outside group 0) disagrees with its step's check sites: declared without sites, sites
+ *   without it, or sites that are not words 0, 1, 2, … (or not the kernel's own checks).
  *
  * Plain data in, a ProgramCheckError naming the step, its kernel and its IR nodes out: the runtime
  * ships it inside bundles, so it imports nothing from the compiler.
@@ -44,6 +47,19 @@ export function groupZeroDeclarations(wgsl: string): Map<number, { access: strin
     out.set(binding, { access: m[6] ?? "read", name: m[7] });
   }
   return out;
+}
+
+/** What is wrong with the status binding of a kernel whose step has `words` check sites, or undefined. */
+function statusProblem(k: KernelSource, words: number): string | undefined {
+  const outside = [...k.wgsl.matchAll(DECLARATION)]
+    .map((m) => (m[1] === "group" ? { group: Number(m[2]), binding: Number(m[4]) } : { group: Number(m[4]), binding: Number(m[2]) }))
+    .filter((d) => d.group !== 0);
+  if (!words) return outside.length ? `its WGSL declares @group(${outside[0].group}) @binding(${outside[0].binding}), but its step has no check sites for a status buffer` : undefined;
+  if (!/@group\(1\)\s*@binding\(0\)\s*var\s*<\s*storage\s*,\s*read_write\s*>\s*mp_status\s*:/.test(k.wgsl) || outside.length !== 1) {
+    return `its step has ${words} check sites, but its WGSL does not declare the status buffer alone at @group(1) @binding(0) (read_write mp_status)`;
+  }
+  if (k.checks && k.checks.length !== words) return `it reports ${k.checks.length} status words, its step has ${words} check sites`;
+  return undefined;
 }
 
 function describeStep(i: number, s: Step): string {
@@ -109,6 +125,10 @@ export function checkProgram(p: Program): void {
     const problem = checkedKernels.get(k);
     if (problem) fault(`is malformed: ${problem}`);
     if (s.buffers.length !== k.bindings.length || s.values.length !== k.bindings.length) fault(`binds ${s.buffers.length} buffers and ${s.values.length} values to ${k.bindings.length} bindings`);
+    const sites = s.checks ?? [];
+    const status = statusProblem(k, sites.length);
+    if (status) fault(`is malformed: ${status}`);
+    sites.forEach((c, w) => c.word !== w && fault(`has check site ${w} for status word ${c.word}`));
     s.buffers.forEach((b, j) => {
       const other = s.buffers.indexOf(b);
       if (other !== j && (k.bindings[j].access === "read_write" || k.bindings[other].access === "read_write")) {

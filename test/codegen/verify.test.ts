@@ -6,6 +6,7 @@
  * a real lowered program, and each must be refused, naming the step, its kernel and its IR nodes.
  */
 import { describe, expect, it } from "vitest";
+import { linalg, model } from "../../index.js";
 import { lowerGraph } from "../../compiler/codegen/lower.js";
 import { verifyLowered } from "../../compiler/codegen/verify.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
@@ -16,6 +17,7 @@ import { checkProgram, groupZeroDeclarations, ProgramCheckError } from "../../ru
 import { procrustes as procrustesOf, twoProducts as twoProductsAt } from "../models/lowering.js";
 
 const twoProducts = twoProductsAt(16);
+const solveModel = model("solve", ({ input }) => ({ x: linalg.solve(input("A", [3, 3]), input("B", [3, 2])) }));
 const procrustes = procrustesOf(9, 4);
 
 function lowered(g: Graph): Program {
@@ -131,6 +133,30 @@ describe("the program verifier", () => {
   it("refuses a written value whose coverage is missing", () => {
     const k = { ...product.kernel, covers: [] };
     expect(refusal(setStep(epi, 0, { ...product, kernel: k })).message).toMatch(/writes %\d+ through 'out0' without declaring that its dispatch covers it/);
+  });
+
+  describe("the status binding (device-side failure reports)", () => {
+    const solve = lowered(solveModel.build());
+    const at = solve.steps.findIndex((s) => s.checks?.length);
+    const step = solve.steps[at];
+
+    it("accepts a kernel with checks that declares the status buffer at @group(1) and sites for each word", () => {
+      expect(at).toBeGreaterThanOrEqual(0);
+      expect(step.checks!.map((c) => c.word)).toEqual(step.kernel.checks!.map((_, w) => w));
+      expect(() => checkProgram(solve)).not.toThrow();
+    });
+    it("refuses check sites for a kernel that declares no status buffer", () => {
+      const plain = { ...step, kernel: { ...step.kernel, checks: undefined, wgsl: step.kernel.wgsl.replace(/@group\(1\)[^\n]*\n/, "") } };
+      expect(refusal(setStep(solve, at, plain)).message).toMatch(/does not declare the status buffer alone at @group\(1\) @binding\(0\)/);
+    });
+    it("refuses a status buffer with no check sites in the step (the runtime would not bind it)", () => {
+      expect(refusal(setStep(solve, at, { ...step, checks: [] })).message).toMatch(/declares @group\(1\) @binding\(0\), but its step has no check sites/);
+    });
+    it("refuses sites that do not match the kernel's status words", () => {
+      expect(refusal(setStep(solve, at, { ...step, checks: [...step.checks!, { ...step.checks![0], word: 1 }] })).message).toMatch(/reports 1 status words, its step has 2 check sites/);
+      const bundled = { ...step, kernel: { ...step.kernel, checks: undefined }, checks: [{ ...step.checks![0], word: 3 }] };
+      expect(refusal(setStep(solve, at, bundled)).message).toMatch(/has check site 0 for status word 3/);
+    });
   });
 
   it("reads WGSL declarations in either attribute order and ignores other groups (a status buffer)", () => {
