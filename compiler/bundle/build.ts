@@ -73,7 +73,10 @@ export function bundleFiles(graph: Graph, opts: Omit<BuildOptions, "out"> = {}):
     graph
       .sources()
       .filter((n) => n.op === op)
-      .map((n) => ({ name: n.attrs.name as string, shape: bound.shapes.get(n.attrs.name as string)!, dtype: n.outputs[0].type.dtype }));
+      .map((n) => {
+        const { dtype, structure } = n.outputs[0].type;
+        return { name: n.attrs.name as string, shape: bound.shapes.get(n.attrs.name as string)!, dtype, ...(structure === "general" ? {} : { structure }) };
+      });
   const lossOut = graph.outputs.find((o) => o.name === LOSS && o.value.type.shape.length === 0);
   const forward = lowerGraph(graph, bound.dims, opts.lower).program;
   const train = lossOut ? lowerGraph(differentiate(graph).graph, bound.dims, opts.lower).program : null;

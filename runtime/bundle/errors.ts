@@ -19,6 +19,7 @@ export const BUNDLE_ERRORS = {
   MP7013: "invalid bundle call argument",
   MP7014: "bundle program fails its check (buffers, bindings or dispatches are inconsistent)",
   MP7015: "bundle run did not finish within the time limit",
+  MP7016: "bundle input does not have its declared structure",
 } as const;
 
 export type BundleErrorCode = keyof typeof BUNDLE_ERRORS;

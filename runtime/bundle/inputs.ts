@@ -3,7 +3,14 @@
  * array of its dtype (Float32Array for f32; Float32Array or Float64Array for f64; Int32Array for
  * i32 labels) with the declared number of elements — or `{ data, shape }` whose shape must equal
  * the declared one — and no NaN or Infinity, nor an f64 value beyond the f32 range. The result is what the GPU takes: f32 arrays by name.
+ * A tensor declared symmetric, spd, diagonal, orthogonal or projector must be one (MP7016), checked
+ * as the CPU executor checks its inputs (runtime/cpu/structure-check.ts) on the f32 values the GPU
+ * takes, with the f32 tolerances of WebGPU's `assume`: a non-symmetric matrix handed to a symmetric
+ * input would otherwise run through eigh as its symmetric part, silently. (Params a `step` has
+ * updated are not checked again.)
  */
+import { NumericError } from "../cpu/kernels/numeric-error.js";
+import { checkStructure, F32_STRUCTURE } from "../cpu/structure-check.js";
 import { bundleFail } from "./errors.js";
 import { elementCount, type TensorSpec } from "./manifest.js";
 
@@ -47,7 +54,18 @@ export function tensorValue(spec: TensorSpec, value: unknown, what: string): Flo
     // An f64 value beyond ±3.4e38 would reach the GPU as ±Infinity.
     if (!Number.isFinite(out[i])) bundleFail("MP7010", `${what} '${spec.name}' holds ${x} at flat index ${i}, beyond the f32 range (±3.4e38) the GPU computes in`);
   }
+  if (spec.structure) checkDeclared(spec, out, what);
   return out;
+}
+
+function checkDeclared(spec: TensorSpec, values: Float32Array, what: string): void {
+  try {
+    checkStructure({ shape: [...spec.shape], data: Float64Array.from(values) }, spec.structure!, F32_STRUCTURE);
+  } catch (e) {
+    if (!(e instanceof NumericError)) throw e;
+    // NumericError messages start with their kind ("not-spd: …"); the detail reads better alone.
+    bundleFail("MP7016", `${what} '${spec.name}' (declared ${spec.structure}) is ${e.message.slice(e.kind.length + 2)}`);
+  }
 }
 
 /** Every declared tensor of `specs` from `values` (an object by name), nothing else. */

@@ -16,11 +16,17 @@ export const GRAD_PREFIX = "grad.";
 export type Dtype = "f32" | "f64" | "i32";
 export type Triple = readonly [number, number, number];
 
+/** Structures an input or param can declare beyond "general" (checked when a caller hands one over). */
+export const DECLARED_STRUCTURES = ["symmetric", "spd", "diagonal", "orthogonal", "projector"] as const;
+export type DeclaredStructure = (typeof DECLARED_STRUCTURES)[number];
+
 export interface TensorSpec {
   readonly name: string;
   readonly shape: readonly number[];
   /** The declared dtype; on the GPU every tensor is f32 (i32 labels as exact small integers). */
   readonly dtype: Dtype;
+  /** The declared structure, when not general: values handed to the bundle must have it (MP7016). */
+  readonly structure?: DeclaredStructure;
 }
 
 export interface SlotSpec extends TensorSpec {
@@ -168,8 +174,12 @@ function shapeOf(v: unknown, at: string): number[] {
 }
 
 function tensor(v: unknown, at: string): TensorSpec {
-  const o = object(v, at, ["name", "shape", "dtype"]);
-  return { name: tensorName(o.name, `${at}.name`), shape: shapeOf(o.shape, `${at}.shape`), dtype: oneOf(o.dtype, `${at}.dtype`, ["f32", "f64", "i32"]) };
+  const o = object(v, at, ["name", "shape", "dtype"], ["structure"]);
+  const t = { name: tensorName(o.name, `${at}.name`), shape: shapeOf(o.shape, `${at}.shape`), dtype: oneOf(o.dtype, `${at}.dtype`, ["f32", "f64", "i32"]) };
+  if (o.structure === undefined) return t;
+  const structure = oneOf(o.structure, `${at}.structure`, DECLARED_STRUCTURES);
+  if (t.shape.length < 2 || t.shape[t.shape.length - 1] !== t.shape[t.shape.length - 2]) bad(`${at}.structure`, `'${t.name}' [${t.shape.join(", ")}] is not a batch of square matrices, so it cannot be ${structure}`);
+  return { ...t, structure };
 }
 
 function tensors(v: unknown, at: string): TensorSpec[] {

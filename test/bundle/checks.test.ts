@@ -95,6 +95,37 @@ describe("format pieces", () => {
     expect(code(() => tensorValues(specs, null, "input"))).toBe("MP7007");
     expect(code(() => tensorValues(specs, { ...ok, X: Float32Array.of(1, NaN, 0, 0) }, "input"))).toBe("MP7010");
   });
+
+  it("refuses a tensor without its declared structure, as the CPU executor refuses an input (MP7016 here, MP4007 there)", () => {
+    const spec = (structure: "symmetric" | "spd" | "diagonal" | "orthogonal" | "projector") => [{ name: "X", shape: [2, 2, 2], dtype: "f32" as const, structure }];
+    const two = (a: number[], b: number[]) => ({ X: Float32Array.from([...a, ...b]) });
+    const spd = [2, 1, 1, 2];
+    const table: [Parameters<typeof spec>[0], ReturnType<typeof two>, string, RegExp?][] = [
+      ["spd", two(spd, spd), "ok"],
+      ["spd", two(spd, [1, 2, 2, 1]), "MP7016", /input 'X' \(declared spd\) is symmetric but not positive definite/],
+      ["symmetric", two(spd, [1, 2, 3, 1]), "MP7016", /input 'X' \(declared symmetric\) is not symmetric \(matrix 1 of the batch\)/],
+      ["symmetric", two([1, -2, -2, 1], spd), "ok"],
+      ["diagonal", two([1, 0, 0, 2], [1, 0.5, 0.5, 1]), "MP7016", /not diagonal/],
+      ["orthogonal", two([0, 1, 1, 0], [Math.SQRT1_2, -Math.SQRT1_2, Math.SQRT1_2, Math.SQRT1_2]), "ok"],
+      ["orthogonal", two([0, 1, 1, 0], spd), "MP7016", /not orthogonal/],
+      ["projector", two([1, 0, 0, 0], [0.5, 0.5, 0.5, 0.5]), "ok"],
+      ["projector", two([1, 0, 0, 0], spd), "MP7016", /not projector/],
+    ];
+    for (const [structure, values, want, message] of table) {
+      let got = "ok";
+      try {
+        tensorValues(spec(structure), values, "input");
+      } catch (e) {
+        if (!(e instanceof BundleError)) throw e;
+        got = e.code;
+        if (message) expect(e.message).toMatch(message);
+      }
+      expect(got, `${structure} ${[...values.X]}`).toBe(want);
+    }
+    // Symmetric only to f32 round-off (a few ulps): accepted, as WebGPU's assume accepts it.
+    const nearly = Float32Array.of(2, 1, Math.fround(1 * (1 + 2 ** -22)), 2);
+    expect(code(() => tensorValues(spec("spd"), { X: Float32Array.from([...nearly, ...nearly]) }, "input"))).toBe("ok");
+  });
 });
 
 describe("build and load", async () => {
@@ -112,6 +143,19 @@ describe("build and load", async () => {
     maxComputeWorkgroupSizeY: 256,
     maxComputeWorkgroupSizeZ: 64,
   };
+
+  it("a declared structure in the manifest must be a known one, on a batch of square matrices", () => {
+    const text = fs.readFileSync(path.join(out, "manifest.json"), "utf8");
+    const edited = (structure: unknown) => {
+      const m = JSON.parse(text);
+      m.inputs[0].structure = structure;
+      return JSON.stringify(m);
+    };
+    expect(manifest.inputs[0].shape.at(-1)).not.toBe(manifest.inputs[0].shape.at(-2));
+    expect(() => parseManifest(edited("symmetric"))).toThrow(/inputs\[0\]\.structure: .* is not a batch of square matrices/);
+    expect(() => parseManifest(edited("banana"))).toThrow(/inputs\[0\]\.structure: expected one of symmetric, spd, diagonal, orthogonal, projector/);
+    expect(code(() => parseManifest(edited("general")))).toBe("MP7001");
+  });
 
   it("checks a bundle against the device's limits, naming what does not fit", () => {
     expect(code(() => checkBundleLimits(limits, manifest))).toBe("ok");

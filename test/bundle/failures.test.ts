@@ -9,10 +9,15 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pathToFileURL } from "node:url";
 import { bundleFiles } from "../../compiler/bundle/build.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { formatLoc, MatpropError } from "../../ir/diagnostics.js";
+import { linalg, model, ops } from "../../index.js";
+import { BundleError } from "../../runtime/bundle/errors.js";
+import { openBundle } from "../../runtime/bundle/open.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
+import { ndarray } from "../../runtime/cpu/ndarray.js";
 import { hasGPU } from "../webgpu/gpu.js";
 import { failureInputs, FAILURES, type FailureCase } from "../webgpu/failures/cases.js";
 import { writeBundles, type BuiltModel } from "./models.js";
@@ -96,6 +101,40 @@ describe.runIf(hasGPU)("failures reported from the device, from a bundle", () =>
       }
       expect(cpu).toBeInstanceOf(MatpropError);
       expect(formatLoc((cpu as MatpropError).loc!).endsWith(`:${line}:${col}`), "the line the CPU executor stops at").toBe(true);
+    }
+  });
+});
+
+describe.runIf(hasGPU)("declared structure of what a caller hands a bundle (MP7016)", () => {
+  const declared = model("declared", ({ input, param }) => {
+    const X = input("X", [3, 3], { structure: "symmetric" });
+    const P = param("P", [3, 3], { structure: "spd", init: "identity" });
+    return { loss: ops.sum(ops.mul(linalg.expm(X), P)) };
+  });
+
+  it("refuses a non-symmetric input and an indefinite param the model declares, as `matprop run` does (MP4007), and runs the valid ones", async () => {
+    const g = declared.build();
+    const X = ndarray([3, 3], [1, 2, 0, 2, 1, 0, 0, 0, 3]);
+    const { manifest, files } = bundleFiles(g, { inputs: new Map([["X", X]]), seed: 0 });
+    expect(manifest.inputs[0]).toMatchObject({ name: "X", structure: "symmetric" });
+    expect(manifest.params[0]).toMatchObject({ name: "P", structure: "spd" });
+    const written = writeBundles([{ id: "declared", file: "declared", graph: g, feeds: new Map([["X", X]]), manifest, files }]);
+    try {
+      const b = await openBundle(pathToFileURL(path.join(written.dir, "declared")));
+      const fail = async (f: () => unknown) => {
+        try {
+          await f();
+        } catch (e) {
+          return e instanceof BundleError ? `${e.code}: ${e.message}` : Promise.reject(e);
+        }
+        return "no error";
+      };
+      expect(await fail(() => b.forward({ X: Float32Array.from(X.data) }))).toBe("no error");
+      expect(await fail(() => b.forward({ X: Float32Array.of(1, 2, 0, 2.5, 1, 0, 0, 0, 3) }))).toMatch(/^MP7016: input 'X' \(declared symmetric\) is not symmetric: entry \(0,1\)/);
+      expect(await fail(() => b.setParams({ P: Float32Array.of(1, 2, 0, 2, 1, 0, 0, 0, 1) }))).toMatch(/^MP7016: param 'P' \(declared spd\) is symmetric but not positive definite/);
+      expect(Array.from(b.params().P)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    } finally {
+      written.cleanup();
     }
   });
 });

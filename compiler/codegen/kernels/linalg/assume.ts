@@ -4,19 +4,20 @@
  * assertion through the status buffer (MP5001 at the assume line) instead of letting a matrix that
  * lacks the structure flow into logm, eigh or a projector. One workgroup per matrix.
  *
- * f32 tolerances: symmetric (and diagonal, projector) within F32_SYMMETRY_TOL·max|x|;
- * orthogonal |QᵀQ − I| and projector |P² − P| within F32_PRODUCT_TOL entrywise (an n-term product
- * of entries ≤ 1 in f32 carries about n·eps of round-off; 1e-4 leaves room for n in the hundreds);
- * spd by a Cholesky (cholesky.ts in its `assume` mode).
+ * f32 tolerances (runtime/cpu/structure-check.ts F32_STRUCTURE, shared with bundles' checks of
+ * declared inputs): symmetric (and diagonal, projector) within F32_SYMMETRY_TOL·max|x|; orthogonal
+ * |QᵀQ − I| and projector |P² − P| within F32_PRODUCT_TOL entrywise; spd by a Cholesky
+ * (cholesky.ts in its `assume` mode).
  */
 import type { KernelBinding, KernelCheck, KernelSource } from "../../../../runtime/webgpu/kernel.js";
 import { STATUS_WGSL } from "../../../../runtime/webgpu/status.js";
 import type { Structure } from "../../../../ir/types.js";
+import { F32_STRUCTURE } from "../../../../runtime/cpu/structure-check.js";
 import { choleskyKernel } from "./cholesky.js";
 import { F32_SYMMETRY_TOL, type LinalgOptions, checkSizes, constants, declareBindings, lit, perMatrixCovers, perMatrixDispatch, perMatrixEntry, workgroupSizeFor } from "./common.js";
 
-/** Entrywise tolerance of QᵀQ = I and P² = P in f32. */
-export const F32_PRODUCT_TOL = 1e-4;
+/** Entrywise tolerance of QᵀQ = I and P² = P in f32 (the one bundles check declared inputs with). */
+export const F32_PRODUCT_TOL = F32_STRUCTURE.product;
 
 const where = "matrix {i} of the batch";
 const NOT_SYMMETRIC: KernelCheck = { message: `assume failed: not-symmetric: not symmetric (${where}: |x_ij − x_ji| > ${F32_SYMMETRY_TOL}·max|x| in f32)` };
