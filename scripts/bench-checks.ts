@@ -7,10 +7,10 @@
  *
  *   npx tsx scripts/bench-checks.ts [--rounds 15] [--reps 20]
  */
-import { lowerGraph } from "../compiler/codegen/lower.js";
+import { lowerGraph } from "../codegen/lower.js";
 import { linalg, model, ops } from "../index.js";
 import { acquireDevice } from "../runtime/webgpu/device.js";
-import type { KernelSource } from "../runtime/webgpu/kernel.js";
+import type { KernelSource } from "../codegen/kernel.js";
 import { pipelineFor } from "../runtime/webgpu/pipelines.js";
 
 const arg = (name: string, dflt: number) => {

@@ -4,7 +4,7 @@
 // Usage: node scripts/gpu-check.mjs
 import { model, ops, linalg } from "../dist/index.js";
 import { differentiate } from "../dist/compiler/passes/differentiate.js";
-import { lowerGraph } from "../dist/compiler/codegen/lower.js";
+import { lowerGraph } from "../dist/codegen/lower.js";
 import { runWebGPU } from "../dist/compiler/backend/webgpu.js";
 import { executeCPU } from "../dist/runtime/cpu/execute.js";
 import { bindInputs } from "../dist/runtime/cpu/bind.js";

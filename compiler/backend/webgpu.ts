@@ -13,7 +13,7 @@ import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { acquireDevice } from "../../runtime/webgpu/device.js";
 import { type NonFiniteOutput, runProgram, WebGPURunError } from "../../runtime/webgpu/execute.js";
 import { type DeviceFailure, failureMessage } from "../../runtime/webgpu/status.js";
-import { lowerGraph, type Lowered, type LowerOptions } from "../codegen/lower.js";
+import { lowerGraph, type Lowered, type LowerOptions } from "../../codegen/lower.js";
 
 export interface WebGPURun {
   readonly outputs: Map<string, NDArray>;

@@ -4,8 +4,8 @@
  * kernels reappear in the training step, and fused elementwise kernels repeat within a program.
  * Dispatch sizes stay per step.
  */
-import type { KernelSource } from "../../runtime/webgpu/kernel.js";
-import type { Program } from "../../runtime/webgpu/program.js";
+import type { KernelSource } from "../../codegen/kernel.js";
+import type { Program } from "../../codegen/program.js";
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type KernelSpec, type Manifest, type ProgramSpec, type TensorSpec } from "../../runtime/bundle/manifest.js";
 
 export type UnhashedManifest = Omit<Manifest, "hash">;

@@ -33,7 +33,7 @@ import { parseManifest, type Manifest, type TensorSpec } from "../../runtime/bun
 import { encodeSafetensors } from "../../runtime/bundle/safetensors.js";
 import { verifyContents } from "../../runtime/bundle/verify.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
-import { lowerGraph, type LowerOptions } from "../codegen/lower.js";
+import { lowerGraph, type LowerOptions } from "../../codegen/lower.js";
 import { differentiate } from "../passes/differentiate.js";
 import { assemble } from "./assemble.js";
 import { bindForBuild } from "./bind.js";

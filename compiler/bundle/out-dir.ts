@@ -21,8 +21,10 @@ const LAYOUT = [
   /^(manifest\.json|index\.js|index\.d\.ts|package\.json)$/,
   /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.safetensors$/,
   /^kernels\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.wgsl$/,
-  /^runtime\/(?:[A-Za-z0-9_-]+\/)*[A-Za-z0-9_.-]+\.js$/,
+  /^(?:runtime|codegen|ir)\/(?:[A-Za-z0-9_-]+\/)*[A-Za-z0-9_.-]+\.js$/,
 ];
+/** The folders of the runtime modules a bundle carries (runtime-copy.ts). */
+const MODULES = /^(?:runtime|codegen|ir)\//;
 
 const inLayout = (rel: string) => !rel.split("/").includes("..") && LAYOUT.some((re) => re.test(rel));
 
@@ -87,7 +89,7 @@ function earlierFiles(dir: string, manifest: Named, current: ReadonlySet<string>
   }
   const named = ["manifest.json", "index.js", "index.d.ts", "package.json", manifest.paramsFile, ...manifest.kernels];
   // Runtime modules are not named by the manifest: only those this matprop writes count as the bundle's.
-  return [...named, ...[...current].filter((f) => f.startsWith("runtime/"))];
+  return [...named, ...[...current].filter((f) => MODULES.test(f))];
 }
 
 /**

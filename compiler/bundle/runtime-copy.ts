@@ -2,7 +2,8 @@
  * The runtime a bundle carries: `runtime/bundle/open.js` and every module it imports, found by
  * following relative imports. From a built matprop (dist/) the compiled .js files are copied; from
  * the TypeScript sources (tests) they are transpiled with esbuild (loaded only then).
- * Every module must lie under runtime/ — the runtime never imports the compiler — or the build fails.
+ * Every module must lie in the floors below the compiler — runtime/, codegen/ (the lowering) or ir/ —
+ * or the build fails: the runtime never imports the compiler.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -12,6 +13,8 @@ import { fileURLToPath } from "node:url";
 /** runtime/ next to this compiler (source tree or dist/). */
 const RUNTIME_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "runtime");
 export const RUNTIME_ENTRY = "runtime/bundle/open.js";
+/** Where a bundle's modules may come from: everything below the compiler. */
+const FLOORS = ["runtime/", "codegen/", "ir/"];
 
 const IMPORT = /(?:\bimport|\bexport)\s[^;'"]*?\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|\bimport\s*["']([^"']+)["']/g;
 
@@ -49,7 +52,7 @@ function collect(): Map<string, string> {
       const spec = m[1] ?? m[2] ?? m[3];
       if (!spec.startsWith(".")) continue;
       const next = path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec));
-      if (!next.startsWith("runtime/")) throw new Error(`bundle runtime module ${rel} imports ${spec}, outside runtime/`);
+      if (!FLOORS.some((f) => next.startsWith(f))) throw new Error(`bundle runtime module ${rel} imports ${spec}, outside ${FLOORS.join(", ")}`);
       todo.push(next);
     }
   }

@@ -5,7 +5,7 @@
  */
 import { MatpropError } from "../../ir/diagnostics.js";
 import type { Graph } from "../../ir/graph.js";
-import { lowerGraph } from "../codegen/lower.js";
+import { lowerGraph } from "../../codegen/lower.js";
 
 export interface KernelGroup {
   /** The dispatch names, e.g. "eigh_jacobi_1x4x4 + spectral_log". */

@@ -5,7 +5,7 @@
  * inside the bundle (never `../x` or absolute), and the programs agree with the declared inputs,
  * params and outputs. Everything it rejects is a BundleError; it never allocates by a size it reads.
  */
-import type { CheckSite } from "../webgpu/program.js";
+import type { CheckSite } from "../../codegen/program.js";
 import { BundleError, bundleFail } from "./errors.js";
 
 export const BUNDLE_FORMAT = "matprop-bundle";
@@ -42,7 +42,7 @@ export interface KernelSpec {
   readonly workgroupSize: Triple;
   readonly workgroupBytes: number;
   readonly bindings: readonly { readonly name: string; readonly access: "read" | "read_write"; readonly elements: number }[];
-  /** The outputs each dispatch must cover (runtime/webgpu/kernel.ts Coverage). */
+  /** The outputs each dispatch must cover (codegen/kernel.ts Coverage). */
   readonly covers: readonly { readonly binding: number; readonly shape: readonly number[]; readonly tile: readonly number[] }[];
 }
 

@@ -10,7 +10,7 @@
 import { acquireDevice } from "../webgpu/device.js";
 import { runProgram, WebGPURunError } from "../webgpu/execute.js";
 import { KernelCompileError, pipelineFor } from "../webgpu/pipelines.js";
-import type { Program } from "../webgpu/program.js";
+import type { Program } from "../../codegen/program.js";
 import { BundleError, bundleFail } from "./errors.js";
 import { tensorValues } from "./inputs.js";
 import { checkBundleLimits } from "./limits.js";

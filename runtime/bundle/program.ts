@@ -2,8 +2,8 @@
  * A manifest's program spec as the runtime's Program: each step's kernel index resolved to the
  * kernel's WGSL (from the bundle's files) with the step's dispatch.
  */
-import type { KernelSource } from "../webgpu/kernel.js";
-import type { Program } from "../webgpu/program.js";
+import type { KernelSource } from "../../codegen/kernel.js";
+import type { Program } from "../../codegen/program.js";
 import type { Manifest, ProgramSpec } from "./manifest.js";
 
 export function kernelSource(m: Manifest, wgsl: readonly string[], index: number, dispatch: readonly [number, number, number]): KernelSource {

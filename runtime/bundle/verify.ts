@@ -2,11 +2,11 @@
  * Everything a bundle must pass before any of it runs, with no device needed: the manifest's
  * structure and version (manifest.ts), the content hash over the manifest, every kernel file and
  * the params file, the params file's agreement with the manifest, and both programs' check
- * (runtime/webgpu/verify-program.ts: buffer sizes, access modes against the WGSL, dispatch
+ * (codegen/verify-program.ts: buffer sizes, access modes against the WGSL, dispatch
  * coverage, and which value every buffer holds at every step) — so a manifest edited after the
  * build, even with its hash recomputed, is refused instead of returning wrong numbers.
  */
-import { checkProgram, ProgramCheckError } from "../webgpu/verify-program.js";
+import { checkProgram, ProgramCheckError } from "../../codegen/verify-program.js";
 import { bundleFail } from "./errors.js";
 import { bundleHash } from "./hash.js";
 import { parseManifest, type Manifest } from "./manifest.js";

@@ -7,7 +7,7 @@
  * (watchdog.ts); a failure a kernel reports is an error naming the node and its source line, and so
  * is a non-finite output that no kernel reported: never a silent NaN.
  */
-import type { Program } from "./program.js";
+import type { Program } from "../../codegen/program.js";
 import { KernelCompileError, pipelineFor } from "./pipelines.js";
 import { type DeviceFailure, failureMessage, firstFailure, firstNonFinite, type NonFiniteOutput, statusLayout } from "./status.js";
 import { gpuTimeout, isReleased, releaseDevice, TIMED_OUT, withDeadline } from "./watchdog.js";

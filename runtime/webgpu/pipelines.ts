@@ -2,7 +2,7 @@
  * Compute pipelines, cached by WGSL source. A shader that fails to compile is reported with the
  * kernel's name and Dawn's message (and the IR nodes it came from, when the caller knows them).
  */
-import type { KernelSource } from "./kernel.js";
+import type { KernelSource } from "../../codegen/kernel.js";
 
 const caches = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
 

@@ -4,7 +4,7 @@
  * through the planned executor instead. A kernel with checks gets a status slice; `status` holds
  * its words (0: nothing failed; otherwise `~payload`, see status.ts).
  */
-import type { KernelSource } from "./kernel.js";
+import type { KernelSource } from "../../codegen/kernel.js";
 import { pipelineFor } from "./pipelines.js";
 
 export interface KernelRun {

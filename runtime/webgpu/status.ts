@@ -7,14 +7,10 @@
  * buffers) and is read back with the outputs, in the same submission.
  *
  * A failing invocation stores `~payload` with atomicMax, on the failing path only: a word is 0 until
- * something fails, and the smallest payload (the first failing element or matrix) wins.
+ * something fails, and the smallest payload (the first failing element or matrix) wins. The WGSL
+ * side (the binding and `mp_fail`) is codegen/status-wgsl.ts.
  */
-import type { CheckSite, Step, TensorSlot } from "./program.js";
-
-/** WGSL a kernel with checks includes: the binding and `mp_fail(word, payload)`. */
-export const STATUS_WGSL = `@group(1) @binding(0) var<storage, read_write> mp_status: array<atomic<u32>>;
-// Report failure at status word w, payload p (an element or matrix index); the smallest p is kept.
-fn mp_fail(w: u32, p: u32) { atomicMax(&mp_status[w], ~p); }`;
+import type { CheckSite, Step, TensorSlot } from "../../codegen/program.js";
 
 /** Where each step's slice starts (undefined: the step reports nothing) and the buffer's size. */
 export interface StatusLayout {

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { linalg, model, ops } from "../../index.js";
-import { emitKernels } from "../../compiler/codegen/emit.js";
-import { fuseGraph } from "../../compiler/codegen/fuse.js";
-import { scheduleKernels } from "../../compiler/codegen/schedule.js";
+import { emitKernels } from "../../codegen/emit.js";
+import { fuseGraph } from "../../codegen/fuse.js";
+import { scheduleKernels } from "../../codegen/schedule.js";
 import { MatpropError } from "../../ir/diagnostics.js";
 import type { Graph } from "../../ir/graph.js";
 import { twoProducts } from "../models/lowering.js";

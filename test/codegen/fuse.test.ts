@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { linalg, model, nn, ops } from "../../index.js";
-import { fuseGraph, MAX_KERNEL_BUFFERS, type FusedKernel } from "../../compiler/codegen/fuse.js";
+import { fuseGraph, MAX_KERNEL_BUFFERS, type FusedKernel } from "../../codegen/fuse.js";
 import type { Graph } from "../../ir/graph.js";
 import { manyInputs, selfProduct, twoProducts } from "../models/lowering.js";
 

@@ -4,8 +4,8 @@
  * values whose lifetimes do not overlap — never by a value read in the step that writes another.
  */
 import { describe, expect, it } from "vitest";
-import { FOREVER, lifetimesOf, planBuffers } from "../../compiler/codegen/plan.js";
-import type { KernelSource } from "../../runtime/webgpu/kernel.js";
+import { FOREVER, lifetimesOf, planBuffers } from "../../codegen/plan.js";
+import type { KernelSource } from "../../codegen/kernel.js";
 
 /** A step reading `reads` and writing `writes` (4 elements each). */
 function step(reads: number[], writes: number[]): { kernel: KernelSource; values: number[] } {

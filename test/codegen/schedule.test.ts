@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { model, ops } from "../../index.js";
-import { fuseGraph } from "../../compiler/codegen/fuse.js";
-import { scheduleKernels } from "../../compiler/codegen/schedule.js";
+import { fuseGraph } from "../../codegen/fuse.js";
+import { scheduleKernels } from "../../codegen/schedule.js";
 import { MatpropError } from "../../ir/diagnostics.js";
 import { twoProducts } from "../models/lowering.js";
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { model, nn, ops } from "../../index.js";
-import { lowerGraph } from "../../compiler/codegen/lower.js";
+import { lowerGraph } from "../../codegen/lower.js";
 import { statsOf } from "../../compiler/cli/commands/stats.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { o2p, o2pBatched } from "../models/adjoint/o2p.js";

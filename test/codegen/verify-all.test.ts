@@ -9,14 +9,14 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isModel, type Model } from "../../index.js";
-import { lowerGraph } from "../../compiler/codegen/lower.js";
+import { lowerGraph } from "../../codegen/lower.js";
 import { parseInputs, readInputs } from "../../compiler/cli/inputs.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import type { Graph } from "../../ir/graph.js";
 import { bindInputs } from "../../runtime/cpu/bind.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { Random } from "../../runtime/cpu/random.js";
-import { checkProgram } from "../../runtime/webgpu/verify-program.js";
+import { checkProgram } from "../../codegen/verify-program.js";
 import { GRAD_CASES } from "../adjoint/cases/index.js";
 import { allCases } from "../ops/cases/index.js";
 

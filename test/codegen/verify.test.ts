@@ -7,13 +7,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { linalg, model } from "../../index.js";
-import { lowerGraph } from "../../compiler/codegen/lower.js";
-import { verifyLowered } from "../../compiler/codegen/verify.js";
+import { lowerGraph } from "../../codegen/lower.js";
+import { verifyLowered } from "../../codegen/verify.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { MatpropError } from "../../ir/diagnostics.js";
 import type { Graph, Value } from "../../ir/graph.js";
-import type { Program, Step } from "../../runtime/webgpu/program.js";
-import { checkProgram, groupZeroDeclarations, ProgramCheckError } from "../../runtime/webgpu/verify-program.js";
+import type { Program, Step } from "../../codegen/program.js";
+import { checkProgram, groupZeroDeclarations, ProgramCheckError } from "../../codegen/verify-program.js";
 import { procrustes as procrustesOf, twoProducts as twoProductsAt } from "../models/lowering.js";
 
 const twoProducts = twoProductsAt(16);

@@ -8,7 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { acquireDevice } from "../../runtime/webgpu/device.js";
 import { checkLimits, runProgram, WebGPURunError } from "../../runtime/webgpu/execute.js";
-import type { Program } from "../../runtime/webgpu/program.js";
+import type { Program } from "../../codegen/program.js";
 import { device, hasGPU } from "./gpu.js";
 
 const copy: Program = {
@@ -72,12 +72,21 @@ describe.runIf(hasGPU)("WebGPU runtime", () => {
   });
 });
 
-describe("runtime layering", () => {
-  it("never imports compiler code", () => {
-    const files = fs.readdirSync("runtime", { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith(".ts"));
-    for (const f of files) {
-      const text = fs.readFileSync(path.join(f.parentPath, f.name), "utf8");
-      expect(text, `${f.name} imports the compiler`).not.toMatch(/from\s+["'][^"']*compiler\//);
-    }
+/** The `from` specifiers of every .ts file under `dir`, by file. */
+function importsUnder(dir: string): [string, string[]][] {
+  const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith(".ts"));
+  return files.map((f) => {
+    const file = path.join(f.parentPath, f.name);
+    return [file, [...fs.readFileSync(file, "utf8").matchAll(/\bfrom\s+["']([^"']+)["']/g)].map((m) => path.relative(".", path.resolve(path.dirname(file), m[1])))];
+  });
+}
+
+describe("layering", () => {
+  it("the runtime never imports compiler code", () => {
+    for (const [file, specs] of importsUnder("runtime")) for (const s of specs) expect(s, `${file} imports the compiler`).not.toMatch(/^compiler\//);
+  });
+
+  it("the lowering (codegen/) sits below the runtime: no compiler, WebGPU runtime or bundle imports", () => {
+    for (const [file, specs] of importsUnder("codegen")) for (const s of specs) expect(s, `${file} imports ${s}`).not.toMatch(/^(compiler|runtime\/webgpu|runtime\/bundle)\//);
   });
 });

@@ -6,8 +6,8 @@
 import { fail } from "../../../ir/diagnostics.js";
 import type { Graph } from "../../../ir/graph.js";
 import { bindInputs } from "../../../runtime/cpu/bind.js";
-import { plannedBytes } from "../../../runtime/webgpu/program.js";
-import { lowerGraph } from "../../codegen/lower.js";
+import { plannedBytes } from "../../../codegen/program.js";
+import { lowerGraph } from "../../../codegen/lower.js";
 import { differentiate } from "../../passes/differentiate.js";
 import { readInputs } from "../inputs.js";
 import { loadModel } from "../load-model.js";

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { linalg, model, ops, type Tensor } from "../../../index.js";
-import { lowerGraph } from "../../../compiler/codegen/lower.js";
+import { lowerGraph } from "../../../codegen/lower.js";
 import { differentiate } from "../../../compiler/passes/differentiate.js";
 import { Random } from "../../../runtime/cpu/random.js";
 import { randn, symmetricWith, uniform, wellConditioned, withSingularValues } from "../../adjoint/cases/types.js";

@@ -4,7 +4,7 @@
  * by column where the eigenvalues are well separated (the sign convention must match).
  */
 import { afterAll, describe, expect } from "vitest";
-import { eighKernels, eighScratchLength } from "../../../compiler/codegen/kernels/linalg/eigh.js";
+import { eighKernels, eighScratchLength } from "../../../codegen/kernels/linalg/eigh.js";
 import { eighMatrix } from "../../../runtime/cpu/kernels/eigh.js";
 import { adapterInfo, f32, frob, gpuIt, matmul, payloads, random, runKernels, transpose } from "./gpu.js";
 

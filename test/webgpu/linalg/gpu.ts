@@ -5,7 +5,7 @@
  */
 import { it } from "vitest";
 import { acquireDevice } from "../../../runtime/webgpu/device.js";
-import type { KernelSource } from "../../../runtime/webgpu/kernel.js";
+import type { KernelSource } from "../../../codegen/kernel.js";
 import { pipelineFor } from "../../../runtime/webgpu/pipelines.js";
 import { statusLayout } from "../../../runtime/webgpu/status.js";
 import { Random } from "../../../runtime/cpu/random.js";

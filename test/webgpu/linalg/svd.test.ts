@@ -1,6 +1,6 @@
 /** One-sided Jacobi SVD against the CPU f64 SVD: S, U and Vh entry by entry (same sign convention), and the reconstruction. */
 import { describe, expect } from "vitest";
-import { svdKernels, svdScratchLength } from "../../../compiler/codegen/kernels/linalg/svd.js";
+import { svdKernels, svdScratchLength } from "../../../codegen/kernels/linalg/svd.js";
 import { svdMatrix } from "../../../runtime/cpu/kernels/svd.js";
 import { f32, frob, gpuIt, matmul, payloads, random, relMaxErr, runKernels } from "./gpu.js";
 

@@ -1,6 +1,6 @@
 /** The conv2d WGSL kernels against the f64 CPU kernels (runtime/cpu/kernels/conv.ts, backward/conv-grad.ts). */
 import { describe, it } from "vitest";
-import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from "../../../compiler/codegen/kernels/nn/conv.js";
+import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from "../../../codegen/kernels/nn/conv.js";
 import { conv2d } from "../../../runtime/cpu/kernels/conv.js";
 import { conv2dGradInput, conv2dGradWeight } from "../../../runtime/cpu/backward/conv-grad.js";
 import { device, expectClose, nd, random, reportErrors, run } from "./gpu.js";

@@ -5,7 +5,7 @@
  */
 import { afterAll, expect } from "vitest";
 import { acquireDevice } from "../../../runtime/webgpu/device.js";
-import type { KernelSource } from "../../../runtime/webgpu/kernel.js";
+import type { KernelSource } from "../../../codegen/kernel.js";
 import { runKernel } from "../../../runtime/webgpu/run-kernel.js";
 import { type NDArray, ndarray } from "../../../runtime/cpu/ndarray.js";
 import { Random } from "../../../runtime/cpu/random.js";

@@ -1,6 +1,6 @@
 /** The pooling WGSL kernels against the f64 CPU kernels (runtime/cpu/kernels/pool.ts, backward/pool-grad.ts). */
 import { describe, expect, it } from "vitest";
-import { avgPool2dBackwardKernel, avgPool2dKernel, maxPool2dBackwardKernel, maxPool2dKernel } from "../../../compiler/codegen/kernels/nn/pool.js";
+import { avgPool2dBackwardKernel, avgPool2dKernel, maxPool2dBackwardKernel, maxPool2dKernel } from "../../../codegen/kernels/nn/pool.js";
 import { avgPool2d, maxPool2d } from "../../../runtime/cpu/kernels/pool.js";
 import { avgPool2dBackward, maxPool2dBackward } from "../../../runtime/cpu/backward/pool-grad.js";
 import { device, expectClose, nd, random, reportErrors, run } from "./gpu.js";

@@ -3,7 +3,7 @@
  * (runtime/cpu/backward/softmax.ts, runtime/cpu/kernels/softmax.ts, runtime/cpu/backward/one-hot.ts).
  */
 import { describe, expect, it } from "vitest";
-import { oneHotKernel, softmaxCrossEntropyKernel, softmaxKernel } from "../../../compiler/codegen/kernels/nn/softmax.js";
+import { oneHotKernel, softmaxCrossEntropyKernel, softmaxKernel } from "../../../codegen/kernels/nn/softmax.js";
 import { softmax } from "../../../runtime/cpu/backward/softmax.js";
 import { softmaxCrossEntropy } from "../../../runtime/cpu/kernels/softmax.js";
 import { oneHot } from "../../../runtime/cpu/backward/one-hot.js";

@@ -1,0 +1,152 @@
+/**
+ * Batched linear solves X = A⁻¹B and inverses by Gaussian elimination with partial pivoting, one
+ * workgroup per matrix. Step k: one invocation finds the pivot row (the check is uniform for the
+ * workgroup), the rows swap, then all invocations eliminate below the pivot over A's trailing
+ * columns and B's columns at once. Back substitution then runs one invocation per column of B, with
+ * no barriers.
+ *
+ * A pivot at or below n·eps_f32·max|A| means "singular": the kernel sets its status word (the
+ * runtime reports MP5001 at the solve/inv line, as the CPU executor does) and writes X as NaN. The
+ * threshold is the CPU kernel's relative test with f32's eps: Gaussian elimination with partial
+ * pivoting has a backward error of about n·eps·‖A‖ (times the growth factor), so a pivot of that
+ * size is indistinguishable from the round-off of a singular matrix — dividing by it would return
+ * noise. Being relative, scaling A does not change the verdict.
+ *
+ * A and B sit in workgroup memory while (n² + n·k)·4 bytes fit; beyond that B is worked on in the
+ * output `x` and A in a trailing scratch binding `work` of `solveScratchLength(batch, n, k)` floats
+ * (the input `a` is read-only).
+ */
+import type { KernelBinding, KernelSource } from "../../kernel.js";
+import { STATUS_WGSL } from "../../status-wgsl.js";
+import { DEFAULT_WORKGROUP_STORAGE, F32_EPS, lit, type LinalgOptions, type Region, checkSizes, constants, declareBindings, declareRegion, declareSync, perMatrixCovers, perMatrixDispatch, perMatrixEntry, workgroupSizeFor } from "./common.js";
+
+function plan(n: number, k: number, opts?: LinalgOptions) {
+  const limit = opts?.workgroupStorageBytes ?? DEFAULT_WORKGROUP_STORAGE;
+  const wg = workgroupSizeFor(Math.max(n * (n + k) / 2, k));
+  const small = 4 * wg + 12; // max|A| partials; pivot row, flag, tiny
+  const inWorkgroup = small + 4 * (n * n + n * k);
+  const global = inWorkgroup > limit;
+  return { wg, global, workgroupBytes: global ? small : inWorkgroup };
+}
+
+/** Floats of the `work` scratch binding the global-memory path needs (0: no such binding). */
+export function solveScratchLength(batch: number, n: number, k: number, opts?: LinalgOptions): number {
+  return plan(n, k, opts).global ? batch * n * n : 0;
+}
+
+function solveLike(name: string, batch: number, n: number, k: number, identity: boolean, opts?: LinalgOptions): KernelSource {
+  checkSizes(name, { batch, n, k });
+  const { wg, global, workgroupBytes } = plan(n, k, opts);
+  const bindings: KernelBinding[] = [{ name: "a", access: "read", elements: batch * n * n }];
+  if (!identity) bindings.push({ name: "b", access: "read", elements: batch * n * k });
+  bindings.push({ name: "x", access: "read_write", elements: batch * n * k });
+  if (global) bindings.push({ name: "work", access: "read_write", elements: solveScratchLength(batch, n, k, opts) });
+  const regions: Region[] = global
+    ? [
+        { kind: "global", name: "A", binding: "work", base: "abase" },
+        { kind: "global", name: "X", binding: "x", base: "xbase" },
+      ]
+    : [
+        { kind: "workgroup", name: "A", length: n * n },
+        { kind: "workgroup", name: "X", length: n * k },
+      ];
+  const wgsl = `${declareBindings(bindings)}
+${constants({ N: n, K: k, NN: n * n, NK: n * k, WG: wg })}
+${STATUS_WGSL}
+const EPS: f32 = ${lit(F32_EPS)};
+// NaN as a runtime value (a NaN constant expression is a shader-creation error).
+var<private> nanBits: u32 = 0x7fc00000u;
+
+var<private> abase: u32;
+var<private> xbase: u32;
+${regions.map(declareRegion).join("\n")}
+var<workgroup> part: array<f32, ${wg}>;
+var<workgroup> prow: u32;
+var<workgroup> pok: u32;
+var<workgroup> tiny: f32;
+${declareSync(global)}
+
+${perMatrixEntry(wg, batch)}
+  abase = mat * NN;
+  xbase = mat * NK;
+  var m = 0.0;
+  for (var t = lid; t < NN; t += WG) { let v = a[abase + t]; stA(t, v); m = max(m, abs(v)); }
+  for (var t = lid; t < NK; t += WG) { stX(t, ${identity ? "select(0.0, 1.0, t / K == t % K)" : "b[xbase + t]"}); }
+  part[lid] = m;
+  sync();
+  if (lid == 0u) {
+    var s = 0.0;
+    for (var i = 0u; i < WG; i++) { s = max(s, part[i]); }
+    tiny = f32(N) * EPS * s;
+  }
+  var failed = false;
+  for (var k = 0u; k < N; k++) {
+    sync();
+    if (lid == 0u) {
+      var p = k; var best = abs(ldA(k * N + k));
+      for (var i = k + 1u; i < N; i++) { let v = abs(ldA(i * N + k)); if (v > best) { best = v; p = i; } }
+      prow = p;
+      pok = select(0u, 1u, best > tiny);
+    }
+    if (workgroupUniformLoad(&pok) == 0u) {
+      if (lid == 0u) { mp_fail(0u, mat); }
+      failed = true;
+      break;
+    }
+    let p = prow;
+    if (p != k) {
+      for (var j = k + lid; j < N; j += WG) { let t = ldA(k * N + j); stA(k * N + j, ldA(p * N + j)); stA(p * N + j, t); }
+      for (var j = lid; j < K; j += WG) { let t = ldX(k * K + j); stX(k * K + j, ldX(p * K + j)); stX(p * K + j, t); }
+    }
+    sync();
+    let rows = N - k - 1u;
+    let cols = N - k - 1u + K;
+    let piv = ldA(k * N + k);
+    for (var e = lid; e < rows * cols; e += WG) {
+      let i = k + 1u + e / cols;
+      let c = e % cols;
+      let f = ldA(i * N + k) / piv;
+      if (c < N - k - 1u) {
+        let j = k + 1u + c;
+        stA(i * N + j, ldA(i * N + j) - f * ldA(k * N + j));
+      } else {
+        let j = c - (N - k - 1u);
+        stX(i * K + j, ldX(i * K + j) - f * ldX(k * K + j));
+      }
+    }
+  }
+  sync();
+  if (!failed) {
+    for (var c = lid; c < K; c += WG) {
+      for (var ii = 0u; ii < N; ii++) {
+        let i = N - 1u - ii;
+        var s = ldX(i * K + c);
+        for (var p = i + 1u; p < N; p++) { s -= ldA(i * N + p) * ldX(p * K + c); }
+        stX(i * K + c, s / ldA(i * N + i));
+      }
+    }
+  }
+  sync();
+  for (var t = lid; t < NK; t += WG) {
+    ${global ? "if (failed) { x[xbase + t] = bitcast<f32>(nanBits); }" : "x[xbase + t] = select(ldX(t), bitcast<f32>(nanBits), failed);"}
+  }
+}
+`;
+  const covers = [perMatrixCovers(identity ? 1 : 2, batch, n * k)];
+  const checks = [{ message: `${name} failed: singular: ${name}: matrix {i} of the batch is singular (a pivot ≤ n·eps_f32·max|A|)` }];
+  return { name: `${name}_${batch}x${n}x${k}${global ? "_global" : ""}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes, checks };
+}
+
+/**
+ * X ([batch, n, k]) with A·X = B for A [batch, n, n] and B [batch, n, k] (equal batch: the caller
+ * materialises any broadcast). Bindings: a, b (read), x (read_write), and `work` when
+ * `solveScratchLength(batch, n, k)` > 0.
+ */
+export function solveKernel(batch: number, n: number, k: number, opts?: LinalgOptions): KernelSource {
+  return solveLike("solve", batch, n, k, false, opts);
+}
+
+/** A⁻¹ ([batch, n, n]): solve with B = I built in the kernel. Bindings: a (read), x (read_write), and `work` when `solveScratchLength(batch, n, n)` > 0. */
+export function invKernel(batch: number, n: number, opts?: LinalgOptions): KernelSource {
+  return solveLike("inv", batch, n, n, true, opts);
+}

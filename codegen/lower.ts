@@ -1,0 +1,67 @@
+/**
+ * Graph → kernel program, as passes with explicit data between them:
+ *
+ *   fuse (fuse.ts)          which nodes form one kernel; what each kernel reads and writes
+ *   schedule (schedule.ts)  a topological order of the kernels over those dependencies
+ *   emit (emit.ts)          WGSL dispatches bound to value ids
+ *   plan (plan.ts)          buffers by liveness
+ *   verify (verify.ts)      the finished Program checked on its own: which value every buffer holds
+ *
+ * With `fuse: false` every node gets its own kernel and buffer: the unfused baseline that
+ * `matprop stats` compares against.
+ */
+import { formatLoc } from "../ir/diagnostics.js";
+import type { Graph, Value } from "../ir/graph.js";
+import type { Program, TensorSlot } from "./program.js";
+import { emitKernels } from "./emit.js";
+import { fuseGraph } from "./fuse.js";
+import { lifetimesOf, planBuffers } from "./plan.js";
+import { scheduleKernels } from "./schedule.js";
+import { verifyLowered } from "./verify.js";
+import { nodeOrder, stepChecks } from "./checks.js";
+
+export interface LowerOptions {
+  /** Fuse elementwise ops into their consumers (default true). */
+  readonly fuse?: boolean;
+  readonly workgroupStorageBytes?: number;
+  /** The Jacobi solvers' sweep cap (default kernels/linalg MAX_SWEEPS): tests lower it to see an unconverged solver reported. */
+  readonly maxSweeps?: number;
+}
+
+export interface Lowered {
+  readonly program: Program;
+  /** Bytes with one buffer per value, for comparison with the plan. */
+  readonly naiveBytes: number;
+}
+
+export function lowerGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: LowerOptions = {}): Lowered {
+  const fusion = fuseGraph(g, dims, { fuse: opts.fuse });
+  const sources = g.sources().map((n) => n.outputs[0]);
+  const scheduled = scheduleKernels(fusion.kernels, sources.map((v) => v.id));
+  const steps = emitKernels(scheduled, fusion, { workgroupStorageBytes: opts.workgroupStorageBytes ?? 16384, maxSweeps: opts.maxSweeps });
+  const elements = (v: Value) => fusion.shape(v).reduce((p, d) => p * d, 1);
+  const plan = planBuffers(
+    lifetimesOf(
+      steps,
+      new Map(sources.map((v) => [v.id, elements(v)])),
+      new Map(g.outputs.map((o) => [o.value.id, elements(o.value)])),
+    ),
+  );
+  const order = nodeOrder(g);
+  const slot = (name: string, v: Value): TensorSlot => ({ name, buffer: plan.bufferOf.get(v.id)!, value: v.id, shape: fusion.shape(v), dtype: v.type.dtype });
+  const program: Program = {
+    name: g.name,
+    buffers: plan.buffers,
+    inputs: g.sources().map((n) => slot(n.attrs.name as string, n.outputs[0])),
+    outputs: g.outputs.map((o) => slot(o.name, o.value)),
+    steps: steps.map((s) => ({
+      kernel: s.kernel,
+      buffers: s.values.map((id) => plan.bufferOf.get(id)!),
+      values: s.values,
+      nodes: s.nodes.map((n) => ({ id: n.id, op: n.op, ...(n.loc ? { loc: formatLoc(n.loc) } : {}) })),
+      ...(s.kernel.checks?.length ? { checks: stepChecks(s.kernel, s.root, order) } : {}),
+    })),
+  };
+  verifyLowered(g, fusion.shape, program);
+  return { program, naiveBytes: plan.naiveBytes };
+}

@@ -1,0 +1,152 @@
+/**
+ * Lowerings of the decompositions onto the kernels of kernels/linalg (one workgroup per matrix),
+ * and of the ops built on them: logm/sqrtm/expm and the projectors are an eigendecomposition (or
+ * SVD) followed by one fused U·diag(d)·Uᵀ product.
+ */
+import type { Value } from "../../ir/graph.js";
+import { op, type Expr } from "../expr.js";
+import { eighKernels, eighScratchLength } from "../kernels/linalg/eigh.js";
+import { svdKernels, svdScratchLength } from "../kernels/linalg/svd.js";
+import { choleskyKernel } from "../kernels/linalg/cholesky.js";
+import { assumeKernel } from "../kernels/linalg/assume.js";
+import type { Structure } from "../../ir/types.js";
+import { invKernel, solveKernel, solveScratchLength } from "../kernels/linalg/solve.js";
+import { mapKernel } from "../kernels/map.js";
+import { matmulKernel } from "../kernels/matmul.js";
+import { defineLowering, type LowerContext } from "../lowering.js";
+import { conjugateDiagonal, spectral } from "./matmul.js";
+
+const count = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
+const last = (s: readonly number[], k = 1) => s[s.length - k];
+const none = [false, false] as const;
+
+/** Eigendecomposition of input `x` into (w, U) buffers; returns their value ids. */
+function eigh(ctx: LowerContext, x: Value, w: number, u: number): void {
+  const s = ctx.shape(x);
+  const n = last(s);
+  const batch = count(s.slice(0, -2));
+  const opts = { workgroupStorageBytes: ctx.workgroupStorageBytes, maxSweeps: ctx.maxSweeps, op: ctx.node.op };
+  const scratch = eighScratchLength(batch, n, opts);
+  const values = [x.id, w, u, ...(scratch ? [ctx.temp([scratch])] : [])];
+  for (const k of eighKernels(batch, n, opts)) ctx.emitSource(k, values);
+}
+
+defineLowering("eigh", { exprInputs: none, lower: (ctx) => eigh(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1)) });
+
+/** w and U of the node's input in temporaries, as expressions. */
+function eigenTemps(ctx: LowerContext): [Expr, Expr] {
+  const x = ctx.node.inputs[0];
+  const s = ctx.shape(x);
+  const w = ctx.temp(s.slice(0, -1));
+  const u = ctx.temp(s);
+  eigh(ctx, x, w, u);
+  return [{ kind: "load", value: w, shape: s.slice(0, -1) }, { kind: "load", value: u, shape: s }];
+}
+
+for (const [name, fn] of [["logm", "log"], ["sqrtm", "sqrt"], ["expm", "exp"]] as const) {
+  defineLowering(name, {
+    exprInputs: none,
+    lower(ctx) {
+      const [w, u] = eigenTemps(ctx);
+      conjugateDiagonal(ctx, u, spectral(ctx, fn, w), ctx.out(), `spectral_${fn}`);
+    },
+  });
+}
+
+defineLowering("topEigenProjector", {
+  exprInputs: none,
+  lower(ctx) {
+    const [w, u] = eigenTemps(ctx);
+    conjugateDiagonal(ctx, u, op("topMask", [w], w.shape, { k: ctx.node.attrs.k as number }), ctx.out(), "top_projector");
+  },
+});
+
+/** Thin SVD of `a` into the given buffers; with `rank` the kernel also reports a rank-deficient `a`. */
+function svd(ctx: LowerContext, a: Value, u: number, s: number, vh: number, rank = false): void {
+  const shape = ctx.shape(a);
+  const [m, n] = [last(shape, 2), last(shape)];
+  const batch = count(shape.slice(0, -2));
+  const opts = { workgroupStorageBytes: ctx.workgroupStorageBytes, maxSweeps: ctx.maxSweeps, op: ctx.node.op, rank };
+  const scratch = svdScratchLength(batch, m, n, opts);
+  const values = [a.id, u, s, vh, ...(scratch ? [ctx.temp([scratch])] : [])];
+  for (const k of svdKernels(batch, m, n, opts)) ctx.emitSource(k, values);
+}
+
+defineLowering("svd", { exprInputs: [false], lower: (ctx) => svd(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1), ctx.out(2)) });
+
+defineLowering("rangeProjector", {
+  exprInputs: [false],
+  lower(ctx) {
+    const z = ctx.node.inputs[0];
+    const shape = ctx.shape(z);
+    const [n, k] = [last(shape, 2), last(shape)];
+    const batch = shape.slice(0, -2);
+    const u = ctx.temp([...batch, n, k]);
+    svd(ctx, z, u, ctx.temp([...batch, k]), ctx.temp([...batch, k, k]), true);
+    const U: Expr = { kind: "load", value: u, shape: [...batch, n, k] };
+    ctx.emit(matmulKernel(ctx.name("range_projector"), U, op("transpose", [U], [...batch, k, n]), [...batch, n, n], ctx.out()));
+  },
+});
+
+/** `assume(x, structure)`: a kernel that copies x and checks the structure on the device (kernels/linalg/assume.ts). */
+defineLowering("assume", {
+  exprInputs: [false],
+  lower(ctx) {
+    const x = ctx.node.inputs[0];
+    const s = ctx.shape(x);
+    const structure = ctx.node.attrs.structure as Structure;
+    if (structure === "general") {
+      ctx.emit(mapKernel(ctx.name("assume_general"), ctx.expr(x), ctx.out()));
+      return;
+    }
+    ctx.emitSource(assumeKernel(count(s.slice(0, -2)), last(s), structure, { workgroupStorageBytes: ctx.workgroupStorageBytes }), [x.id, ctx.out()]);
+  },
+});
+
+defineLowering("cholesky", {
+  exprInputs: [false],
+  lower(ctx) {
+    const s = ctx.shape(ctx.node.inputs[0]);
+    ctx.emitSource(choleskyKernel(count(s.slice(0, -2)), last(s), { workgroupStorageBytes: ctx.workgroupStorageBytes }), [ctx.node.inputs[0].id, ctx.out()]);
+  },
+});
+
+/** The `work` scratch temporary a solve-like kernel binds last when its matrices live in global memory. */
+function solveScratch(ctx: LowerContext, batch: number, n: number, k: number): number[] {
+  const length = solveScratchLength(batch, n, k, { workgroupStorageBytes: ctx.workgroupStorageBytes });
+  return length ? [ctx.temp([length])] : [];
+}
+
+defineLowering("inv", {
+  exprInputs: [false],
+  lower(ctx) {
+    const s = ctx.shape(ctx.node.inputs[0]);
+    const [batch, n] = [count(s.slice(0, -2)), last(s)];
+    ctx.emitSource(invKernel(batch, n, { workgroupStorageBytes: ctx.workgroupStorageBytes }), [ctx.node.inputs[0].id, ctx.out(), ...solveScratch(ctx, batch, n, n)]);
+  },
+});
+
+/** Materialise `e` broadcast to `shape` in a temporary, unless it already has that shape and is a buffer. */
+function asBuffer(ctx: LowerContext, e: Expr, shape: readonly number[]): number {
+  if (e.kind === "load" && e.shape.length === shape.length && e.shape.every((d, i) => d === shape[i])) return e.value;
+  const t = ctx.temp(shape);
+  const src = e.shape.length === shape.length && e.shape.every((d, i) => d === shape[i]) ? e : op("broadcastTo", [e], shape);
+  ctx.emit(mapKernel(ctx.name("broadcast"), src, t));
+  return t;
+}
+
+defineLowering("solve", {
+  exprInputs: "all",
+  lower(ctx) {
+    const [a, b] = ctx.node.inputs.map((v) => ctx.expr(v));
+    const out = ctx.shape(ctx.node.outputs[0]);
+    const vec = b.shape.length === 1;
+    const n = last(a.shape);
+    const k = vec ? 1 : last(b.shape);
+    const batch = vec ? out.slice(0, -1) : out.slice(0, -2);
+    const B = vec ? op("reshape", [b], [n, 1]) : b;
+    const aBuf = asBuffer(ctx, a, [...batch, n, n]);
+    const bBuf = asBuffer(ctx, B, [...batch, n, k]);
+    ctx.emitSource(solveKernel(count(batch), n, k, { workgroupStorageBytes: ctx.workgroupStorageBytes }), [aBuf, bBuf, ctx.out(), ...solveScratch(ctx, count(batch), n, k)]);
+  },
+});
