@@ -30,7 +30,7 @@ export const op = (name: string, args: readonly Expr[], shape: readonly number[]
 
 /** Ops an expression can hold (everything else needs a kernel of its own). */
 export const EXPR_OPS = new Set([
-  "add", "sub", "mul", "div", "maximum", "neg", "exp", "log", "sqrt", "abs", "pow", "sign",
+  "add", "sub", "mul", "div", "maximum", "minimum", "neg", "exp", "log", "sqrt", "abs", "pow", "sign", "tanh", "sigmoid",
   "transpose", "reshape", "broadcastTo", "diag", "diagm", "eye",
   "loewner", "divdiff", "eigGapInverse", "svdGapInverse", "projectorGap", "lowerHalf", "oneHot", "topMask",
 ]);
@@ -82,6 +82,10 @@ fn mp_divdiff(wi: f32, wj: f32, gi: f32, gj: f32, di: f32, dj: f32) -> f32 {
   if (abs(d) <= 1e-3 * max(max(abs(wi), abs(wj)), 1e-30)) { return 0.5 * (di + dj); }
   return (gi - gj) / d;
 }
+// tanh and the logistic function from e^(−2|x|) and e^(−|x|) ≤ 1: no overflow (WGSL's tanh may give
+// ∞/∞ = NaN for large |x|), and expm1 keeps tanh's relative accuracy near 0.
+fn mp_tanh(x: f32) -> f32 { let t = mp_expm1(-2.0 * abs(x)); return sign(x) * (-t / (2.0 + t)); }
+fn mp_sigmoid(x: f32) -> f32 { let e = mp_exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }
 fn mp_pow(x: f32, p: f32) -> f32 {
   if (p == floor(p)) {
     let m = pow(abs(x), p);
@@ -99,6 +103,8 @@ const UNARY: Record<string, (a: string, attrs: Attrs) => string> = {
   sqrt: (a) => `sqrt(${a})`,
   abs: (a) => `abs(${a})`,
   sign: (a) => `sign(${a})`,
+  tanh: (a) => `mp_tanh(${a})`,
+  sigmoid: (a) => `mp_sigmoid(${a})`,
   pow: (a, attrs) => {
     const p = attrs.p as number;
     if (p === 1) return a;
@@ -116,6 +122,7 @@ const BINARY: Record<string, (a: string, b: string) => string> = {
   mul: (a, b) => `(${a} * ${b})`,
   div: (a, b) => `(${a} / ${b})`,
   maximum: (a, b) => `max(${a}, ${b})`,
+  minimum: (a, b) => `min(${a}, ${b})`,
 };
 
 export class WgslEmitter {

@@ -26,7 +26,7 @@ const MAX_FUSED_COST = 4096;
 /** Matrix dims up to this fit one tile of the matmul kernel (kernels/matmul.ts TILE). */
 const PRODUCT_TILE = 8;
 /** Elementwise ops (by arity) that may ride on a matmul as its epilogue. */
-const ELEMENTWISE_ARITY: Record<string, number> = { add: 2, sub: 2, mul: 2, div: 2, maximum: 2, neg: 1, exp: 1, log: 1, sqrt: 1, abs: 1, pow: 1, sign: 1 };
+const ELEMENTWISE_ARITY: Record<string, number> = { add: 2, sub: 2, mul: 2, div: 2, maximum: 2, minimum: 2, neg: 1, exp: 1, log: 1, sqrt: 1, abs: 1, pow: 1, sign: 1, tanh: 1, sigmoid: 1 };
 
 export const isConstant = (n: Node) => n.op === "constant" || n.op === "dimSize";
 export const isSource = (n: Node) => n.op === "input" || n.op === "param";

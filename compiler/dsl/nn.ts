@@ -1,7 +1,7 @@
 /** `nn`: layers in PyTorch's functional conventions (NCHW images, weights [out, in]). */
 import { emit1 } from "./builder.js";
-import { add, matmul, maximum, reshape, transpose } from "./ops.js";
-import type { BinaryKey, Dim, DimsAgree, Shape, Structure, Tensor, UnaryStructure } from "./types.js";
+import { add, matmul, maximum, mul, pow, reshape, tanh, transpose } from "./ops.js";
+import type { BinaryKey, Dim, DimsAgree, Shape, Structure, Tensor, UnaryKey, UnaryStructure } from "./types.js";
 
 type Pair = number | readonly [number, number];
 const pair = (p: Pair): [number, number] => (typeof p === "number" ? [p, p] : [p[0], p[1]]);
@@ -20,6 +20,24 @@ export function linear<X extends Shape, O extends Dim, I extends Dim>(x: Tensor<
 /** max(x, 0): keeps symmetry, and a key (that of maximum(x, 0)) for AᵀA checks. */
 export function relu<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Tensor<S, UnaryStructure<St>, BinaryKey<"maximum", Tensor<S, St, K>, 0>> {
   return maximum(x, 0) as unknown as Tensor<S, UnaryStructure<St>, BinaryKey<"maximum", Tensor<S, St, K>, 0>>;
+}
+
+/** The logistic function 1 / (1 + e⁻ˣ) elementwise (accurate in both tails). */
+export function sigmoid<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Tensor<S, UnaryStructure<St>, UnaryKey<"sigmoid", K>> {
+  return emit1("sigmoid", [x]);
+}
+
+/** √(2/π), the GELU tanh form's scale. */
+const GELU_SCALE = Math.sqrt(2 / Math.PI);
+
+/**
+ * GELU in its tanh form, x/2 · (1 + tanh(√(2/π)(x + 0.044715 x³))): jax.nn.gelu's default and
+ * PyTorch's gelu(approximate="tanh"); within 1e-3 of the erf form x·Φ(x) everywhere.
+ */
+export function gelu<S extends Shape, St extends Structure>(x: Tensor<S, St>): Tensor<S, UnaryStructure<St>> {
+  const t = x as Tensor;
+  const inner = mul(add(t, mul(pow(t, 3), 0.044715) as Tensor) as Tensor, GELU_SCALE);
+  return mul(mul(t, 0.5) as Tensor, add(tanh(inner as Tensor), 1) as never) as never;
 }
 
 /** Options of `conv2d`. */

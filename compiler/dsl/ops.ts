@@ -11,6 +11,9 @@ import type {
 
 type BinaryResult<Op extends string, A extends Operand, B extends Operand, St extends Structure> = Tensor<Broadcast<ShapeOf<A>, ShapeOf<B>>, St, BinaryKey<Op, A, B>>;
 type AsStructure<S> = S extends Structure ? S : "general";
+/** maximum/minimum keep symmetry (as the IR's symmetricPair), nothing more: max(A, B) of SPD A, B need not be SPD. */
+type SymmetricPart<S> = S extends "spd" | "diagonal" | "projector" ? "symmetric" : S;
+type MinMaxStructure<SA, SB> = AsStructure<AddStructure<SymmetricPart<SA>, SymmetricPart<SB>>>;
 
 /** a + b elementwise (NumPy broadcasting; either may be a plain number). */
 export function add<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"add", A, B, AsStructure<AddStructure<StructureOf<A>, StructureOf<B>>>> {
@@ -29,8 +32,13 @@ export function div<A extends Operand, B extends Operand>(a: A, b: B & Broadcast
   return emit1("div", [a, b]);
 }
 /** The larger of a and b elementwise (NumPy broadcasting; either may be a plain number). */
-export function maximum<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"maximum", A, B, AsStructure<AddStructure<Exclude<StructureOf<A>, "spd">, Exclude<StructureOf<B>, "spd">>>> {
+export function maximum<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"maximum", A, B, MinMaxStructure<StructureOf<A>, StructureOf<B>>> {
   return emit1("maximum", [a, b]);
+}
+
+/** The smaller of a and b elementwise (NumPy broadcasting; either may be a plain number). */
+export function minimum<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): BinaryResult<"minimum", A, B, MinMaxStructure<StructureOf<A>, StructureOf<B>>> {
+  return emit1("minimum", [a, b]);
 }
 
 type Unary<Op extends string, S extends Shape, St extends Structure, K extends string> = Tensor<S, UnaryStructure<St>, UnaryKey<Op, K>>;
@@ -54,6 +62,26 @@ export function sqrt<S extends Shape, St extends Structure, K extends string>(x:
 /** |x| elementwise. */
 export function abs<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"abs", S, St, K> {
   return emit1("abs", [x]);
+}
+/** Hyperbolic tangent elementwise. */
+export function tanh<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Unary<"tanh", S, St, K> {
+  return emit1("tanh", [x]);
+}
+/** x² elementwise (x ∘ x: the Hadamard square of an SPD matrix is SPD). */
+export function square<S extends Shape, St extends Structure, K extends string>(x: Tensor<S, St, K>): Tensor<S, AsStructure<MulStructure<St, St>>, MulKey<Tensor<S, St, K>, Tensor<S, St, K>>> {
+  return mul(x, x as never) as never;
+}
+/**
+ * x limited to [lo, hi] elementwise, as numpy.clip: minimum(maximum(x, lo), hi) (so hi wins where
+ * lo > hi). Bounds are numbers or tensors that broadcast against x; at a bound the gradient is
+ * split evenly between x and the bound, as maximum's and minimum's.
+ */
+export function clip<S extends Shape, St extends Structure, L extends Operand, H extends Operand>(
+  x: Tensor<S, St>,
+  lo: L & BroadcastCheck<Tensor<S>, L>,
+  hi: H & BroadcastCheck<Tensor<Broadcast<S, ShapeOf<L>>>, H>,
+): Tensor<Broadcast<Broadcast<S, ShapeOf<L>>, ShapeOf<H>>, [L, H] extends [number, number] ? UnaryStructure<St> : "general"> {
+  return minimum(maximum(x, lo as never) as Tensor, hi as never) as never;
 }
 /** xᵖ elementwise, for a constant exponent p. */
 export function pow<S extends Shape, St extends Structure>(x: Tensor<S, St>, p: number): Tensor<S, UnaryStructure<St>> {

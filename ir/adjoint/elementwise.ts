@@ -16,11 +16,21 @@ export const ELEMENTWISE_ADJOINTS: Record<string, AdjointRule> = {
     const ga = e.mul(g!, mask);
     return [e.sumTo(ga, a.type.shape), e.sumTo(e.sub(g!, ga), b.type.shape)];
   },
+  // Ties split the cotangent evenly, as for maximum: mask = (1 − sign(a − b)) / 2.
+  minimum: ({ inputs: [a, b], cotangents: [g], e }) => {
+    const mask = e.mul(e.sub(1, e.op("sign", [e.sub(a, b)])), 0.5);
+    const ga = e.mul(g!, mask);
+    return [e.sumTo(ga, a.type.shape), e.sumTo(e.sub(g!, ga), b.type.shape)];
+  },
   neg: ({ cotangents: [g], e }) => [e.neg(g!)],
   exp: ({ outputs: [y], cotangents: [g], e }) => [e.mul(g!, y)],
   log: ({ inputs: [x], cotangents: [g], e }) => [e.div(g!, x)],
   // d√x = dx / (2√x)
   sqrt: ({ outputs: [y], cotangents: [g], e }) => [e.div(e.mul(g!, 0.5), y)],
+  // d tanh x = (1 − tanh² x) dx
+  tanh: ({ outputs: [y], cotangents: [g], e }) => [e.mul(g!, e.sub(1, e.mul(y, y)))],
+  // dσ = σ (1 − σ) dx
+  sigmoid: ({ outputs: [y], cotangents: [g], e }) => [e.mul(g!, e.mul(y, e.sub(1, y)))],
   abs: ({ inputs: [x], cotangents: [g], e }) => [e.mul(g!, e.op("sign", [x]))],
   pow: ({ inputs: [x], attrs, cotangents: [g], e }) => {
     const p = attrs.p as number;

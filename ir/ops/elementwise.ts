@@ -47,6 +47,15 @@ const mulRule: BinaryRule = (a, b) => {
 
 const divRule: BinaryRule = (a, b) => (a.structure === "diagonal" && isScalarLike(b) ? "diagonal" : symmetricPair(a, b));
 
+/**
+ * 1 / (1 + e⁻ˣ) without overflow, and with full relative accuracy in the lower tail (where
+ * 1 − σ(−x) would round to 0): e^(−|x|) ≤ 1 is the only exponential taken.
+ */
+export function sigmoid(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
 function defineUnary(name: string, doc: string, f: (x: number, attrs: Attrs) => number, check?: (attrs: Attrs) => void) {
   defineOp({
     name,
@@ -77,6 +86,8 @@ defineUnary("exp", "eˣ elementwise", Math.exp);
 defineUnary("log", "natural log elementwise", Math.log);
 defineUnary("sqrt", "√x elementwise", Math.sqrt);
 defineUnary("abs", "|x| elementwise", Math.abs);
+defineUnary("tanh", "hyperbolic tangent elementwise", Math.tanh);
+defineUnary("sigmoid", "the logistic function 1 / (1 + e⁻ˣ) elementwise", sigmoid);
 defineUnary("pow", "xᵖ elementwise for a constant exponent p", (x, a) => Math.pow(x, a.p as number), (a) => numberAttr("pow", a, "p"));
 
 defineBinary("add", "a + b (broadcasting)", (x, y) => x + y, addRule);
@@ -84,3 +95,4 @@ defineBinary("sub", "a − b (broadcasting)", (x, y) => x - y, subRule);
 defineBinary("mul", "a ∘ b, the elementwise (Hadamard) product (broadcasting)", (x, y) => x * y, mulRule);
 defineBinary("div", "a / b elementwise (broadcasting)", (x, y) => x / y, divRule);
 defineBinary("maximum", "elementwise maximum (broadcasting)", Math.max, symmetricPair);
+defineBinary("minimum", "elementwise minimum (broadcasting)", Math.min, symmetricPair);

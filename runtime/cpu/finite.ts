@@ -5,7 +5,10 @@
  * create one from finite inputs; their outputs are not scanned. Every other op's outputs are.
  */
 
-/** Ops whose outputs are entries of their inputs, their negations or absolute values, or fixed constants. */
+/**
+ * Ops whose outputs are entries of their inputs, their negations or absolute values, fixed
+ * constants, or bounded functions of them (tanh, sigmoid).
+ */
 export const FINITE_PRESERVING: ReadonlySet<string> = new Set([
   "reshape",
   "transpose",
@@ -18,6 +21,9 @@ export const FINITE_PRESERVING: ReadonlySet<string> = new Set([
   "abs",
   "sign",
   "maximum",
+  "minimum",
+  "tanh",
+  "sigmoid",
 ]);
 
 /** Index of the first NaN or ±∞ in `data`, or −1. */

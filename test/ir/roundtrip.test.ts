@@ -182,8 +182,8 @@ graph "g" {   # after the header
 // ---- property: random small elementwise / matmul graphs round-trip -------------------------------
 
 const SHAPES: readonly Shape[] = [[], [1], [3], [2, 2], [2, 3], [3, 2], [3, 3], [2, 3, 3], ["B", 3], [3, "B"], ["B", 3, 3], [1, 3]];
-const UNARY = ["neg", "exp", "log", "sqrt", "abs", "pow", "transpose", "sum", "mean"] as const;
-const BINARY = ["add", "sub", "mul", "div", "maximum", "matmul"] as const;
+const UNARY = ["neg", "exp", "log", "sqrt", "abs", "pow", "tanh", "sigmoid", "transpose", "sum", "mean"] as const;
+const BINARY = ["add", "sub", "mul", "div", "maximum", "minimum", "matmul"] as const;
 
 const inputArb = fc.record({
   shape: fc.constantFrom(...SHAPES),

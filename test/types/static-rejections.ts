@@ -13,7 +13,8 @@
  * Everything else must type-check with structure inferred where it is known: cov(F, {eps}) is SPD,
  * AᵀA / AAᵀ / U·diag(v)·Uᵀ are symmetric (also for intermediates such as relu(X W)), spd + spd is
  * SPD, eye is SPD, ops.assume asserts a structure, wide (`number`) and agreeing named dims pass.
- * `Expect<Equal<…>>` pins result types exactly.
+ * `Expect<Equal<…>>` pins result types exactly. The ops of issue 12 have theirs in
+ * static-rejections-ops.ts.
  */
 import { model, ops, linalg, nn, type Tensor } from "matprop";
 

