@@ -4,12 +4,8 @@
  * pins result types): elementwise ops' broadcasting and structure, reductions' shapes, concatenate's
  * non-axis dims, `where` broadcasting, einsum's operand count.
  */
-import { model, ops, linalg, nn, type Tensor } from "matprop";
-
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
-type Expect<T extends true> = T;
-type ShapeOf<T> = T extends Tensor<infer S> ? S : never;
-type StructureOf<T> = T extends Tensor<infer _S, infer St> ? St : never;
+import { model, ops, linalg, nn } from "matprop";
+import type { Equal, Expect, ShapeOf, StructureOf } from "./expect.js";
 
 // ---- elementwise -----------------------------------------------------------------------------------
 

@@ -17,11 +17,7 @@
  * static-rejections-ops.ts.
  */
 import { model, ops, linalg, nn, type Tensor } from "matprop";
-
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
-type Expect<T extends true> = T;
-type ShapeOf<T> = T extends Tensor<infer S> ? S : never;
-type StructureOf<T> = T extends Tensor<infer _S, infer St> ? St : never;
+import type { Equal, Expect, ShapeOf, StructureOf } from "./expect.js";
 
 // ---- 1. matmul inner dims -------------------------------------------------------------------------
 
