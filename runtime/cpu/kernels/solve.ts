@@ -8,18 +8,23 @@ export interface LUFactor {
   readonly n: number;
   readonly lu: Float64Array;
   readonly perm: Int32Array;
+  /** det(P): +1 or −1 by the parity of the row swaps. */
+  readonly permSign: number;
 }
 
 /**
  * LU factorisation with partial pivoting. NumericError("singular") when a pivot is at or below
- * n·eps·max|A| (relative test: scaling A does not change the verdict).
+ * n·eps·max|A| (relative test: scaling A does not change the verdict). With `keepSingular` (for
+ * determinants, which are continuous through singular matrices) no pivot is refused: a column
+ * that is exactly zero on and below the diagonal leaves a zero pivot and nothing to eliminate.
  */
-export function luFactor(x: Float64Array, n: number, op = "lu"): LUFactor {
+export function luFactor(x: Float64Array, n: number, op = "lu", keepSingular = false): LUFactor {
   assertFinite(x, op);
   const lu = Float64Array.from(x);
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
-  const tiny = n * Number.EPSILON * maxAbs(x);
+  let permSign = 1;
+  const tiny = keepSingular ? 0 : n * Number.EPSILON * maxAbs(x);
   for (let k = 0; k < n; k++) {
     let p = k;
     let best = Math.abs(lu[k * n + k]);
@@ -30,8 +35,12 @@ export function luFactor(x: Float64Array, n: number, op = "lu"): LUFactor {
         p = i;
       }
     }
-    if (!(best > tiny)) throw new NumericError("singular", `${op}: matrix is singular (pivot ${k} is ${best})`);
+    if (!(best > tiny)) {
+      if (keepSingular) continue;
+      throw new NumericError("singular", `${op}: matrix is singular (pivot ${k} is ${best})`);
+    }
     if (p !== k) {
+      permSign = -permSign;
       for (let j = 0; j < n; j++) {
         const t = lu[k * n + j];
         lu[k * n + j] = lu[p * n + j];
@@ -48,7 +57,7 @@ export function luFactor(x: Float64Array, n: number, op = "lu"): LUFactor {
       for (let j = k + 1; j < n; j++) lu[i * n + j] -= f * lu[k * n + j];
     }
   }
-  return { n, lu, perm };
+  return { n, lu, perm, permSign };
 }
 
 /** Solves A X = B for B n×k (row-major) given A's LU factor. */
