@@ -65,3 +65,28 @@ export function powDividedDifference(a: number, b: number, p: number): number {
   if (r > 1) return (a ** p - b ** p) / (a - b);
   return (b ** (p - 1) * Math.expm1(p * Math.log1p(r))) / r;
 }
+
+/**
+ * w [..., n] → L [..., n, n], the Loewner matrix of λ^p (exactly symmetric), with the forward's
+ * clamping of round-off-sized eigenvalues to 0. NumericError("domain") for a zero eigenvalue when
+ * p < 1 (the derivative pλ^(p−1) is unbounded there), and for a negative one.
+ */
+export function powLoewner(w: NDArray, p: number): NDArray {
+  const n = w.shape[w.shape.length - 1];
+  const out = ndarray([...w.shape, n]);
+  for (let b = 0; b * n < w.data.length; b++) {
+    const lam = powEigenvalues(w.data.subarray(b * n, (b + 1) * n), 1); // the clamped eigenvalues (λ¹)
+    if (p < 1 && lam.some((x) => x === 0)) {
+      throw new NumericError("domain", `powm: no gradient at a zero eigenvalue: the derivative ${p}·λ^(${p - 1}) is unbounded at 0; add εI to keep the matrix positive definite`);
+    }
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) {
+        const [a, c] = lam[i] >= lam[j] ? [lam[i], lam[j]] : [lam[j], lam[i]];
+        const v = powDividedDifference(a, c, p);
+        if (!Number.isFinite(v)) throw new NumericError("non-finite", `powm: divided difference of λ^${p} at (${a}, ${c}) overflows`);
+        out.data[b * n * n + i * n + j] = out.data[b * n * n + j * n + i] = v;
+      }
+    }
+  }
+  return out;
+}

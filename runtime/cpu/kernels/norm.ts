@@ -5,6 +5,7 @@
  */
 import { type NDArray, matrixBatch, ndarray } from "../ndarray.js";
 import { assertFinite } from "./numeric-error.js";
+import { RANK_TOL } from "./projectors.js";
 import { svdMatrix } from "./svd.js";
 
 export type NormOrd = "fro" | "nuc" | 2;
@@ -42,6 +43,29 @@ export function norm(x: NDArray, ord: NormOrd, matrix: boolean): NDArray {
     }
     const { s } = svdMatrix(x.data.subarray(from, from + m * n), m, n);
     out.data[b] = ord === 2 ? (s.length ? s[0] : 0) : s.reduce((a, v) => a + v, 0);
+  }
+  return out;
+}
+
+/** Singular values within this fraction of σ₁ count as tied with it (the spectral norm's rule). */
+export const SPECTRAL_TIE_TOL = 1e-10;
+
+/**
+ * s [..., k] (descending) → ω [..., k] with Ā = ḡ·U diag(ω) Vh the smallest subgradient of the
+ * norm (the gradient wherever it exists): for "nuc" 1 on the singular values above RANK_TOL·σ₁
+ * (U_r V_rᵀ, r the numerical rank), for 2 the weight 1/r on the r singular values within 1e-10·σ₁
+ * of σ₁ (U_r V_rᵀ / r). A zero matrix gets ω = 0 under both.
+ */
+export function normWeights(s: NDArray, ord: "nuc" | 2): NDArray {
+  const k = s.shape[s.shape.length - 1];
+  const out = ndarray(s.shape);
+  for (let b = 0; b * k < s.data.length; b++) {
+    const top = s.data[b * k];
+    if (!(top > 0)) continue;
+    const keep = ord === 2 ? top * (1 - SPECTRAL_TIE_TOL) : top * RANK_TOL;
+    let r = 0;
+    while (r < k && (ord === 2 ? s.data[b * k + r] >= keep : s.data[b * k + r] > keep)) r++;
+    for (let i = 0; i < r; i++) out.data[b * k + i] = ord === 2 ? 1 / r : 1;
   }
   return out;
 }
