@@ -32,4 +32,6 @@ export const NO_ADJOINT: Readonly<Record<string, string>> = {
   avgPool2dBackward: "backward-only (avgPool2d rule); second derivatives are not supported",
   maxPool2dBackward: "backward-only (maxPool2d rule); second derivatives are not supported",
   oneHot: "integer labels in, constant out: nothing to differentiate",
+  normWeights: "backward-only (norm rule); second derivatives are not supported",
+  powLoewner: "backward-only (powm rule); second derivatives are not supported",
 };

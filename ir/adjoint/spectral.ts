@@ -8,7 +8,7 @@ import type { Value } from "../graph.js";
 import type { AdjointRule } from "../op.js";
 
 /** X̄ = U (K ∘ (Uᵀ sym(Ȳ) U)) Uᵀ for a kernel matrix K built from the eigenvalues. */
-function spectralConjugate(e: Emitter, u: Value, k: Value, g: Value): Value {
+export function spectralConjugate(e: Emitter, u: Value, k: Value, g: Value): Value {
   const m = e.matmul(e.matmul(e.transpose(u), e.sym(g)), u);
   return e.conjugate(u, e.mul(k, m));
 }

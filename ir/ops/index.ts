@@ -9,3 +9,6 @@ import "./projector.js";
 import "./nn.js";
 import "./backward.js";
 import "./spectral-fn.js";
+import "./linalg-reductions.js";
+import "./factorizations.js";
+import "./matrix-power.js";

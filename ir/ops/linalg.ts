@@ -23,7 +23,7 @@ export function demand(op: string, t: TensorType, want: Structure, what = "input
   }
 }
 
-function demandFloat(op: string, t: TensorType): void {
+export function demandFloat(op: string, t: TensorType): void {
   if (!isFloat(t.dtype)) fail("MP2006", `${op}: needs a float input, got ${t.dtype}`);
 }
 

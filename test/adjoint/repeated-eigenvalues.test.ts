@@ -24,7 +24,7 @@ import { executeCPU } from "../../runtime/cpu/execute.js";
 import { ndarray, type NDArray } from "../../runtime/cpu/ndarray.js";
 import { Random } from "../../runtime/cpu/random.js";
 import { conjugateDiag, orthogonal, randn } from "./cases/types.js";
-import { eigenvectorLoss, handWritten, paramInG, projectorLoss, spectralLoss, twoBases, type Elementwise, type Spelling } from "../models/adjoint/spectral-ties.js";
+import { eigenvectorLoss, handWritten, paramInG, powmLoss, projectorLoss, spectralLoss, twoBases, type Elementwise, type Spelling } from "../models/adjoint/spectral-ties.js";
 
 const TOL = 1e-8;
 const MODEL_FILE = path.resolve(import.meta.dirname, "../models/adjoint/spectral-ties.ts");
@@ -146,6 +146,22 @@ describe("spectral functions at repeated eigenvalues equal the Daleckii–Krein 
         const got = gradX(differentiate(forward).graph, feeds);
         expectClose(got, conjugateKernel(s.q, feeds.get("W")!.data, loewner(fn, s.lam)));
         // Finite differences agree too: f is smooth across the tie even though eigh is not.
+        expect(gradcheck(forward, feeds).worst).toBeLessThanOrEqual(1e-7);
+      });
+    }
+  }
+});
+
+describe("powm (X^p) at repeated eigenvalues equals the Daleckii–Krein closed form", () => {
+  // L_ij = (λᵢ^p − λⱼ^p)/(λᵢ − λⱼ), and p λᵢ^(p−1) where λᵢ = λⱼ: what the rule's limit is.
+  const powKernel = (p: number, lam: readonly number[]) => (i: number, j: number) => (lam[i] === lam[j] ? p * lam[i] ** (p - 1) : (lam[i] ** p - lam[j] ** p) / (lam[i] - lam[j]));
+  for (const s of [I4, D4, R5, R5b]) {
+    for (const p of [0.5, -0.5, 1.7, 0.25]) {
+      it(`p = ${p}: ${s.name}`, () => {
+        const forward = powmLoss(p, s.lam.length).build();
+        const feeds = feedsFor(s);
+        const got = gradX(differentiate(forward).graph, feeds);
+        expectClose(got, conjugateKernel(s.q, feeds.get("W")!.data, powKernel(p, s.lam)));
         expect(gradcheck(forward, feeds).worst).toBeLessThanOrEqual(1e-7);
       });
     }

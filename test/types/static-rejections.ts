@@ -14,7 +14,7 @@
  * AᵀA / AAᵀ / U·diag(v)·Uᵀ are symmetric (also for intermediates such as relu(X W)), spd + spd is
  * SPD, eye is SPD, ops.assume asserts a structure, wide (`number`) and agreeing named dims pass.
  * `Expect<Equal<…>>` pins result types exactly. The ops of issue 12 have theirs in
- * static-rejections-ops.ts.
+ * static-rejections-ops.ts (ops, nn) and static-rejections-linalg.ts (linalg).
  */
 import { model, ops, linalg, nn, type Tensor } from "matprop";
 import type { Equal, Expect, ShapeOf, StructureOf } from "./expect.js";

@@ -5,6 +5,7 @@
  */
 import { ELEMENTWISE_GRAD_CASES } from "./elementwise.js";
 import { LINALG_GRAD_CASES } from "./linalg.js";
+import { LINALG_FUNCTION_GRAD_CASES } from "./linalg-functions.js";
 import { MOVEMENT_GRAD_CASES } from "./movement.js";
 import { NN_GRAD_CASES } from "./nn.js";
 import { SPECTRAL_GRAD_CASES } from "./spectral.js";
@@ -16,6 +17,7 @@ export const GRAD_CASES: GradTable = {
   ...ELEMENTWISE_GRAD_CASES,
   ...MOVEMENT_GRAD_CASES,
   ...LINALG_GRAD_CASES,
+  ...LINALG_FUNCTION_GRAD_CASES,
   ...SPECTRAL_GRAD_CASES,
   ...NN_GRAD_CASES,
 };

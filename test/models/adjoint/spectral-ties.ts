@@ -78,3 +78,11 @@ export function eigenvectorLoss(n: number) {
     return { loss: ops.add(dot(U, input("B", [n, n], F64)), dot(w, input("a", [n], F64))) };
   });
 }
+
+/** ⟨W, X^p⟩ through powm (X declared SPD). */
+export function powmLoss(p: number, n: number) {
+  return model(`ties-powm`, ({ input }) => {
+    const X = input("X", [n, n], { dtype: "f64", structure: "spd" });
+    return { loss: dot(linalg.powm(X, p), input("W", [n, n], F64)) };
+  });
+}

@@ -6,6 +6,7 @@
 import { BACKWARD_CASES } from "./backward.js";
 import { ELEMENTWISE_CASES } from "./elementwise.js";
 import { LINALG_CASES, SPECTRAL_CASES } from "./linalg.js";
+import { LINALG_FUNCTION_CASES } from "./linalg-functions.js";
 import { DSL_CASES, NN_CASES } from "./nn.js";
 import { MATMUL_CASES, MOVEMENT_CASES, REDUCE_CASES } from "./reduce-movement.js";
 import { SOURCE_CASES } from "./source.js";
@@ -20,6 +21,7 @@ export const CASES: CaseTable = {
   ...MOVEMENT_CASES,
   ...MATMUL_CASES,
   ...LINALG_CASES,
+  ...LINALG_FUNCTION_CASES,
   ...SPECTRAL_CASES,
   ...NN_CASES,
   ...DSL_CASES,
