@@ -22,7 +22,7 @@ import type { Expr } from "./expr.js";
 import { EIGH_GAP_ADVICE, SVD_GAP_ADVICE } from "../runtime/cpu/backward/gap-inverse.js";
 
 /** Ops whose fused expression can fail a domain check. */
-const CHECKED = new Set(["log", "sqrt", "pow", "div", "spectral", "eigGapInverse", "svdGapInverse", "projectorGap"]);
+const CHECKED = new Set(["log", "sqrt", "pow", "div", "spectral", "eigGapInverse", "svdGapInverse", "projectorGap", "powLoewner", "positiveTrace"]);
 
 /** Consumers that read only some elements of their operand: `diag` (and `trace`, a sum over it). */
 const PARTIAL_READERS = new Set(["diag", "trace"]);
@@ -108,6 +108,10 @@ export function spectralCheck(fn: string, of: string, x: string, scale: string, 
       return single(`${x} < -${tol}`, `${of} failed: domain: sqrtm: eigenvalue negative ${at}, below −n·eps_f32·max|λ|)`);
     case "exp":
       return single(`${x} > ${F32_EXP_MAX}`, `${of} failed: non-finite: expm: exp(λ) overflows f32 ${at}, λ > ${F32_EXP_MAX})`);
+    case "pow":
+      return single(`${x} < -${tol}`, `${of} failed: domain: powm: eigenvalue negative ${at}, below −n·eps_f32·max|λ|)`);
+    case "pow-nonpositive":
+      return single(`${x} <= ${tol}`, `${of} failed: domain: powm: eigenvalue not positive ${at}; λ^p with p ≤ 0 is unbounded at 0, and in f32 an eigenvalue ≤ n·eps·max|λ| is round-off of zero)`);
   }
   throw new Error(`no spectral function '${fn}'`);
 }
@@ -126,4 +130,23 @@ export function projectorGapCheck(k: number, lo: string, hi: string, scale: stri
     `projectorGap failed: domain: topEigenProjector(X, ${k}): no gradient: the k-th and (k+1)-th largest eigenvalues are equal within f32 round-off (matrix {i} of the batch), so the top-${k} eigenspace is not determined by X; choose k at a gap in the spectrum.`,
     "matrix",
   );
+}
+
+/** Entry (i, j) of powm's Loewner matrix: no eigenvalue negative, and none zero when p < 1 (pλ^(p−1) is unbounded there). */
+export function powLoewnerCheck(p: number, wi: string, wj: string, tol: string): DomainCheck {
+  const lo = `min(${wi}, ${wj})`;
+  if (p >= 1) return single(`${lo} < -${tol}`, `powLoewner failed: domain: powm: eigenvalue negative (below −n·eps_f32·max|λ|, entry {i} of the Loewner matrix)`);
+  return {
+    any: `${lo} <= ${tol}`,
+    cases: [
+      { when: `${lo} < -${tol}`, message: `powLoewner failed: domain: powm: eigenvalue negative (below −n·eps_f32·max|λ|, entry {i} of the Loewner matrix)` },
+      { when: "", message: `powLoewner failed: domain: powm: no gradient at a zero eigenvalue: the derivative ${p}·λ^(${p - 1}) is unbounded at 0; add εI to keep the matrix positive definite (entry {i} of the Loewner matrix)` },
+    ],
+    payload: "element",
+  };
+}
+
+/** The Newton–Schulz square root's trace normalisation: tr X > 0 (matrix {i} of the batch). */
+export function positiveTraceCheck(x: string): DomainCheck {
+  return single(`!(${x} > 0.0)`, `sqrtmNewtonSchulz failed: domain: sqrtm (Newton–Schulz): the trace of matrix {i} of the batch is not positive, so the matrix is not positive definite`);
 }

@@ -9,7 +9,7 @@ import type { Attrs } from "../ir/attrs.js";
 import { stridesOf as strides } from "../runtime/cpu/ndarray.js";
 import { F32_MATH } from "./kernels/f32-math.js";
 import type { KernelCheck } from "./kernel.js";
-import { type DomainCheck, elementwiseCheck, gapCheck, projectorGapCheck, roundOff, spectralCheck } from "./domain.js";
+import { type DomainCheck, elementwiseCheck, gapCheck, positiveTraceCheck, powLoewnerCheck, projectorGapCheck, roundOff, spectralCheck } from "./domain.js";
 
 export type Expr =
   | { readonly kind: "load"; readonly value: number; readonly shape: readonly number[] }
@@ -33,6 +33,7 @@ export const EXPR_OPS = new Set([
   "add", "sub", "mul", "div", "maximum", "minimum", "neg", "exp", "log", "sqrt", "abs", "pow", "sign", "tanh", "sigmoid",
   "transpose", "reshape", "broadcastTo", "diag", "diagm", "eye",
   "loewner", "divdiff", "eigGapInverse", "svdGapInverse", "projectorGap", "lowerHalf", "oneHot", "topMask",
+  "powLoewner", "normWeights",
 ]);
 
 /**
@@ -86,6 +87,14 @@ fn mp_divdiff(wi: f32, wj: f32, gi: f32, gj: f32, di: f32, dj: f32) -> f32 {
 // ∞/∞ = NaN for large |x|), and expm1 keeps tanh's relative accuracy near 0.
 fn mp_tanh(x: f32) -> f32 { let t = mp_expm1(-2.0 * abs(x)); return sign(x) * (-t / (2.0 + t)); }
 fn mp_sigmoid(x: f32) -> f32 { let e = mp_exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }
+fn mp_loewner_pow(a: f32, b: f32, p: f32) -> f32 {
+  let hi = max(a, b); let lo = min(a, b);
+  if (hi == lo) { if (hi == 0.0) { return select(0.0, 1.0, p == 1.0); } return p * pow(hi, p - 1.0); }
+  if (lo == 0.0) { return pow(hi, p - 1.0); }
+  let r = (hi - lo) / lo;
+  if (r > 1.0) { return (pow(hi, p) - pow(lo, p)) / (hi - lo); }
+  return pow(lo, p - 1.0) * mp_expm1(p * mp_log1p(r)) / r;
+}
 fn mp_pow(x: f32, p: f32) -> f32 {
   if (p == floor(p)) {
     let m = pow(abs(x), p);
@@ -196,6 +205,23 @@ export class WgslEmitter {
     this.lines.push(`if (${check.any}) { ${body} }`);
   }
 
+  /**
+   * Σ_k term(v[…, k]) over the last axis of `v` (n terms) as a loop, scoped as in `product`: `term`
+   * maps the WGSL value of one entry to the summand.
+   */
+  private sumOver(v: Expr, batch: readonly string[], term: (x: string) => string): string {
+    const k = `mk${this.names++}`;
+    const acc = `t${this.names++}`;
+    const outer = this.lines.splice(0);
+    const outerMemo = new Map(this.memo);
+    const x = this.emit(v, [...batch, k]);
+    const body = this.lines.splice(0);
+    this.memo.clear();
+    for (const [key, val] of outerMemo) this.memo.set(key, val);
+    this.lines.push(...outer, `var ${acc} = 0.0;`, `for (var ${k} = 0u; ${k} < ${v.shape[v.shape.length - 1]}u; ${k} += 1u) {`, ...body.map((l) => "  " + l), `  ${acc} += ${term(x)};`, `}`);
+    return acc;
+  }
+
   /** max |v| of a monotone vector v [..., n] (eigenvalues, singular values) at batch coordinates: its first or last entry. */
   private scaleOf(v: Expr, batch: readonly string[]): string {
     const n = v.shape[v.shape.length - 1];
@@ -274,9 +300,49 @@ export class WgslEmitter {
         const n = e.shape[r - 1];
         const x = at(0, c);
         const scale = this.scaleOf(args[0], c.slice(0, -1));
-        this.guard(e, c, spectralCheck(fn, e.attrs.of as string, x, scale, n));
+        this.guard(e, c, spectralCheck(fn === "pow" && (e.attrs.p as number) <= 0 ? "pow-nonpositive" : fn, e.attrs.of as string, x, scale, n));
         if (fn === "sqrt") return `select(sqrt(${x}), 0.0, ${x} <= ${roundOff(n, scale)})`;
+        if (fn === "pow") return `select(pow(max(${x}, 0.0), ${f32(e.attrs.p as number)}), 0.0, ${x} <= ${roundOff(n, scale)})`;
         return `${fn}(${x})`;
+      }
+      case "powLoewner": {
+        // λ's within f32 round-off of zero are zero (as the forward took them), then the stable
+        // divided difference of λ^p; p < 1 has no derivative at a zero eigenvalue.
+        const n = e.shape[r - 1];
+        const p = e.attrs.p as number;
+        const scale = this.scaleOf(args[0], batch);
+        const tol = roundOff(n, scale);
+        const wi = at(0, [...batch, i]);
+        const wj = at(0, [...batch, j]);
+        this.guard(e, c, powLoewnerCheck(p, wi, wj, tol));
+        const clamp = (w: string) => `select(${w}, 0.0, ${w} <= ${tol})`;
+        return `mp_loewner_pow(${clamp(wi)}, ${clamp(wj)}, ${f32(p)})`;
+      }
+      case "normWeights": {
+        // Weights of the norm's smallest subgradient over descending singular values s [..., k]
+        // (runtime/cpu/kernels/norm.ts): ties with σ₁ (ord 2) or the numerical rank (nuc), in f32.
+        const k = e.shape[r - 1];
+        const s0 = this.bind(at(0, [...c.slice(0, -1), "0u"]));
+        const keep = this.bind(e.attrs.ord === "2" ? `${s0} - ${roundOff(k, s0)}` : roundOff(k, s0));
+        const si = at(0, c);
+        if (e.attrs.ord !== "2") return `select(0.0, 1.0, ${si} > ${keep} && ${s0} > 0.0)`;
+        const ties = this.sumOver(args[0], c.slice(0, -1), (x) => `select(0.0, 1.0, ${x} >= ${keep})`);
+        return `select(0.0, 1.0 / ${ties}, ${si} >= ${keep} && ${s0} > 0.0)`;
+      }
+      case "pinvInverse": {
+        // σ⁺ of descending singular values: 1/σ above rtol·σ₁ (rtol = max(m, n)·eps_f32), else 0.
+        const s0 = this.bind(at(0, [...c.slice(0, -1), "0u"]));
+        const si = at(0, c);
+        return `select(0.0, 1.0 / ${si}, ${si} > ${f32(e.attrs.rtol as number)} * ${s0})`;
+      }
+      case "lastAt":
+        // Entry `at` of the last axis: [...] from [..., n].
+        return at(0, [...c, `${e.attrs.at as number}u`]);
+      case "positiveTrace": {
+        // The Newton–Schulz square root's trace, which must be positive (as on the CPU).
+        const x = at(0, c);
+        this.guard(e, c, positiveTraceCheck(x));
+        return x;
       }
       case "topMask": {
         // 1 for the k largest of ascending eigenvalues (the last k indices), else 0.

@@ -3,3 +3,4 @@ import "./reduce.js";
 import "./matmul.js";
 import "./nn.js";
 import "./linalg.js";
+import "./linalg-functions.js";

@@ -21,7 +21,7 @@ const last = (s: readonly number[], k = 1) => s[s.length - k];
 const none = [false, false] as const;
 
 /** Eigendecomposition of input `x` into (w, U) buffers; returns their value ids. */
-function eigh(ctx: LowerContext, x: Value, w: number, u: number): void {
+export function eigh(ctx: LowerContext, x: Value, w: number, u: number): void {
   const s = ctx.shape(x);
   const n = last(s);
   const batch = count(s.slice(0, -2));
@@ -34,7 +34,7 @@ function eigh(ctx: LowerContext, x: Value, w: number, u: number): void {
 defineLowering("eigh", { exprInputs: none, lower: (ctx) => eigh(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1)) });
 
 /** w and U of the node's input in temporaries, as expressions. */
-function eigenTemps(ctx: LowerContext): [Expr, Expr] {
+export function eigenTemps(ctx: LowerContext): [Expr, Expr] {
   const x = ctx.node.inputs[0];
   const s = ctx.shape(x);
   const w = ctx.temp(s.slice(0, -1));
@@ -62,7 +62,7 @@ defineLowering("topEigenProjector", {
 });
 
 /** Thin SVD of `a` into the given buffers; with `rank` the kernel also reports a rank-deficient `a`. */
-function svd(ctx: LowerContext, a: Value, u: number, s: number, vh: number, rank = false): void {
+export function svd(ctx: LowerContext, a: Value, u: number, s: number, vh: number, rank = false): void {
   const shape = ctx.shape(a);
   const [m, n] = [last(shape, 2), last(shape)];
   const batch = count(shape.slice(0, -2));

@@ -213,6 +213,7 @@ ${perMatrixEntry(wg, batch)}
   const name = `svd_jacobi_${batch}x${m}x${n}${global ? "_global" : ""}`;
   const covers = [perMatrixCovers(1, batch, m * K), perMatrixCovers(2, batch, K), perMatrixCovers(3, batch, K * n)];
   const checks: KernelCheck[] = [noConvergence("svd", opts)];
-  if (opts?.rank) checks.push({ message: `${opts.op ?? "svd"} failed: singular: rangeProjector: Z is rank deficient (σ_min ≤ max(n, k)·eps_f32·σ_max, matrix {i} of the batch)` });
+  const rankMessage = opts?.op === "polar" ? "polar: the matrix is rank deficient, so its polar factor is not unique" : "rangeProjector: Z is rank deficient";
+  if (opts?.rank) checks.push({ message: `${opts.op ?? "svd"} failed: singular: ${rankMessage} (σ_min ≤ max(m, n)·eps_f32·σ_max, matrix {i} of the batch)` });
   return [{ name, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes: p.workgroupBytes, checks }];
 }
