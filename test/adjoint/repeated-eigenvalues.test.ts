@@ -15,6 +15,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { expectCloseToClosedForm } from "./closed-form.js";
 import "../../index.js";
 import { MatpropError } from "../../ir/diagnostics.js";
 import type { Graph } from "../../ir/graph.js";
@@ -100,15 +101,7 @@ function gradX(graph: Graph, feeds: Map<string, NDArray>): Float64Array {
   return g;
 }
 
-function expectClose(got: Float64Array, want: Float64Array): void {
-  let err = 0;
-  let scale = 1;
-  for (let i = 0; i < want.length; i++) {
-    err = Math.max(err, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  expect(err / scale, `max |got − closed form| / max(1, |closed form|)\n got ${[...got]}\nwant ${[...want]}`).toBeLessThanOrEqual(TOL);
-}
+const expectClose = (got: Float64Array, want: Float64Array) => expectCloseToClosedForm(got, want, TOL);
 
 /** The line of the first `needle` after `export function <fn>` in the model file (1-based). */
 function lineOf(fn: string, needle: string): number {

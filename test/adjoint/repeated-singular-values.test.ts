@@ -11,6 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { expectCloseToClosedForm } from "./closed-form.js";
 import "../../index.js";
 import { MatpropError } from "../../ir/diagnostics.js";
 import { gradcheck } from "../../compiler/gradcheck.js";
@@ -74,15 +75,7 @@ function gradA(forward: ReturnType<typeof polarLoss>, f: Map<string, NDArray>): 
   return g;
 }
 
-function expectClose(got: Float64Array, want: Float64Array): void {
-  let err = 0;
-  let scale = 1;
-  for (let i = 0; i < want.length; i++) {
-    err = Math.max(err, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  expect(err / scale, `max |got − closed form| / max(1, |closed form|)\n got ${[...got]}\nwant ${[...want]}`).toBeLessThanOrEqual(TOL);
-}
+const expectClose = (got: Float64Array, want: Float64Array) => expectCloseToClosedForm(got, want, TOL);
 
 const TIES: Factors[] = [
   { name: "A orthogonal: σ = (1, 1, 1, 1)", m: 4, n: 4, sigma: [1, 1, 1, 1] },
