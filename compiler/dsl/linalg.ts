@@ -46,7 +46,17 @@ export function logm<S extends Shape, St extends Structure>(x: Tensor<S, St> & N
   return emit1("logm", [x]);
 }
 /** How `sqrtm` computes: the eigendecomposition (default), or `iters` Newton–Schulz steps (iSQRT-COV). */
-export type SqrtmOptions = { method?: "eigh" } | { method: "newton-schulz"; iters: number };
+export type SqrtmOptions =
+  | {
+      /** By the eigendecomposition (the default): exact to f64 round-off, gradient by Daleckii–Krein. */
+      method?: "eigh";
+    }
+  | {
+      /** By the coupled Newton–Schulz iteration (matrix products only). */
+      method: "newton-schulz";
+      /** Iteration count ≥ 1; the relative error on eigenvalue λ is 1 − u_iters(√(λ/tr X)) (docs/matrix-functions.md). */
+      iters: number;
+    };
 /**
  * Principal square root of an SPD matrix: by eigendecomposition, or with
  * `{ method: "newton-schulz", iters }` by the coupled Newton–Schulz iteration after trace
@@ -116,7 +126,15 @@ type NormShape<S extends Shape, O> = O extends { axis: -1 } ? (S extends readonl
  * numpy.linalg.norm: of a vector (1-D, or the last dim with `axis: -1`) the Euclidean norm; of a
  * matrix (the last two dims, batched) `ord` "fro" (default), "nuc" (Σσ) or 2 (σ_max).
  */
-export function norm<S extends Shape, const O extends { ord?: "fro" | "nuc" | 2; axis?: -1 } = {}>(x: Tensor<S>, opts?: O): Tensor<NormShape<S, O>> {
+export function norm<
+  S extends Shape,
+  const O extends {
+    /** Matrix norm: "fro" (default), "nuc" (sum of singular values) or 2 (the largest); a vector norm is 2. */
+    ord?: "fro" | "nuc" | 2;
+    /** -1: the Euclidean norm of vectors along the last axis (a 1-D x is a vector anyway). */
+    axis?: -1;
+  } = {},
+>(x: Tensor<S>, opts?: O): Tensor<NormShape<S, O>> {
   const vector = opts?.axis === -1 || x.shape.length === 1;
   const ord = opts?.ord ?? (vector ? 2 : "fro");
   return emit1("norm", [x], { ord: String(ord), vector });
