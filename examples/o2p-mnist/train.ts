@@ -47,7 +47,7 @@ export interface O2pResults {
   results: ModelResult[];
 }
 
-function budget(opts: O2pOptions) {
+export function budget(opts: O2pOptions) {
   const trainSize = opts.trainSize ?? (opts.quick ? 640 : 8000);
   const testSize = opts.testSize ?? (opts.quick ? 200 : 2000);
   const batch = opts.batch ?? 32;
@@ -56,7 +56,7 @@ function budget(opts: O2pOptions) {
   return { trainSize, testSize, batch, steps, lr: opts.lr ?? 1e-2, evals: opts.evals ?? (opts.quick ? 4 : 10) };
 }
 
-function images(d: Digits, idx: readonly number[]): Map<string, NDArray> {
+export function images(d: Digits, idx: readonly number[]): Map<string, NDArray> {
   const x = new Float64Array(idx.length * PIXELS);
   idx.forEach((i, k) => x.set(d.pixels.subarray(i * PIXELS, (i + 1) * PIXELS), k * PIXELS));
   return new Map([
@@ -65,7 +65,7 @@ function images(d: Digits, idx: readonly number[]): Map<string, NDArray> {
   ]);
 }
 
-async function testAccuracy(t: Trainer, d: Digits): Promise<number> {
+export async function testAccuracy(t: Trainer, d: Digits): Promise<number> {
   let right = 0;
   const chunk = 250;
   for (let s = 0; s < d.count; s += chunk) {
@@ -77,7 +77,7 @@ async function testAccuracy(t: Trainer, d: Digits): Promise<number> {
 }
 
 /** The same shuffled order of training images for every model: a seeded permutation per epoch. */
-function batchOrder(count: number, batch: number, steps: number, seed: number): number[][] {
+export function batchOrder(count: number, batch: number, steps: number, seed: number): number[][] {
   const rng = new Random(seed ^ 0x5eed);
   const out: number[][] = [];
   let perm: number[] = [];
@@ -95,7 +95,7 @@ function batchOrder(count: number, batch: number, steps: number, seed: number): 
   return out;
 }
 
-async function trainOne(m: ModelLike, data: { train: Digits; test: Digits }, opts: O2pOptions, order: number[][]): Promise<ModelResult> {
+export async function trainOne(m: ModelLike, data: { train: Digits; test: Digits }, opts: O2pOptions, order: number[][]): Promise<ModelResult> {
   const b = budget(opts);
   const t0 = performance.now();
   const trainer = await Trainer.create(m, { optimizer: new Adam({ lr: b.lr }), seed: opts.seed, backend: opts.backend });
@@ -143,10 +143,10 @@ function mean(xs: readonly number[]): number {
 /** How the models are named in charts. */
 const LABELS: Record<string, string> = { "o2p-mnist": "second-order pooling (logm of the covariance)", "avg-mnist": "average pooling" };
 
-/** The loss of both models (raw and smoothed, log scale) and their test accuracy, side by side. */
-function trainingSvg(results: readonly ModelResult[], testImages: number, run: string): string {
+/** The loss of the models (raw and smoothed, log scale) and their test accuracy, side by side. */
+export function trainingSvg(results: readonly ModelResult[], testImages: number, run: string, labels: Record<string, string> = LABELS, title = "O2P vs average pooling on MNIST"): string {
   const beta = emaBeta(results[0].steps);
-  const label = (r: ModelResult) => LABELS[r.model] ?? r.model;
+  const label = (r: ModelResult) => labels[r.model] ?? r.model;
   return chartsSvg(
     [
       {
@@ -161,7 +161,7 @@ function trainingSvg(results: readonly ModelResult[], testImages: number, run: s
         opts: { title: `test accuracy (${testImages} digits)`, xLabel: "step", yLabel: "accuracy", yRange: [0, 1], yPercent: true, references: [{ y: 0.1, label: "chance (10 classes)" }], width: 500 },
       },
     ],
-    { title: `O2P vs average pooling on MNIST — ${run}`, note: `thin: loss of each step; thick: its exponential moving average (β = ${beta.toFixed(2)}); accuracy at step 0 is before training` },
+    { title: `${title} — ${run}`, note: `thin: loss of each step; thick: its exponential moving average (β = ${beta.toFixed(2)}); accuracy at step 0 is before training` },
   );
 }
 
