@@ -12,6 +12,8 @@ export const DIAGNOSTICS = {
   MP1002: "TypeScript error in model file",
   MP1003: "model file does not export a model",
   MP1004: "model file failed to load",
+  MP1005: "model file did not finish loading and building within the time limit",
+  MP1006: "model code threw an exception",
   MP2001: "shape mismatch",
   MP2002: "structure requirement not met",
   MP2003: "shapes do not broadcast",

@@ -5,6 +5,7 @@
  */
 import { setMaxElements } from "../../ir/limits.js";
 import { setGpuTimeout } from "../../runtime/webgpu/watchdog.js";
+import { setModelTimeout } from "./load-graph.js";
 import { parseLimit } from "./options.js";
 
 export interface LimitOptions {
@@ -16,4 +17,5 @@ export interface LimitOptions {
 export function applyLimitOptions(opts: LimitOptions): void {
   if (opts.maxElements !== undefined) setMaxElements(parseLimit("--max-elements", opts.maxElements));
   if (opts.gpuTimeout !== undefined) setGpuTimeout(parseLimit("--gpu-timeout", opts.gpuTimeout) * 1000);
+  if (opts.modelTimeout !== undefined) setModelTimeout(parseLimit("--model-timeout", opts.modelTimeout) * 1000);
 }

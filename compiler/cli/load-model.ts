@@ -1,15 +1,17 @@
 /**
  * Loading a model file: it is bundled by esbuild into one ES module (transpile.ts: TypeScript
  * stripped, `matprop` imports resolved to this package, source maps kept), which is imported; the
- * default export must be a `model(...)`.
+ * default export must be a `model(...)`. What the model's own code throws — while the file is
+ * imported (MP1004) or while its build function runs (MP1006) — is reported at the line that threw
+ * it, with its message; only an exception raised inside matprop itself is an internal error.
+ * load-graph.ts runs all of this in a worker thread, under a time limit.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { fail, MatpropError, type SourceLoc } from "../../ir/diagnostics.js";
+import type { Graph } from "../../ir/graph.js";
 import { findModel, type Model } from "../dsl/model.js";
-import { displayPath } from "../dsl/location.js";
-import { PACKAGE_ROOT } from "./package-root.js";
+import { displayPath, stackFrames, userLocation } from "../dsl/location.js";
 import { bundleModel } from "./transpile.js";
 
 export function resolveModelPath(file: string): string {
@@ -18,36 +20,62 @@ export function resolveModelPath(file: string): string {
   return abs;
 }
 
-/** matprop's own folders: frames there are never the user's line. */
-const OWN_DIRS = ["compiler", "ir", "runtime", "dist"].map((d) => path.join(PACKAGE_ROOT, d) + path.sep);
-
-/** The first stack frame of an error thrown while a model file was evaluated that lies in user code. */
-function userFrame(e: Error): SourceLoc | undefined {
-  for (const line of (e.stack ?? "").split("\n").slice(1)) {
-    const m = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
-    if (!m) continue;
-    const file = m[1].startsWith("file://") ? fileURLToPath(m[1]) : m[1];
-    if (!path.isAbsolute(file) || file.includes(`${path.sep}node_modules${path.sep}`) || OWN_DIRS.some((d) => file.startsWith(d))) continue;
-    return { file: displayPath(file), line: Number(m[2]), col: Number(m[3]) };
-  }
-  return undefined;
+/** A thrown value in words: `TypeError: x is not a function`, `the string "bad config"`, `null`. */
+function describeThrown(e: unknown): string {
+  if (e instanceof Error) return `${e.name === "Error" ? "Error" : e.name}: ${e.message.split("\n")[0]}`;
+  if (typeof e === "string") return `the string ${JSON.stringify(e.length > 200 ? `${e.slice(0, 200)}…` : e)}`;
+  if (e === null || e === undefined || typeof e !== "object") return String(e);
+  return `a value that is not an Error (${Object.prototype.toString.call(e).slice(8, -1)})`;
 }
 
-export async function loadModel(file: string): Promise<Model> {
-  const abs = resolveModelPath(file);
-  const bundled = await bundleModel(abs);
+/** A value thrown by the model's code that is not an Error (no stack: its line is found separately). */
+export class ThrownValue extends MatpropError {}
+
+/**
+ * The coded error for a value the model's code threw, at the line that threw it (`site` locates
+ * a thrown non-Error, which has no stack); undefined when it was thrown inside matprop itself (the
+ * innermost frame is matprop's own and the stack did not overflow) — an internal error.
+ */
+export function thrownByModel(e: unknown, code: "MP1004" | "MP1006", lead: string, site?: SourceLoc): MatpropError | undefined {
+  if (e instanceof MatpropError) return e;
+  if (e instanceof Error) {
+    const overflow = e instanceof RangeError && /call stack/i.test(e.message);
+    if (!overflow && stackFrames(e.stack ?? "")[0]?.own) return undefined;
+    return new MatpropError(code, `${lead}${describeThrown(e)}`, userLocation(e.stack ?? ""));
+  }
+  return new ThrownValue(code, `${lead}${code === "MP1004" ? "its code threw " : ""}${describeThrown(e)}`, site);
+}
+
+/** Imports the bundled module of the model at `abs` and returns its model. */
+export async function importModel(abs: string, url: string, site: () => SourceLoc | undefined = () => undefined): Promise<Model> {
   let mod: { default?: unknown };
   try {
-    mod = (await import(bundled.url)) as { default?: unknown };
+    mod = (await import(url)) as { default?: unknown };
   } catch (e) {
-    if (e instanceof MatpropError) throw e;
-    const err = e instanceof Error ? e : new Error(String(e));
-    fail("MP1004", `${displayPath(abs)} failed to load: ${err.name === "Error" ? "" : `${err.name}: `}${err.message.split("\n")[0]}`, userFrame(err));
-  } finally {
-    bundled.remove();
+    throw thrownByModel(e, "MP1004", `${displayPath(abs)} failed to load: `, site()) ?? e;
   }
   // A model file Node loaded as CommonJS arrives as `{ default: model }`.
   const m = findModel(mod.default);
   if (!m) fail("MP1003", `${displayPath(abs)} must \`export default model(name, build)\``);
   return m;
+}
+
+/** Runs the model's build function: its exceptions are MP1006 at their line. */
+export function buildModel(m: Model, site: () => SourceLoc | undefined = () => undefined): Graph {
+  try {
+    return m.build();
+  } catch (e) {
+    throw thrownByModel(e, "MP1006", `the model's code threw `, site()) ?? e;
+  }
+}
+
+/** The model in this thread, without a time limit (tests and in-process tools; the CLI uses loadGraph). */
+export async function loadModel(file: string): Promise<Model> {
+  const abs = resolveModelPath(file);
+  const bundled = await bundleModel(abs);
+  try {
+    return await importModel(abs, bundled.url);
+  } finally {
+    bundled.remove();
+  }
 }

@@ -55,9 +55,10 @@ const program = new Command()
   .option("--debug", "print stack traces of internal errors")
   .option("--max-elements <n>", `largest element count of one tensor (default ${DEFAULT_MAX_ELEMENTS}); a larger one is error MP2013`)
   .option("--gpu-timeout <seconds>", "time limit of one WebGPU submission (default 60); a run past it is error MP6004")
+  .option("--model-timeout <seconds>", "time limit on loading and building a model file (default 60); past it, error MP1005")
   .hook("preAction", async (root) => {
     const opts = root.opts<LimitOptions>();
-    if (opts.maxElements === undefined && opts.gpuTimeout === undefined) return;
+    if (opts.maxElements === undefined && opts.gpuTimeout === undefined && opts.modelTimeout === undefined) return;
     const { applyLimitOptions } = await import("./limit-options.js");
     guardedSync(() => applyLimitOptions(opts));
   })

@@ -22,19 +22,42 @@ export function displayPath(file: string): string {
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : file;
 }
 
+/** A stack frame with a file (frames of `node:` internals and native code are left out). */
+export interface Frame {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  /** In matprop's own folders or a package under node_modules. */
+  readonly library: boolean;
+  /** In matprop's own folders. */
+  readonly own: boolean;
+}
+
+/** The frames of a V8 stack trace (as source maps have mapped them), innermost first. */
+export function stackFrames(stack: string): Frame[] {
+  const out: Frame[] = [];
+  for (const line of stack.split("\n").slice(1)) {
+    const m = FRAME.exec(line.trim());
+    if (!m) continue;
+    const file = framePath(m[1]);
+    if (file.startsWith("node:") || !path.isAbsolute(file)) continue;
+    const own = OWN_DIRS.some((d) => file.startsWith(d));
+    out.push({ file, line: Number(m[2]), col: Number(m[3]), own, library: own || file.includes(`${path.sep}node_modules${path.sep}`) });
+  }
+  return out;
+}
+
+/** The innermost frame of `stack` in the user's code, as a source location. */
+export function userLocation(stack: string): SourceLoc | undefined {
+  const f = stackFrames(stack).find((x) => !x.library);
+  return f && { file: displayPath(f.file), line: f.line, col: f.col };
+}
+
 /** Where the user called into the DSL (undefined when no user frame is found). */
 export function callerLocation(): SourceLoc | undefined {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 50;
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = limit;
-  for (const line of stack.split("\n").slice(1)) {
-    const m = FRAME.exec(line.trim());
-    if (!m) continue;
-    const file = framePath(m[1]);
-    if (file.startsWith("node:") || !path.isAbsolute(file)) continue;
-    if (OWN_DIRS.some((d) => file.startsWith(d)) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
-    return { file: displayPath(file), line: Number(m[2]), col: Number(m[3]) };
-  }
-  return undefined;
+  return userLocation(stack);
 }

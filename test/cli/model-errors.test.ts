@@ -166,17 +166,11 @@ describe("running the graph", () => {
   });
 });
 
-describe("internal errors", () => {
-  it("MP9001: a non-MatpropError prints one line without a stack; --debug adds the stack", () => {
+describe("exceptions in the model's own code", () => {
+  it("MP1006: an Error thrown by the build function is the model's, at its line, in one line without a stack (was MP9001)", () => {
     const plain = matprop(["run", `${FIXTURES}/throws.ts`]);
-    expectUserError(plain, "MP9001", "internal error: deliberate failure inside build", "--debug");
+    const { loc } = expectUserError(plain, "MP1006", "the model's code threw Error: deliberate failure inside build");
+    expect(loc).toBe(`${FIXTURES}/throws.ts:5:9`);
     expect(plain.stderr.trimEnd().split("\n")).toHaveLength(1);
-
-    const debug = matprop(["run", `${FIXTURES}/throws.ts`, "--debug"]);
-    expect(debug.status).toBe(1);
-    expect(debug.stdout).toBe("");
-    expect(debug.stderr).toMatch(/^error MP9001: internal error: deliberate failure inside build\n/);
-    expect(debug.stderr).toContain("    at ");
-    expect(debug.stderr).toContain(`${FIXTURES}/throws.ts:5:`);
   });
 });

@@ -9,7 +9,7 @@ import { decodeSafetensors } from "../../../runtime/bundle/safetensors.js";
 import type { NDArray } from "../../../runtime/cpu/ndarray.js";
 import { writeBundle } from "../../bundle/build.js";
 import { readInputs } from "../inputs.js";
-import { loadModel } from "../load-model.js";
+import { loadGraph } from "../load-graph.js";
 import { parseSeed } from "../options.js";
 
 export interface BuildCliOptions {
@@ -37,7 +37,7 @@ function readParams(file: string | undefined): Map<string, NDArray> {
 export async function buildCommand(file: string, opts: BuildCliOptions): Promise<string> {
   if (typeof opts.out !== "string" || opts.out === "") fail("MP4010", "give the bundle folder with -o <dir>");
   const seed = parseSeed(opts.seed);
-  const graph = (await loadModel(file)).build();
+  const graph = await loadGraph(file);
   const inputs = readInputs(opts.inputs);
   const params = readParams(opts.params);
   const b = writeBundle(graph, { out: opts.out, inputs, params, seed, source: file });

@@ -1,7 +1,8 @@
 /** `matprop check <model.ts>`: TypeScript type check, then build and verify the graph. */
 import { MatpropError } from "../../../ir/diagnostics.js";
 import { displayPath } from "../../dsl/location.js";
-import { loadModel, resolveModelPath } from "../load-model.js";
+import { loadGraph } from "../load-graph.js";
+import { resolveModelPath } from "../load-model.js";
 import { typecheckModel } from "../typecheck.js";
 
 export interface CheckResult {
@@ -20,9 +21,8 @@ export async function check(file: string): Promise<CheckResult> {
     ? undefined
     : `note: no tsconfig.json in ${displayPath(abs).replace(/[^/]*$/, "") || "./"} or above: checked with strict NodeNext defaults and no ambient types; add a tsconfig.json (with "types": ["node"] for \`process\`) to check under your settings`;
   if (errors.length) return { errors, settings, ...(note ? { note } : {}) };
-  const m = await loadModel(file);
   try {
-    m.build();
+    await loadGraph(file);
   } catch (e) {
     if (e instanceof MatpropError) return { errors: [e], settings };
     throw e;

@@ -1,7 +1,7 @@
 /** `matprop gradcheck <model.ts> [--inputs f.json]`: adjoint vs central finite differences in float64. */
 import { gradcheck as check } from "../../gradcheck.js";
 import { readInputs } from "../inputs.js";
-import { loadModel } from "../load-model.js";
+import { loadGraph } from "../load-graph.js";
 import { parsePositive, parseSeed } from "../options.js";
 
 export interface GradcheckCliOptions {
@@ -13,7 +13,7 @@ export interface GradcheckCliOptions {
 export async function gradcheckCommand(file: string, opts: GradcheckCliOptions): Promise<{ text: string; ok: boolean }> {
   const tol = parsePositive("--tol", opts.tol, 1e-6);
   const seed = parseSeed(opts.seed);
-  const graph = (await loadModel(file)).build();
+  const graph = await loadGraph(file);
   const feeds = readInputs(opts.inputs);
   const result = check(graph, feeds, { seed });
   const what = { entries: "entries", symmetric: "symmetric directions", diagonal: "diagonal entries", none: "" } as const;

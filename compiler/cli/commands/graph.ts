@@ -16,7 +16,7 @@ import { sourceLinker, type SourceLinker } from "../../inspect/source.js";
 import { renderSvg } from "../../inspect/svg.js";
 import { differentiate } from "../../passes/differentiate.js";
 import { readInputs } from "../inputs.js";
-import { loadModel } from "../load-model.js";
+import { loadGraph } from "../load-graph.js";
 
 export interface GraphOptions {
   backward?: boolean;
@@ -44,7 +44,7 @@ function summary(d: Drawing): string {
 export async function graphCommand(file: string, opts: GraphOptions): Promise<string> {
   const ext = path.extname(opts.out).toLowerCase();
   if (!FORMATS.includes(ext)) fail("MP4010", `-o must name an .svg or .html file, got '${opts.out}'`);
-  const forward = (await loadModel(file)).build();
+  const forward = await loadGraph(file);
   const dims = opts.inputs === undefined ? undefined : bindInputs(forward, readInputs(opts.inputs)).dims;
   const link = sourceLinker(opts.out);
 

@@ -2,7 +2,7 @@
 import type { Graph } from "../../../ir/graph.js";
 import { print } from "../../../ir/print.js";
 import { differentiate } from "../../passes/differentiate.js";
-import { loadModel } from "../load-model.js";
+import { loadGraph } from "../load-graph.js";
 
 export interface IrOptions {
   backward?: boolean;
@@ -32,7 +32,7 @@ function statsTable(before: Graph, after: Graph, fired: Map<string, number>): st
 }
 
 export async function irCommand(file: string, opts: IrOptions): Promise<string> {
-  const forward = (await loadModel(file)).build();
+  const forward = await loadGraph(file);
   if (!opts.backward && !opts.stats) return print(forward);
   const d = differentiate(forward);
   const stats = opts.stats ? statsTable(d.unsimplified, d.graph, d.stats.fired) : "";

@@ -8,7 +8,7 @@ import { executeCPU } from "../../../runtime/cpu/execute.js";
 import { toNested } from "../../../runtime/cpu/ndarray.js";
 import { acquireDevice } from "../../../runtime/webgpu/device.js";
 import { readInputs } from "../inputs.js";
-import { loadModel } from "../load-model.js";
+import { loadGraph } from "../load-graph.js";
 import { parseSeed } from "../options.js";
 import { GRAD_PREFIX } from "../../passes/adjoint.js";
 
@@ -41,7 +41,7 @@ export async function run(file: string, opts: RunOptions): Promise<string> {
   const seed = parseSeed(opts.seed);
   if (opts.backend !== undefined && !BACKENDS.includes(opts.backend)) await chooseBackend(opts.backend);
   // The model first: a missing or broken model file is the first thing to report.
-  const graph = (await loadModel(file)).build();
+  const graph = await loadGraph(file);
   const feeds = readInputs(opts.inputs);
   const program = opts.grad ? (await import("../../passes/differentiate.js")).differentiate(graph).graph : graph;
   const backend = await chooseBackend(opts.backend);

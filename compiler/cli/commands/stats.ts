@@ -10,7 +10,7 @@ import { plannedBytes } from "../../../codegen/program.js";
 import { lowerGraph } from "../../../codegen/lower.js";
 import { differentiate } from "../../passes/differentiate.js";
 import { readInputs } from "../inputs.js";
-import { loadModel } from "../load-model.js";
+import { loadGraph } from "../load-graph.js";
 
 export interface StatsRow {
   readonly what: string;
@@ -51,7 +51,7 @@ export function formatStats(rows: readonly StatsRow[]): string {
 }
 
 export async function statsCommand(file: string, opts: { inputs?: string }): Promise<string> {
-  const forward = (await loadModel(file)).build();
+  const forward = await loadGraph(file);
   const dims = dimsOf(forward, opts.inputs);
   const rows = [statsOf("forward", forward, dims)];
   if (forward.outputs.some((o) => o.name === "loss")) rows.push(statsOf("training step", differentiate(forward).graph, dims));
