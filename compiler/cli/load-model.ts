@@ -4,7 +4,7 @@
  * default export must be a `model(...)`. What the model's own code throws — while the file is
  * imported (MP1004) or while its build function runs (MP1006) — is reported at the line that threw
  * it, with its message; only an exception raised inside matprop itself is an internal error.
- * load-graph.ts runs all of this in a worker thread, under a time limit.
+ * load-graph.ts runs all of this under a time limit (watchdog.ts).
  */
 import fs from "node:fs";
 import path from "node:path";

@@ -3,7 +3,7 @@
  * the line of the throw is taken from V8 itself: an inspector session on this thread pauses at
  * every exception while the model's code runs, notes where each non-Error value was thrown (mapped
  * through the model bundle's source map to the .ts line) and resumes at once. Used only around the
- * model's own code (model-worker.ts); Error objects are located by their stack instead.
+ * model's own code (load-graph.ts); Error objects are located by their stack instead.
  */
 import { Session } from "node:inspector";
 import { findSourceMap } from "node:module";

@@ -18,6 +18,8 @@ export interface CliCase {
   readonly parts?: readonly (string | RegExp)[];
   /** The `file:line:col` the diagnostic must name (relative to the case's folder). */
   readonly loc?: string;
+  /** Also run as a process of its own (cli.test.ts runs the cases in one process). */
+  readonly spawned?: true;
 }
 
 export interface CliClass {
@@ -48,7 +50,7 @@ export const CLI_CLASSES: readonly CliClass[] = [
     files: GOOD,
     control: ["run", "named.ts", "--inputs", "ok.json", "--backend", "cpu"],
     cases: [
-      { name: "unknown option", args: ["run", "named.ts", "--frobnicate"], code: "MP4010", parts: ["unknown option"] },
+      { name: "unknown option", args: ["run", "named.ts", "--frobnicate"], code: "MP4010", parts: ["unknown option"], spawned: true },
       { name: "unknown command", args: ["frobnicate"], code: "MP4010", parts: ["unknown command"] },
       { name: "missing model argument", args: ["run"], code: "MP4010", parts: ["missing required argument"] },
       { name: "--seed not a number", args: ["run", "named.ts", "--inputs", "ok.json", "--seed", "abc"], code: "MP4010", parts: ["--seed", "'abc'"] },
@@ -83,15 +85,15 @@ export const CLI_CLASSES: readonly CliClass[] = [
     name: "exceptions and hangs in model code",
     cases: [
       { name: "top-level TypeError", args: ["run", "top.ts"], files: { "top.ts": m(`const x: any = undefined;`, `x.foo();`, `export default model("t", () => ({}));`) }, code: "MP1004", parts: ["TypeError", "foo"], loc: "top.ts:3:3" },
-      { name: "top-level throw of a string", args: ["run", "top-string.ts"], files: { "top-string.ts": m(`if (Date.now() > 0) throw "no data here";`, `export default model("t", () => ({}));`) }, code: "MP1004", parts: ["no data here"], loc: "top-string.ts:2:21" },
+      { name: "top-level throw of a string", args: ["run", "top-string.ts"], files: { "top-string.ts": m(`if (Date.now() > 0) throw "no data here";`, `export default model("t", () => ({}));`) }, code: "MP1004", parts: ["no data here"], loc: "top-string.ts:2:21", spawned: true },
       { name: "Error thrown by the build function", args: ["run", "build-error.ts"], files: { "build-error.ts": m(`export default model("b", ({ input }) => {`, `  const A = input("A", [2]);`, `  if (A) throw new Error("deliberate failure inside build");`, `  return { s: ops.sum(A) };`, `});`) }, code: "MP1006", parts: ["Error: deliberate failure inside build"], loc: "build-error.ts:4:16" },
       { name: "string thrown by the build function", args: ["run", "build-string.ts"], files: { "build-string.ts": m(`export default model("b", ({ input }) => {`, `  const A = input("A", [2]);`, `  if (A) throw "bad config";`, `  return { s: ops.sum(A) };`, `});`) }, code: "MP1006", parts: ["bad config"], loc: "build-string.ts:4:10" },
       { name: "null thrown by the build function", args: ["run", "build-null.ts"], files: { "build-null.ts": m(`export default model("b", ({ input }) => {`, `  const A = input("A", [2]);`, `  if (A) throw null;`, `  return { s: ops.sum(A) };`, `});`) }, code: "MP1006", parts: ["null"], loc: "build-null.ts:4:10" },
       { name: "infinite recursion in the build function", args: ["run", "recursion.ts"], files: { "recursion.ts": m(`const depth = (n: number): number => depth(n + 1) + 1;`, `export default model("r", ({ input }) => ({ s: ops.mul(ops.sum(input("A", [2])), depth(0)) }));`) }, code: "MP1006", parts: ["Maximum call stack size exceeded"], loc: "recursion.ts:2:49" },
       { name: "an Error thrown in a helper module", args: ["run", "uses-helper.ts"], files: { "helper.ts": `export function check(n: number): number {\n  if (n > 1) throw new RangeError("n too large");\n  return n;\n}\n`, "uses-helper.ts": m(`import { check } from "./helper.ts";`, `export default model("h", ({ input }) => ({ s: ops.mul(ops.sum(input("A", [2])), check(5)) }));`) }, code: "MP1006", parts: ["RangeError: n too large"], loc: "helper.ts:2:20" },
-      { name: "a model file that never finishes loading", args: ["run", "spin-top.ts", "--model-timeout", "2"], files: { "spin-top.ts": m(`while (Date.now() > 0) {}`, `export default model("t", () => ({}));`) }, code: "MP1005", parts: ["spin-top.ts", "2 s", "--model-timeout"] },
-      { name: "a model file that awaits forever at the top level", args: ["run", "await.ts", "--model-timeout", "2"], files: { "await.ts": m(`await new Promise(() => {});`, `export default model("t", () => ({}));`) }, code: "MP1005", parts: ["await.ts"] },
-      { name: "a build function that never returns", args: ["check", "spin-build.ts", "--model-timeout", "2"], files: { "spin-build.ts": m(`export default model("t", () => {`, `  for (;;) {}`, `});`) }, code: "MP1005", parts: ["spin-build.ts", "2 s"] },
+      { name: "a model file that never finishes loading", args: ["run", "spin-top.ts", "--model-timeout", "1"], files: { "spin-top.ts": m(`while (Date.now() > 0) {}`, `export default model("t", () => ({}));`) }, code: "MP1005", parts: ["spin-top.ts", "1 s", "--model-timeout"], spawned: true },
+      { name: "a model file that awaits forever at the top level", args: ["run", "await.ts", "--model-timeout", "1"], files: { "await.ts": m(`await new Promise(() => {});`, `export default model("t", () => ({}));`) }, code: "MP1005", parts: ["await.ts"] },
+      { name: "a build function that never returns", args: ["check", "spin-build.ts", "--model-timeout", "1"], files: { "spin-build.ts": m(`export default model("t", () => {`, `  for (;;) {}`, `});`) }, code: "MP1005", parts: ["spin-build.ts", "1 s"] },
       { name: "a build function that awaits forever (a returned promise)", args: ["run", "promise.ts"], files: { "promise.ts": m(`export default model("p", (() => new Promise(() => {})) as never);`) }, code: "MP2011" },
     ],
   },
@@ -142,7 +144,7 @@ export const CLI_CLASSES: readonly CliClass[] = [
       { name: "an empty file", args: ["run", "named.ts", "--inputs", "empty.json"], files: { "empty.json": "" }, code: "MP4002" },
       { name: "not an object (an array)", args: ["run", "named.ts", "--inputs", "array.json"], files: { "array.json": "[[1, 2]]" }, code: "MP4009", parts: ["not an array"] },
       { name: "not an object (null)", args: ["run", "named.ts", "--inputs", "null.json"], files: { "null.json": "null" }, code: "MP4009", parts: ["not null"] },
-      { name: "nested 100,000 arrays deep", args: ["run", "named.ts", "--inputs", "deep.json"], files: { "deep.json": deep(100_000) }, code: "MP4009", parts: ["nested more than 64 arrays deep"] },
+      { name: "nested 100,000 arrays deep", args: ["run", "named.ts", "--inputs", "deep.json"], files: { "deep.json": deep(100_000) }, code: "MP4009", parts: ["nested more than 64 arrays deep"], spawned: true },
       { name: "nested 100,000 objects deep", args: ["run", "named.ts", "--inputs", "deep-obj.json"], files: { "deep-obj.json": `{"A": ${'{"a": '.repeat(100_000)}1${"}".repeat(100_000)}, "B": [[3, 4]]}` }, code: "MP4009", parts: ["is an object"] },
       { name: "a ragged array", args: ["run", "named.ts", "--inputs", "ragged.json"], files: { "ragged.json": `{"A": [[1, 2], [3]], "B": [[3, 4], [5, 6]]}` }, code: "MP4009", parts: ["'A'[1] has 1 entry where 2 were expected"] },
       { name: "an empty array", args: ["run", "named.ts", "--inputs", "hollow.json"], files: { "hollow.json": `{"A": [], "B": [[3, 4]]}` }, code: "MP4009", parts: ["empty array"] },
@@ -189,7 +191,7 @@ export const CLI_CLASSES: readonly CliClass[] = [
     control: ["run", "named.ts", "--inputs", "ok.json", "--backend", "cpu"],
     cases: [
       { name: "--out into a missing folder", args: ["run", "named.ts", "--inputs", "ok.json", "--out", "no-dir/out.json"], code: "MP4010", parts: ["cannot write --out file"] },
-      { name: "build -o into a PWA folder (web app manifest.json)", args: ["build", "named.ts", "--inputs", "ok.json", "-o", "app"], files: { "app/manifest.json": `{"name": "My App", "start_url": "/"}`, "app/index.js": "app();", "app/runtime/sw.js": "", "app/kernels/notes.txt": "mine" }, code: "MP4011", parts: ["not a matprop bundle", "nothing was written or removed"] },
+      { name: "build -o into a PWA folder (web app manifest.json)", args: ["build", "named.ts", "--inputs", "ok.json", "-o", "app"], files: { "app/manifest.json": `{"name": "My App", "start_url": "/"}`, "app/index.js": "app();", "app/runtime/sw.js": "", "app/kernels/notes.txt": "mine" }, code: "MP4011", parts: ["not a matprop bundle", "nothing was written or removed"], spawned: true },
       { name: "build -o into a browser extension", args: ["build", "named.ts", "--inputs", "ok.json", "-o", "ext"], files: { "ext/manifest.json": `{"manifest_version": 3, "name": "x", "version": "1"}`, "ext/background.js": "" }, code: "MP4011" },
       { name: "build -o into a project folder", args: ["build", "named.ts", "--inputs", "ok.json", "-o", "proj"], files: { "proj/package.json": "{}", "proj/src/main.ts": "" }, code: "MP4011", parts: ["no manifest.json"] },
       { name: "build -o onto a file", args: ["build", "named.ts", "--inputs", "ok.json", "-o", "ok.json"], code: "MP4011", parts: ["not a folder"] },
