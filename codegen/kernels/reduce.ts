@@ -1,7 +1,8 @@
 /**
- * Sum (or mean) over a set of axes of a fused input expression. Short reductions loop in one
- * invocation per output; long ones use one workgroup per output with a tree reduction in
- * workgroup memory.
+ * Reductions over a set of axes of a fused input expression: sum (scaled, for mean), max, min, and
+ * argmax/argmin (the row-major position within the reduced axes of the first extreme entry, written
+ * as an f32 integer like every i32 value on the device). Short reductions loop in one invocation
+ * per output; long ones use one workgroup per output with a tree reduction in workgroup memory.
  */
 import { grid, groups } from "../kernel.js";
 import { f32, unravel, type Expr } from "../expr.js";
@@ -9,13 +10,53 @@ import { KernelBuilder, MAIN_SIGNATURE, type BuiltKernel } from "./builder.js";
 
 const WG = 64;
 
-export function reduceKernel(name: string, input: Expr, axes: readonly number[], scale: number, out: number): BuiltKernel {
-    const shape = input.shape;
+export type Reduction = "sum" | "max" | "min" | "argmax" | "argmin";
+
+/** ∓FLT_MAX (exactly, in the shortest decimal Tint accepts): every finite f32 is ≥ (≤) it. */
+const LOWEST = "-3.4028234663852886e38";
+const HIGHEST = "3.4028234663852886e38";
+
+interface Combine {
+  init: string;
+  /** Statement folding value `t` at position `r` into accumulator `acc` (and `at`). */
+  fold(t: string, r: string): string;
+  /** Statement folding partial slot `b` into slot `a` (workgroup tree). */
+  merge(a: string, b: string): string;
+  /** The output value from accumulator `acc` (and position `at`). */
+  result(acc: string, at: string, scale: number): string;
+}
+
+function combineOf(kind: Reduction): Combine {
+  switch (kind) {
+    case "sum":
+      return { init: "0.0", fold: (t) => `acc += ${t};`, merge: (a, b) => `partial[${a}] += partial[${b}];`, result: (acc, _, s) => `${acc} * ${f32(s)}` };
+    case "max":
+    case "min":
+      return { init: kind === "max" ? LOWEST : HIGHEST, fold: (t) => `acc = ${kind}(acc, ${t});`, merge: (a, b) => `partial[${a}] = ${kind}(partial[${a}], partial[${b}]);`, result: (acc) => acc };
+    case "argmax":
+    case "argmin": {
+      const better = kind === "argmax" ? ">" : "<";
+      return {
+        init: kind === "argmax" ? LOWEST : HIGHEST,
+        // Strictly better only: the first extreme entry wins, as on the CPU.
+        fold: (t, r) => `{ let v = ${t}; if (v ${better} acc) { acc = v; at = ${r}; } }`,
+        merge: (a, b) =>
+          `if (partial[${b}] ${better} partial[${a}] || (partial[${b}] == partial[${a}] && position[${b}] < position[${a}])) { partial[${a}] = partial[${b}]; position[${a}] = position[${b}]; }`,
+        result: (_, at) => `f32(${at})`,
+      };
+    }
+  }
+}
+
+export function reduceKernel(name: string, input: Expr, axes: readonly number[], scale: number, out: number, kind: Reduction = "sum"): BuiltKernel {
+  const shape = input.shape;
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const outShape = kept.map((i) => shape[i]);
   const redShape = axes.map((i) => shape[i]);
   const outCount = outShape.reduce((p, d) => p * d, 1);
   const redCount = redShape.reduce((p, d) => p * d, 1);
+  const c = combineOf(kind);
+  const positional = kind === "argmax" || kind === "argmin";
   const b = new KernelBuilder([{ value: out, shape: outShape }]);
   const o = unravel("o", outShape, "k");
   const r = unravel("r", redShape, "q");
@@ -27,24 +68,28 @@ export function reduceKernel(name: string, input: Expr, axes: readonly number[],
     ? [
         `const WG = ${WG}u;`,
         `var<workgroup> partial: array<f32, ${WG}>;`,
+        ...(positional ? [`var<workgroup> position: array<u32, ${WG}>;`] : []),
         `@compute @workgroup_size(${WG}) ${MAIN_SIGNATURE} {`,
         `  let o = wid.x + wid.y * nwg.x;`,
         `  let live = o < ${outCount}u;`,
         ...o.lines.map((l) => "  " + l),
-        `  var acc = 0.0;`,
+        `  var acc = ${c.init};`,
+        // Each invocation starts at its own first position (lid.x < redCount since redCount > WG).
+        ...(positional ? [`  var at = lid.x;`] : []),
         `  if (live) {`,
         `    for (var r = lid.x; r < ${redCount}u; r += WG) {`,
         ...inner,
-        `      acc += ${term};`,
+        `      ${c.fold(term, "r")}`,
         `    }`,
         `  }`,
         `  partial[lid.x] = acc;`,
+        ...(positional ? [`  position[lid.x] = at;`] : []),
         `  workgroupBarrier();`,
         `  for (var s = WG / 2u; s > 0u; s /= 2u) {`,
-        `    if (lid.x < s) { partial[lid.x] += partial[lid.x + s]; }`,
+        `    if (lid.x < s) { ${c.merge("lid.x", "lid.x + s")} }`,
         `    workgroupBarrier();`,
         `  }`,
-        `  if (live && lid.x == 0u) { out0[o] = partial[0] * ${f32(scale)}; }`,
+        `  if (live && lid.x == 0u) { out0[o] = ${c.result("partial[0]", "position[0]", scale)}; }`,
         `}`,
       ]
     : [
@@ -53,14 +98,16 @@ export function reduceKernel(name: string, input: Expr, axes: readonly number[],
         `  let o = gid.x + gid.y * nwg.x * WG;`,
         `  if (o >= ${outCount}u) { return; }`,
         ...o.lines.map((l) => "  " + l),
-        `  var acc = 0.0;`,
+        `  var acc = ${c.init};`,
+        ...(positional ? [`  var at = 0u;`] : []),
         `  for (var r = 0u; r < ${redCount}u; r += 1u) {`,
         ...inner,
-        `      acc += ${term};`,
+        `      ${c.fold(term, "r")}`,
         `  }`,
-        `  out0[o] = acc * ${f32(scale)};`,
+        `  out0[o] = ${c.result("acc", "at", scale)};`,
         `}`,
       ];
   const dispatch = wide ? grid(outCount) : grid(groups(outCount, WG));
-  return b.finish(name, body.join("\n"), [WG, 1, 1], dispatch, [{ shape: [outCount], tile: [wide ? 1 : WG] }], wide ? WG * 4 : 0);
+  const shared = wide ? WG * 4 * (positional ? 2 : 1) : 0;
+  return b.finish(name, body.join("\n"), [WG, 1, 1], dispatch, [{ shape: [outCount], tile: [wide ? 1 : WG] }], shared);
 }

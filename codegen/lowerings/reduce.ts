@@ -1,10 +1,10 @@
-/** Lowerings of reductions: sum, mean and trace (a sum over the diagonal expression). */
+/** Lowerings of reductions: sum, mean, max, min, argmax, argmin and trace (a sum over the diagonal expression). */
 import { normaliseAxes } from "../../ir/shape.js";
 import { op } from "../expr.js";
 import { reduceKernel } from "../kernels/reduce.js";
 import { defineLowering } from "../lowering.js";
 
-for (const name of ["sum", "mean"] as const) {
+for (const name of ["sum", "mean", "max", "min", "argmax", "argmin"] as const) {
   defineLowering(name, {
     exprInputs: "all",
     lower(ctx) {
@@ -12,7 +12,7 @@ for (const name of ["sum", "mean"] as const) {
       const s = ctx.shape(x);
       const axes = normaliseAxes(name, (ctx.node.attrs.axis as number[] | null) ?? null, s.length);
       const count = axes.reduce((p, a) => p * s[a], 1);
-      ctx.emit(reduceKernel(ctx.name(name), ctx.expr(x), axes, name === "mean" ? 1 / count : 1, ctx.out()));
+      ctx.emit(reduceKernel(ctx.name(name), ctx.expr(x), axes, name === "mean" ? 1 / count : 1, ctx.out(), name === "mean" ? "sum" : name));
     },
   });
 }

@@ -1,6 +1,6 @@
 /** `nn`: layers in PyTorch's functional conventions (NCHW images, weights [out, in]). */
 import { emit1 } from "./builder.js";
-import { add, matmul, maximum, mul, pow, reshape, tanh, transpose } from "./ops.js";
+import { add, logsumexp, matmul, max, maximum, mul, pow, reshape, sub, sum, tanh, transpose, exp, div } from "./ops.js";
 import type { BinaryKey, Dim, DimsAgree, Shape, Structure, Tensor, UnaryKey, UnaryStructure } from "./types.js";
 
 type Pair = number | readonly [number, number];
@@ -38,6 +38,33 @@ export function gelu<S extends Shape, St extends Structure>(x: Tensor<S, St>): T
   const t = x as Tensor;
   const inner = mul(add(t, mul(pow(t, 3), 0.044715) as Tensor) as Tensor, GELU_SCALE);
   return mul(mul(t, 0.5) as Tensor, add(tanh(inner as Tensor), 1) as never) as never;
+}
+
+/** Options of `softmax` and `logSoftmax`. */
+export interface SoftmaxOptions {
+  /** The axis the probabilities sum to 1 along (negative counts from the end). Default −1. */
+  axis?: number;
+}
+
+const isLastAxis = (x: Tensor, axis: number) => axis === -1 || axis === x.shape.length - 1;
+
+/**
+ * exp(x) / Σ exp(x) along `axis` (jax.nn.softmax), with the max subtracted first. Along the last
+ * axis it is one op (one kernel per row on WebGPU); along another axis it is composed of max, exp,
+ * sum and div.
+ */
+export function softmax<S extends Shape>(x: Tensor<S>, opts: SoftmaxOptions = {}): Tensor<S> {
+  const axis = opts.axis ?? -1;
+  if (isLastAxis(x, axis)) return emit1("softmax", [x]);
+  const t = x as Tensor;
+  const e = exp(sub(t, max(t, { axis, keepdims: true }) as never) as Tensor) as Tensor;
+  return div(e, sum(e, { axis, keepdims: true }) as never) as never;
+}
+
+/** log softmax(x) along `axis` = x − logsumexp(x) (jax.nn.log_softmax): no log of a rounded-to-0 probability. */
+export function logSoftmax<S extends Shape>(x: Tensor<S>, opts: SoftmaxOptions = {}): Tensor<S> {
+  const t = x as Tensor;
+  return sub(t, logsumexp(t, { axis: opts.axis ?? -1, keepdims: true }) as never) as never;
 }
 
 /** Options of `conv2d`. */

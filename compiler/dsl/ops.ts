@@ -2,10 +2,11 @@
  * `ops`: elementwise math, reductions, matmul and data movement (NumPy/JAX names). Binary ops
  * broadcast like NumPy and accept plain numbers.
  */
-import { emit1 } from "./builder.js";
+import { normaliseAxes } from "../../ir/shape.js";
+import { emit1, type TensorHandle } from "./builder.js";
 import type {
   AddStructure, BatchOf, Broadcast, BroadcastCheck, BinaryKey, DivStructure, Dim, KeyOf, Last, MatmulCheck, MatmulKey,
-  MatmulShape, MatmulStructure, MulKey, MulStructure, Operand, ReshapeShape, Shape, ShapeOf, Structure, StructureOf, SubStructure,
+  MatmulShape, MatmulStructure, MulKey, MulStructure, Operand, ReduceAxis, ReduceKeep, ReduceShape, ReshapeShape, Shape, ShapeOf, Structure, StructureOf, SubStructure,
   SwapLast, Tensor, TransposeKey, UnaryKey, UnaryStructure,
 } from "./types.js";
 
@@ -88,26 +89,66 @@ export function pow<S extends Shape, St extends Structure>(x: Tensor<S, St>, p: 
   return emit1("pow", [x], { p });
 }
 
-/** Options of `sum` and `mean`. */
+/** Options of `sum`, `mean`, `max`, `min` and `logsumexp`. */
 export interface ReduceOptions {
   /** The axis or axes to reduce (negative counts from the end). Default: all. */
   axis?: number | readonly number[];
   /** Keep reduced axes as size 1. Default false. */
   keepdims?: boolean;
 }
-type Reduced<O> = O extends { axis: number | readonly number[] } ? Tensor<Dim[]> : O extends { keepdims: true } ? Tensor<Dim[]> : Tensor<[]>;
+/** The result of reducing a `Tensor<S>` with options `O`: its shape follows NumPy's (literal axes give literal dims). */
+type Reduced<S extends Shape, O> = Tensor<ReduceShape<S, ReduceAxis<O>, ReduceKeep<O>>>;
 
 function reduceAttrs(opts: ReduceOptions = {}) {
   const axis = opts.axis === undefined ? null : typeof opts.axis === "number" ? [opts.axis] : [...opts.axis];
   return { axis, keepdims: opts.keepdims ?? false };
 }
 /** Sum over `axis` (all axes by default). */
-export function sum<const O extends ReduceOptions = {}>(x: Tensor, opts?: O): Reduced<O> {
+export function sum<S extends Shape, const O extends ReduceOptions = {}>(x: Tensor<S>, opts?: O): Reduced<S, O> {
   return emit1("sum", [x], reduceAttrs(opts));
 }
 /** Mean over `axis` (all axes by default). */
-export function mean<const O extends ReduceOptions = {}>(x: Tensor, opts?: O): Reduced<O> {
+export function mean<S extends Shape, const O extends ReduceOptions = {}>(x: Tensor<S>, opts?: O): Reduced<S, O> {
   return emit1("mean", [x], reduceAttrs(opts));
+}
+/** Largest entry over `axis` (all axes by default); the gradient is split evenly among tied maxima. */
+export function max<S extends Shape, const O extends ReduceOptions = {}>(x: Tensor<S>, opts?: O): Reduced<S, O> {
+  return emit1("max", [x], reduceAttrs(opts));
+}
+/** Smallest entry over `axis` (all axes by default); the gradient is split evenly among tied minima. */
+export function min<S extends Shape, const O extends ReduceOptions = {}>(x: Tensor<S>, opts?: O): Reduced<S, O> {
+  return emit1("min", [x], reduceAttrs(opts));
+}
+
+/** Options of `argmax` and `argmin`. */
+export interface ArgOptions {
+  /** One axis (negative counts from the end). Default: the position in the flattened array. */
+  axis?: number;
+  /** Keep the reduced axis (axes) as size 1. Default false. */
+  keepdims?: boolean;
+}
+/** Position (i32) of the first largest entry along `axis`, or in the flattened array (numpy.argmax). No gradient. */
+export function argmax<S extends Shape, const O extends ArgOptions = {}>(x: Tensor<S>, opts?: O): Reduced<S, O> {
+  return emit1("argmax", [x], reduceAttrs(opts));
+}
+/** Position (i32) of the first smallest entry along `axis`, or in the flattened array (numpy.argmin). No gradient. */
+export function argmin<S extends Shape, const O extends ArgOptions = {}>(x: Tensor<S>, opts?: O): Reduced<S, O> {
+  return emit1("argmin", [x], reduceAttrs(opts));
+}
+
+/**
+ * log Σ exp(x) over `axis` (all axes by default), computed as m + log Σ exp(x − m) with m the max,
+ * so large entries do not overflow (jax.nn.logsumexp). Its gradient is softmax(x) along the axes.
+ */
+export function logsumexp<S extends Shape, const O extends ReduceOptions = {}>(x: Tensor<S>, opts?: O): Reduced<S, O> {
+  const { axis, keepdims } = reduceAttrs(opts);
+  const t = x as Tensor;
+  const m = max(t, { axis: axis ?? undefined, keepdims: true }) as Tensor;
+  const y = add(m, log(sum(exp(sub(t, m as never) as Tensor), { axis: axis ?? undefined, keepdims: true })) as never) as Tensor;
+  if (keepdims) return y as never;
+  const kept = (t as TensorHandle).shape;
+  const axes = normaliseAxes("logsumexp", axis, kept.length);
+  return reshape(y, kept.filter((_, i) => !axes.includes(i))) as never;
 }
 
 /** Matrix product (numpy.matmul): batch dims broadcast, 1-D operands are vectors. */

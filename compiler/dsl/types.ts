@@ -199,5 +199,33 @@ export type MulKey<A extends Operand, B extends Operand> = A extends number
 type ScaledKey<KU extends string, KV extends string> = Known<KU> extends true ? `USc(${KU};${OrUnknown<KV>})` : string;
 export type UnaryKey<Op extends string, K extends string> = Known<K> extends true ? `${Op}(${K})` : string;
 
+// ---- reductions ----------------------------------------------------------------------------------
+
+type Negative<N extends number> = `-${N}` extends `${infer X extends number}` ? X : never;
+/** Is the dim at index `I` (with `Rest` dims after it) one of the axes `Ax` (negative counts from the end)? */
+type IsAxis<I extends number, Rest extends readonly unknown[], Ax extends number> = I extends Ax ? true : Negative<[...Rest, 1]["length"]> extends Ax ? true : false;
+type DropAxes<S extends Shape, Ax extends number, Keep extends boolean, Pre extends unknown[] = []> = S extends readonly [infer H extends Dim, ...infer R extends Dim[]]
+  ? [...(IsAxis<Pre["length"], R, Ax> extends true ? (Keep extends true ? [1] : []) : [H]), ...DropAxes<R, Ax, Keep, [...Pre, 1]>]
+  : [];
+type Ones<S extends Shape> = { -readonly [I in keyof S]: 1 };
+/** The axes an `axis` option names, as a union of literals (`number` when not known). */
+type AxesOf<A> = A extends number ? A : A extends readonly (infer X extends number)[] ? X : number;
+/**
+ * The shape of a reduction of `S` over `axis` `A` (undefined: all axes) with `keepdims` `Keep`, as
+ * the IR's reducedShape; `Dim[]` when the shape or the axes are not literal.
+ */
+export type ReduceShape<S extends Shape, A, Keep> = IsTuple<S> extends false
+  ? Dim[]
+  : boolean extends Keep
+    ? Dim[]
+    : [A] extends [undefined]
+      ? Keep extends true ? Ones<S> : []
+      : number extends AxesOf<A>
+        ? Dim[]
+        : DropAxes<S, AxesOf<A>, Keep extends true ? true : false>;
+/** `axis` and `keepdims` of a reduction's options object. */
+export type ReduceAxis<O> = O extends { axis: infer A } ? A : undefined;
+export type ReduceKeep<O> = O extends { keepdims: infer K extends boolean } ? K : false;
+
 /** Replace -1 (inferred) in a reshape target by an unknown size. */
 export type ReshapeShape<S extends Shape> = { -readonly [I in keyof S]: S[I] extends -1 ? number : S[I] };

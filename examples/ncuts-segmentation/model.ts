@@ -6,7 +6,7 @@
  * of D^{-1/2} W D^{-1/2}. The loss is J = ½ ‖Π_W − Π_Y‖²_F against the ground-truth segmentation
  * projector Π_Y, averaged over the batch. Every matrix op maps over the batch dim.
  */
-import { linalg, model, nn, ops, type Tensor } from "matprop";
+import { linalg, model, nn, ops } from "matprop";
 
 /** Image side: S² pixels per image. */
 export const SIZE = 12;
@@ -27,7 +27,7 @@ export default model("ncuts-segmentation", ({ input, param }) => {
   const F = ops.exp(ops.transpose(ops.reshape(h, ["B", FEATURES, PIXELS])));
   const affinity = ops.matmul(F, ops.transpose(F));
   const degrees = ops.sum(affinity, { axis: -1, keepdims: true });
-  const Z = ops.mul(ops.pow(degrees as Tensor<["B", typeof PIXELS, 1]>, -0.5), F);
+  const Z = ops.mul(ops.pow(degrees, -0.5), F);
   const PiW = linalg.rangeProjector(Z);
   const diff = ops.sub(PiW, PiY);
   const perImage = ops.sum(ops.mul(diff, diff), { axis: [1, 2] });

@@ -34,4 +34,6 @@ export const NO_ADJOINT: Readonly<Record<string, string>> = {
   oneHot: "integer labels in, constant out: nothing to differentiate",
   normWeights: "backward-only (norm rule); second derivatives are not supported",
   powLoewner: "backward-only (powm rule); second derivatives are not supported",
+  argmax: "an integer position: piecewise constant in x, so no gradient flows through it (as jax.numpy.argmax)",
+  argmin: "an integer position: piecewise constant in x, so no gradient flows through it (as jax.numpy.argmin)",
 };

@@ -15,9 +15,25 @@ const reduce = (mean: boolean): AdjointRule => ({ inputs: [x], attrs, cotangents
   return [gx];
 };
 
+/**
+ * max/min: the cotangent goes to the extreme entries, split evenly among ties (as JAX's
+ * reduce_max). For max, y − x ≥ 0 and sign(y − x) is 0 exactly at a maximum.
+ */
+const extreme = (which: "max" | "min"): AdjointRule => ({ inputs: [x], outputs: [y], attrs, cotangents: [g], e }) => {
+  const axes = normaliseAxes(which, (attrs.axis as number[] | null) ?? null, x.type.shape.length);
+  const kept = keptShape(x.type.shape, axes);
+  const yk = e.reshape(y, kept);
+  const gap = which === "max" ? e.sub(yk, x) : e.sub(x, yk);
+  const mask = e.sub(1, e.op("sign", [gap]));
+  const ties = e.op("sum", [mask], { axis: axes, keepdims: true });
+  return [e.mul(mask, e.div(e.reshape(g!, kept), ties))];
+};
+
 export const MOVEMENT_ADJOINTS: Record<string, AdjointRule> = {
   sum: reduce(false),
   mean: reduce(true),
+  max: extreme("max"),
+  min: extreme("min"),
   transpose: ({ cotangents: [g], e }) => [e.transpose(g!)],
   reshape: ({ inputs: [x], cotangents: [g], e }) => [e.reshape(g!, x.type.shape)],
   broadcastTo: ({ inputs: [x], cotangents: [g], e }) => [e.sumTo(g!, x.type.shape)],

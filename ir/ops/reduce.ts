@@ -1,10 +1,12 @@
-/** Reductions over axes (all axes by default), NumPy-style `axis` and `keepdims`. */
+/** Reductions over axes (all axes by default), NumPy-style `axis` and `keepdims`: sum, mean, max, min, argmax, argmin. */
 import { axesAttr, boolAttr, type Attrs } from "../attrs.js";
 import { defineOp } from "../op.js";
 import { normaliseAxes, reducedShape } from "../shape.js";
-import { tensorType, type Structure, type TensorType } from "../types.js";
+import { fail } from "../diagnostics.js";
+import { isFloat, tensorType, type Structure, type TensorType } from "../types.js";
 import { countAxes, sumAxes } from "../../runtime/cpu/reduce.js";
 import { map } from "../../runtime/cpu/elementwise.js";
+import { extremeAxes } from "../../runtime/cpu/extreme.js";
 
 function inferReduce(op: string, x: TensorType, attrs: Attrs): TensorType {
   const axes = normaliseAxes(op, axesAttr(op, attrs, "axis"), x.shape.length);
@@ -37,3 +39,36 @@ defineOp({
     return [map(sumAxes(x, axes, attrs.keepdims as boolean), (v) => v / n)];
   },
 });
+
+/** max / min: the reduced axes' extreme entry (NumPy's max/min; NaN propagates). */
+for (const which of ["max", "min"] as const) {
+  defineOp({
+    name: which,
+    family: "reduce",
+    arity: 1,
+    doc: `${which === "max" ? "largest" : "smallest"} entry over \`axis\` (all axes when null)`,
+    infer: ([x], attrs) => [inferReduce(which, x, attrs)],
+    evalCPU: ([x], attrs) => [extremeAxes(x, normaliseAxes(which, axesAttr(which, attrs, "axis"), x.shape.length), attrs.keepdims as boolean, which)],
+  });
+}
+
+/**
+ * argmax / argmin: the position of the first extreme entry along one axis, or in the flattened
+ * array when `axis` is null (NumPy's argmax), as i32.
+ */
+for (const [name, which] of [["argmax", "max"], ["argmin", "min"]] as const) {
+  defineOp({
+    name,
+    family: "reduce",
+    arity: 1,
+    doc: `index of the first ${which === "max" ? "largest" : "smallest"} entry along \`axis\` (of the flattened array when null), i32`,
+    infer: ([x], attrs) => {
+      const axes = axesAttr(name, attrs, "axis");
+      if (axes !== null && axes.length !== 1) fail("MP2004", `${name}: axis must be one axis or null (the flattened array), got ${JSON.stringify(axes)}`);
+      if (!isFloat(x.dtype)) fail("MP2006", `${name}: input must be float, got ${x.dtype}`);
+      const t = inferReduce(name, x, attrs);
+      return [tensorType("i32", t.shape)];
+    },
+    evalCPU: ([x], attrs) => [extremeAxes(x, normaliseAxes(name, axesAttr(name, attrs, "axis"), x.shape.length), attrs.keepdims as boolean, which, true)],
+  });
+}

@@ -4,7 +4,7 @@
  * pins result types): elementwise ops' broadcasting and structure, reductions' shapes, concatenate's
  * non-axis dims, `where` broadcasting, einsum's operand count.
  */
-import { model, ops, linalg, nn } from "matprop";
+import { model, ops, linalg, nn, type Dim } from "matprop";
 import type { Equal, Expect, ShapeOf, StructureOf } from "./expect.js";
 
 // ---- elementwise -----------------------------------------------------------------------------------
@@ -37,4 +37,35 @@ export const elementwise = model("elementwise-12", ({ input }) => {
   type _c = Expect<Equal<ShapeOf<typeof c>, ["B", 5, 3]>>;
   type _cs = Expect<Equal<StructureOf<typeof c>, "general">>;
   return { loss: ops.sum(ops.add(t, sq)) };
+});
+
+// ---- reductions keep their shape type --------------------------------------------------------------
+
+export const reductions = model("reductions-12", ({ input }) => {
+  const T = input("T", ["B", 3, 4]);
+  const m = ops.mean(T, { axis: -1 });
+  type _m = Expect<Equal<ShapeOf<typeof m>, ["B", 3]>>;
+  const k = ops.sum(T, { axis: [0, -1], keepdims: true });
+  type _k = Expect<Equal<ShapeOf<typeof k>, [1, 3, 1]>>;
+  const all = ops.max(T);
+  type _all = Expect<Equal<ShapeOf<typeof all>, []>>;
+  const allKeep = ops.min(T, { keepdims: true });
+  type _ak = Expect<Equal<ShapeOf<typeof allKeep>, [1, 1, 1]>>;
+  const pos = ops.argmax(T, { axis: 1 });
+  type _pos = Expect<Equal<ShapeOf<typeof pos>, ["B", 4]>>;
+  const lse = ops.logsumexp(T, { axis: 2, keepdims: true });
+  type _lse = Expect<Equal<ShapeOf<typeof lse>, ["B", 3, 1]>>;
+  const p = nn.softmax(T, { axis: 1 });
+  type _p = Expect<Equal<ShapeOf<typeof p>, readonly ["B", 3, 4]>>;
+  const lp = nn.logSoftmax(T);
+  type _lp = Expect<Equal<ShapeOf<typeof lp>, readonly ["B", 3, 4]>>;
+  // A mean over rows broadcasts back against its input without a cast.
+  const centred = ops.sub(T, ops.mean(T, { axis: -1, keepdims: true }));
+  type _c = Expect<Equal<ShapeOf<typeof centred>, ["B", 3, 4]>>;
+  // @ts-expect-error -- shapes do not broadcast: a mean without keepdims does not line up with its rows
+  ops.sub(T, ops.mean(T, { axis: -2 }));
+  const axis: number = 1;
+  const wide = ops.sum(T, { axis });
+  type _w = Expect<Equal<ShapeOf<typeof wide>, Dim[]>>;
+  return { loss: ops.sum(ops.add(centred, p)) };
 });
