@@ -20,12 +20,13 @@
 import type { Attrs } from "../ir/attrs.js";
 import type { Expr } from "./expr.js";
 import { EIGH_GAP_ADVICE, SVD_GAP_ADVICE } from "../runtime/cpu/backward/gap-inverse.js";
+import { takeRangeMessage } from "../runtime/cpu/indexing.js";
 
 /** Ops whose fused expression can fail a domain check. */
 const CHECKED = new Set(["log", "sqrt", "pow", "div", "spectral", "eigGapInverse", "svdGapInverse", "projectorGap", "powLoewner", "positiveTrace"]);
 
-/** Consumers that read only some elements of their operand: `diag` (and `trace`, a sum over it). */
-const PARTIAL_READERS = new Set(["diag", "trace"]);
+/** Consumers that read only some elements of their operand: `diag` (and `trace`, a sum over it), slices and gathers. */
+const PARTIAL_READERS = new Set(["diag", "trace", "slice", "take"]);
 
 /**
  * Whether the fused expression `e` needs a buffer of its own because `consumer` would evaluate
@@ -90,6 +91,12 @@ export function elementwiseCheck(op: string, attrs: Attrs, a: string, b?: string
   }
   return undefined;
 }
+
+/** take's index (a WGSL f32 holding an integer) outside [−n, n): the CPU's message (runtime/cpu/indexing.ts). */
+export function takeCheck(index: string, n: number): DomainCheck {
+  return single(`!(${index} >= ${f32lit(-n)} && ${index} < ${f32lit(n)})`, `take failed: domain: ${takeRangeMessage(n, "{i}")}`);
+}
+const f32lit = (x: number) => (x < 0 ? `(${x}.0)` : `${x}.0`);
 
 /** Round-off size of the eigenvalues of an n×n matrix whose largest |λ| is the WGSL value `scale`. */
 export const roundOff = (n: number, scale: string) => `${(n * F32_EPS).toExponential(8)} * ${scale}`;

@@ -6,10 +6,11 @@
  * arithmetic. `WgslEmitter` writes an expression as WGSL statements over u32 coordinates.
  */
 import type { Attrs } from "../ir/attrs.js";
-import { stridesOf as strides } from "../runtime/cpu/ndarray.js";
+import { sizeOf, stridesOf as strides } from "../runtime/cpu/ndarray.js";
 import { F32_MATH } from "./kernels/f32-math.js";
 import type { KernelCheck } from "./kernel.js";
-import { type DomainCheck, elementwiseCheck, gapCheck, positiveTraceCheck, powLoewnerCheck, projectorGapCheck, roundOff, spectralCheck } from "./domain.js";
+import { type DomainCheck, elementwiseCheck, gapCheck, positiveTraceCheck, powLoewnerCheck, projectorGapCheck, roundOff, spectralCheck, takeCheck } from "./domain.js";
+import { axisOf, permutationOf, sliceBounds } from "../ir/ops/indexing.js";
 
 export type Expr =
   | { readonly kind: "load"; readonly value: number; readonly shape: readonly number[] }
@@ -31,7 +32,7 @@ export const op = (name: string, args: readonly Expr[], shape: readonly number[]
 /** Ops an expression can hold (everything else needs a kernel of its own). */
 export const EXPR_OPS = new Set([
   "add", "sub", "mul", "div", "maximum", "minimum", "neg", "exp", "log", "sqrt", "abs", "pow", "sign", "tanh", "sigmoid",
-  "transpose", "reshape", "broadcastTo", "diag", "diagm", "eye",
+  "transpose", "reshape", "broadcastTo", "diag", "diagm", "eye", "concatenate", "slice", "take", "takeGrad", "permute",
   "loewner", "divdiff", "eigGapInverse", "svdGapInverse", "projectorGap", "lowerHalf", "oneHot", "topMask",
   "powLoewner", "normWeights",
 ]);
@@ -45,6 +46,7 @@ export function exprCost(e: Expr): number {
   if (e.kind !== "op") return 0;
   const args = e.args.reduce((s, a) => s + exprCost(a), 0);
   if (e.op === "matmul") return e.args[0].shape[e.args[0].shape.length - 1] * (args + 1);
+  if (e.op === "takeGrad") return sizeOf(e.args[1].shape) * (args + 1);
   return 1 + args;
 }
 
@@ -186,6 +188,31 @@ export class WgslEmitter {
     this.memo.clear();
     for (const [key, v] of outerMemo) this.memo.set(key, v);
     this.lines.push(...outer, `var ${acc} = 0.0;`, `for (var ${k} = 0u; ${k} < ${a.shape[a.shape.length - 1]}u; ${k} += 1u) {`, ...body.map((l) => "  " + l), `  ${acc} += ${av} * ${bv};`, `}`);
+    return acc;
+  }
+
+  /**
+   * takeGrad's x̄ at coordinates c: Σ_k g[…, k, …] over the indices k that point at c's axis
+   * coordinate, as a loop over the indices in order (the CPU's order); names bound inside the loop
+   * stay inside it.
+   */
+  private scatter(e: Extract<Expr, { kind: "op" }>, c: readonly string[]): string {
+    const [g, idx] = e.args;
+    const axis = e.attrs.axis as number;
+    const n = e.shape[axis];
+    const k = `sk${this.names++}`;
+    const acc = `t${this.names++}`;
+    const outer = this.lines.splice(0);
+    const outerMemo = new Map(this.memo);
+    const ks = unravel(k, idx.shape, `${k}_`);
+    this.lines.push(...ks.lines);
+    const index = this.emit(idx, ks.coords);
+    const gv = this.emit(g, [...c.slice(0, axis), ...ks.coords, ...c.slice(axis + 1)]);
+    const body = this.lines.splice(0);
+    this.memo.clear();
+    for (const [key, v] of outerMemo) this.memo.set(key, v);
+    const hit = `select(i32(${index}), i32(${index}) + ${n}, ${index} < 0.0) == i32(${c[axis]})`;
+    this.lines.push(...outer, `var ${acc} = 0.0;`, `for (var ${k} = 0u; ${k} < ${sizeOf(idx.shape)}u; ${k} += 1u) {`, ...body.map((l) => "  " + l), `  if (${hit}) { ${acc} += ${gv}; }`, `}`);
     return acc;
   }
 
@@ -351,6 +378,44 @@ export class WgslEmitter {
       }
       case "matmul":
         return this.product(args[0], args[1], c);
+      case "concatenate": {
+        // Every part is read at its own coordinate, clamped into range (u32 wraps below its offset),
+        // and the part the coordinate falls in is selected.
+        const axis = axisOf("concatenate", e.attrs, r);
+        const ca = c[axis];
+        let offset = 0;
+        const parts = args.map((a) => {
+          const n = a.shape[axis];
+          const at = offset === 0 ? `min(${ca}, ${n - 1}u)` : `min(${ca} - ${offset}u, ${n - 1}u)`;
+          const v = this.emit(a, c.map((x, k) => (k === axis ? at : x)));
+          offset += n;
+          return { v, end: offset };
+        });
+        return parts.slice(0, -1).reduceRight((rest, p) => `select(${rest}, ${p.v}, ${ca} < ${p.end}u)`, parts[parts.length - 1].v);
+      }
+      case "slice": {
+        const axis = axisOf("slice", e.attrs, r);
+        const [start] = sliceBounds(e.attrs, args[0].shape[axis]);
+        return at(0, c.map((x, k) => (k === axis && start > 0 ? `(${x} + ${start}u)` : x)));
+      }
+      case "take": {
+        const axis = axisOf("take", e.attrs, args[0].shape.length);
+        const ir = args[1].shape.length;
+        const n = args[0].shape[axis];
+        const index = at(1, c.slice(axis, axis + ir));
+        this.guard(e, c, takeCheck(index, n));
+        // Negative indices count from the end; the clamp keeps a failed check's read in bounds.
+        const p = this.bind(`min(u32(select(i32(${index}), i32(${index}) + ${n}, ${index} < 0.0)), ${n - 1}u)`);
+        return at(0, [...c.slice(0, axis), p, ...c.slice(axis + ir)]);
+      }
+      case "takeGrad":
+        return this.scatter(e, c);
+      case "permute": {
+        const axes = permutationOf("permute", e.attrs, r);
+        const from = new Array<string>(axes.length);
+        axes.forEach((a, d) => (from[a] = c[d]));
+        return at(0, from);
+      }
       case "accumulator":
         return this.accumulator;
       case "oneHot":

@@ -7,7 +7,7 @@
 import type { Attrs } from "./attrs.js";
 import { fail, MatpropError, type SourceLoc } from "./diagnostics.js";
 import { checkDeclaredSizes } from "./limits.js";
-import { getOp } from "./op.js";
+import { arityProblem, getOp } from "./op.js";
 import { refineStructure } from "./structure.js";
 import type { TensorType } from "./types.js";
 
@@ -53,9 +53,8 @@ export class Graph {
     let types: TensorType[];
     try {
       const def = getOp(op);
-      if (inputs.length !== def.arity) {
-        fail("MP3003", `${op} takes ${def.arity} input${def.arity === 1 ? "" : "s"}, got ${inputs.length}`);
-      }
+      const wrongArity = arityProblem(def, inputs.length);
+      if (wrongArity) fail("MP3003", wrongArity);
       types = refineStructure(op, inputs, def.infer(inputs.map((v) => v.type), attrs));
       checkDeclaredSizes(op, attrs, types.map((t) => t.shape), loc);
     } catch (e) {

@@ -22,8 +22,8 @@ export type TypeAttr = "dtype" | "shape" | "structure";
 export interface OpDef {
   readonly name: string;
   readonly family: OpFamily;
-  /** Number of inputs. */
-  readonly arity: number;
+  /** Number of inputs ("variadic": one or more, as concatenate's). */
+  readonly arity: number | "variadic";
   /**
    * Attributes that the text IR shows as the result type instead of in `{...}` (an input's declared
    * dtype, shape and structure): the printer leaves them out and the parser takes them from the type.
@@ -56,6 +56,12 @@ export interface AdjointArgs {
 }
 
 export type AdjointRule = (args: AdjointArgs) => (Value | null)[];
+
+/** Why `count` inputs do not fit `def`'s arity, or undefined when they do. */
+export function arityProblem(def: OpDef, count: number): string | undefined {
+  if (def.arity === "variadic") return count >= 1 ? undefined : `${def.name} takes one or more inputs, got none`;
+  return count === def.arity ? undefined : `${def.name} takes ${def.arity} input${def.arity === 1 ? "" : "s"}, got ${count}`;
+}
 
 const registry = new Map<string, OpDef>();
 

@@ -6,7 +6,7 @@
  */
 import { fail } from "./diagnostics.js";
 import { atLoc, type Graph, type Value } from "./graph.js";
-import { getOp } from "./op.js";
+import { arityProblem, getOp } from "./op.js";
 import { printType } from "./print.js";
 import { refineStructure } from "./structure.js";
 
@@ -18,7 +18,8 @@ export function verify(g: Graph): void {
     try {
       for (const v of node.inputs) if (!defined.has(v)) fail("MP3003", `${where} uses a value that is not defined before it`);
       const def = getOp(node.op);
-      if (node.inputs.length !== def.arity) fail("MP3003", `${where} has ${node.inputs.length} inputs, the op takes ${def.arity}`);
+      const wrongArity = arityProblem(def, node.inputs.length);
+      if (wrongArity) fail("MP3003", `${where}: ${wrongArity}`);
       const types = refineStructure(node.op, node.inputs, def.infer(node.inputs.map((v) => v.type), node.attrs));
       if (types.length !== node.outputs.length) fail("MP3003", `${where} has ${node.outputs.length} outputs, the op gives ${types.length}`);
       node.outputs.forEach((v, i) => {

@@ -3,9 +3,11 @@
  * broadcast like NumPy and accept plain numbers.
  */
 import { normaliseAxes } from "../../ir/shape.js";
+import { fail } from "../../ir/diagnostics.js";
 import { emit1, type TensorHandle } from "./builder.js";
+import { callerLocation } from "./location.js";
 import type {
-  AddStructure, BatchOf, Broadcast, BroadcastCheck, BinaryKey, DivStructure, Dim, KeyOf, Last, MatmulCheck, MatmulKey,
+  AddStructure, BatchOf, Broadcast, ConcatCheck, ConcatShape, PermuteShape, TakeShape, WithAxis, BroadcastCheck, BinaryKey, DivStructure, Dim, KeyOf, Last, MatmulCheck, MatmulKey,
   MatmulShape, MatmulStructure, MulKey, MulStructure, Operand, ReduceAxis, ReduceKeep, ReduceShape, ReshapeShape, Shape, ShapeOf, Structure, StructureOf, SubStructure,
   SwapLast, Tensor, TransposeKey, UnaryKey, UnaryStructure,
 } from "./types.js";
@@ -167,6 +169,69 @@ export function transpose<S extends Shape, St extends Structure, K extends strin
 /** Same elements in row-major order, new shape (one -1 is inferred). */
 export function reshape<const S extends Shape>(x: Tensor, shape: S): Tensor<ReshapeShape<S>> {
   return emit1("reshape", [x], { shape: [...shape] });
+}
+
+/** Options of `concatenate`, `stack` and `take`: the axis (negative counts from the end). */
+export interface AxisOptions {
+  /** The axis (negative counts from the end). Default: 0 for concatenate and stack, x flattened for take. */
+  axis?: number;
+}
+type AxisIn<O, Default> = O extends { axis: infer A extends number } ? A : Default;
+
+/**
+ * Tensors joined along `axis` (default 0), as numpy.concatenate: same rank, every other dim equal
+ * (checked by tsc where the shapes are literal, and when the graph is built). Its gradient slices.
+ */
+export function concatenate<const T extends readonly [Tensor, ...Tensor[]], const O extends AxisOptions = {}>(xs: T & ConcatCheck<T, AxisIn<O, 0>>, opts?: O): Tensor<ConcatShape<T, AxisIn<O, 0>>> {
+  if (!Array.isArray(xs) || xs.length === 0) fail("MP2011", "concatenate: expected a non-empty array of tensors", callerLocation());
+  return emit1("concatenate", xs, { axis: opts?.axis ?? 0 });
+}
+
+/** An axis no shape has: stack's inputs must agree in every dim. */
+type NoAxis = 4294967295;
+/**
+ * Tensors of one shape stacked along a new axis `axis` (default 0), as numpy.stack: each gets a
+ * size-1 dim there, then they are concatenated.
+ */
+export function stack<const T extends readonly [Tensor, ...Tensor[]], const O extends AxisOptions = {}>(xs: T & ConcatCheck<T, NoAxis>, opts?: O): Tensor<Dim[]> {
+  if (!Array.isArray(xs) || xs.length === 0) fail("MP2011", "stack: expected a non-empty array of tensors", callerLocation());
+  const rank = (xs[0] as unknown as TensorHandle).shape.length;
+  const axis = normaliseAxes("stack", [opts?.axis ?? 0], rank + 1)[0];
+  const parts = xs.map((x) => {
+    const s = (x as unknown as TensorHandle).shape;
+    return reshape(x as Tensor, [...s.slice(0, axis), 1, ...s.slice(axis)]);
+  });
+  return emit1("concatenate", parts, { axis });
+}
+
+/** Options of `slice`. */
+export interface SliceOptions {
+  /** The axis (negative counts from the end). */
+  axis: number;
+  /** First entry taken (negative counts from the end). Default 0. */
+  start?: number;
+  /** Entry after the last one taken (negative counts from the end; default: the end). Clamped to the axis, as Python slices. */
+  stop?: number;
+}
+/** x[..., start:stop, ...] along `axis`; its gradient pads with zeros. */
+export function slice<S extends Shape, const O extends SliceOptions>(x: Tensor<S>, opts: O): Tensor<WithAxis<S, O["axis"], number>> {
+  return emit1("slice", [x], { axis: opts.axis, start: opts.start ?? 0, stop: opts.stop ?? null });
+}
+
+/**
+ * x's entries at i32 `indices` along `axis` (numpy.take): the result has shape
+ * x.shape[:axis] + indices.shape + x.shape[axis+1:]; without `axis`, x is flattened first. Negative
+ * indices count from the end; one out of range is an error (MP5001 on the CPU, a device-reported
+ * failure on WebGPU). The gradient scatter-adds into x (an index taken twice gets both).
+ */
+export function take<S extends Shape, I extends Shape, const O extends AxisOptions = {}>(x: Tensor<S>, indices: Tensor<I>, opts?: O): Tensor<TakeShape<S, I, AxisIn<O, undefined>>> {
+  if (opts?.axis === undefined) return emit1("take", [reshape(x as Tensor, [-1]), indices], { axis: 0 });
+  return emit1("take", [x, indices], { axis: opts.axis });
+}
+
+/** Dims reordered: output dim d is input dim axes[d] (numpy.transpose(x, axes), torch.permute). */
+export function permute<S extends Shape, const A extends readonly number[]>(x: Tensor<S>, axes: A): Tensor<PermuteShape<S, A>> {
+  return emit1("permute", [x], { axes: [...axes] });
 }
 
 /** Sum of the diagonal: [..., n, n] → [...]. */

@@ -227,5 +227,55 @@ export type ReduceShape<S extends Shape, A, Keep> = IsTuple<S> extends false
 export type ReduceAxis<O> = O extends { axis: infer A } ? A : undefined;
 export type ReduceKeep<O> = O extends { keepdims: infer K extends boolean } ? K : false;
 
+// ---- joining and indexing along an axis ------------------------------------------------------------
+
+/** Dims of `S` before axis `Ax` (negative counts from the end). */
+export type Before<S extends Shape, Ax extends number, Pre extends unknown[] = []> = S extends readonly [infer H extends Dim, ...infer R extends Dim[]]
+  ? IsAxis<Pre["length"], R, Ax> extends true ? [] : [H, ...Before<R, Ax, [...Pre, 1]>]
+  : [];
+/** Dims of `S` after axis `Ax`. */
+export type After<S extends Shape, Ax extends number, Pre extends unknown[] = []> = S extends readonly [Dim, ...infer R extends Dim[]]
+  ? IsAxis<Pre["length"], R, Ax> extends true ? R : After<R, Ax, [...Pre, 1]>
+  : [];
+/** `S` with the dim at axis `Ax` replaced by `D` (`Dim[]` when the shape or axis is not literal). */
+export type WithAxis<S extends Shape, Ax, D extends Dim> = IsTuple<S> extends false ? Dim[] : Ax extends number ? (number extends Ax ? Dim[] : [...Before<S, Ax>, D, ...After<S, Ax>]) : Dim[];
+
+/** Do `A` and `B` have the same rank and agreeing dims everywhere but axis `Ax`? */
+type AgreeOutside<A extends Shape, B extends Shape, Ax extends number, Pre extends unknown[] = []> = IsTuple<A> extends false
+  ? true
+  : IsTuple<B> extends false
+    ? true
+    : A extends readonly [infer a extends Dim, ...infer AR extends Dim[]]
+      ? B extends readonly [infer b extends Dim, ...infer BR extends Dim[]]
+        ? IsAxis<Pre["length"], AR, Ax> extends true ? AgreeOutside<AR, BR, Ax, [...Pre, 1]> : DimsAgree<a, b> extends true ? AgreeOutside<AR, BR, Ax, [...Pre, 1]> : false
+        : false
+      : B extends readonly [] ? true : false;
+type ShapesOf<T extends readonly Tensor[]> = { [K in keyof T]: T[K] extends Tensor<infer S> ? S : Shape };
+type AllAgree<First extends Shape, Rest extends readonly Shape[], Ax extends number> = Rest extends readonly [infer S extends Shape, ...infer R extends Shape[]]
+  ? AgreeOutside<First, S, Ax> extends true ? AllAgree<First, R, Ax> : { "error: concatenate inputs differ outside the axis": [First, S] }
+  : unknown;
+/** `unknown` when tensors `T` can be joined along `Ax` (same rank, other dims agree); else the pair that differs. */
+export type ConcatCheck<T extends readonly Tensor[], Ax> = number extends Ax
+  ? unknown
+  : Ax extends number
+    ? ShapesOf<T> extends readonly [infer F extends Shape, ...infer R extends Shape[]] ? AllAgree<F, R, Ax> : unknown
+    : unknown;
+/** The first tensor's shape with the joined axis of unknown size. */
+export type ConcatShape<T extends readonly Tensor[], Ax> = T extends readonly [Tensor<infer S>, ...Tensor[]] ? WithAxis<S, Ax, number> : Dim[];
+/** x.shape[:axis] + indices.shape + x.shape[axis+1:] (indices.shape when the axis is not given: x flattened). */
+export type TakeShape<S extends Shape, I extends Shape, Ax> = [Ax] extends [undefined]
+  ? [...I]
+  : IsTuple<S> extends false
+    ? Dim[]
+    : IsTuple<I> extends false
+      ? Dim[]
+      : Ax extends number ? (number extends Ax ? Dim[] : [...Before<S, Ax>, ...I, ...After<S, Ax>]) : Dim[];
+/** Dims of `S` in the order `A` (non-negative literal axes), as numpy.transpose(x, axes). */
+export type PermuteShape<S extends Shape, A extends readonly number[]> = IsTuple<S> extends false
+  ? Dim[]
+  : number extends A["length"]
+    ? Dim[]
+    : { -readonly [K in keyof A]: A[K] extends keyof S ? S[A[K]] : Dim };
+
 /** Replace -1 (inferred) in a reshape target by an unknown size. */
 export type ReshapeShape<S extends Shape> = { -readonly [I in keyof S]: S[I] extends -1 ? number : S[I] };

@@ -2,12 +2,13 @@
 import "../ops/index.js";
 import { defineAdjoint } from "../op.js";
 import { ELEMENTWISE_ADJOINTS } from "./elementwise.js";
+import { INDEXING_ADJOINTS } from "./indexing.js";
 import { LINALG_ADJOINTS } from "./linalg.js";
 import { MOVEMENT_ADJOINTS } from "./movement.js";
 import { NN_ADJOINTS } from "./nn.js";
 import { SPECTRAL_ADJOINTS } from "./spectral.js";
 
-for (const table of [ELEMENTWISE_ADJOINTS, MOVEMENT_ADJOINTS, LINALG_ADJOINTS, SPECTRAL_ADJOINTS, NN_ADJOINTS]) {
+for (const table of [ELEMENTWISE_ADJOINTS, MOVEMENT_ADJOINTS, INDEXING_ADJOINTS, LINALG_ADJOINTS, SPECTRAL_ADJOINTS, NN_ADJOINTS]) {
   for (const [name, rule] of Object.entries(table)) defineAdjoint(name, rule);
 }
 
@@ -34,6 +35,7 @@ export const NO_ADJOINT: Readonly<Record<string, string>> = {
   oneHot: "integer labels in, constant out: nothing to differentiate",
   normWeights: "backward-only (norm rule); second derivatives are not supported",
   powLoewner: "backward-only (powm rule); second derivatives are not supported",
+  takeGrad: "backward-only (take rule); second derivatives are not supported",
   argmax: "an integer position: piecewise constant in x, so no gradient flows through it (as jax.numpy.argmax)",
   argmin: "an integer position: piecewise constant in x, so no gradient flows through it (as jax.numpy.argmin)",
 };

@@ -3,6 +3,7 @@ import "./source.js";
 import "./elementwise.js";
 import "./reduce.js";
 import "./movement.js";
+import "./indexing.js";
 import "./linalg.js";
 import "./spectral.js";
 import "./projector.js";

@@ -7,7 +7,7 @@
 
 /**
  * Ops whose outputs are entries of their inputs, their negations or absolute values, fixed
- * constants, or bounded functions of them (tanh, sigmoid).
+ * constants, positions (argmax), or bounded functions of them (tanh, sigmoid).
  */
 export const FINITE_PRESERVING: ReadonlySet<string> = new Set([
   "reshape",
@@ -24,6 +24,14 @@ export const FINITE_PRESERVING: ReadonlySet<string> = new Set([
   "minimum",
   "tanh",
   "sigmoid",
+  "max",
+  "min",
+  "argmax",
+  "argmin",
+  "concatenate",
+  "slice",
+  "take",
+  "permute",
 ]);
 
 /** Index of the first NaN or ±∞ in `data`, or −1. */

@@ -30,7 +30,7 @@ const out = {};
 for (const [id, { call, inputs }] of Object.entries(jobs)) {
   const { load } = await import("./" + id + "/index.js");
   const m = await load();
-  const x = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, Float32Array.from(v)]));
+  const x = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.i32 ? Int32Array.from(v.data) : Float32Array.from(v.data)]));
   const before = JSON.stringify(Object.entries(m.params()).map(([k, v]) => [k, Array.from(v)]));
   try {
     const r = call === "grad" ? await m.step(x, { lr: 0.5 }) : await m.forward(x);
@@ -41,6 +41,11 @@ for (const [id, { call, inputs }] of Object.entries(jobs)) {
 }
 fs.writeFileSync(process.argv[3], JSON.stringify(out));
 `;
+
+/** Names of the model's i32 inputs (bundles take those as Int32Array). */
+function i32Inputs(m: BuiltModel): Set<string> {
+  return new Set(m.graph.sources().filter((s) => s.outputs[0].type.dtype === "i32").map((s) => s.attrs.name as string));
+}
 
 interface ChildResult {
   code?: string;
@@ -67,7 +72,7 @@ describe.runIf(hasGPU)("failures reported from the device, from a bundle", () =>
     const models = FAILURES.map(built);
     const written = writeBundles(models);
     cleanup = written.cleanup;
-    const jobs = Object.fromEntries(FAILURES.map((c, i) => [models[i].id, { call: c.graph === "train" ? "grad" : "forward", inputs: Object.fromEntries([...models[i].feeds].map(([k, v]) => [k, [...v.data]])) }]));
+    const jobs = Object.fromEntries(FAILURES.map((c, i) => [models[i].id, { call: c.graph === "train" ? "grad" : "forward", inputs: Object.fromEntries([...models[i].feeds].map(([k, v]) => [k, { data: [...v.data], i32: i32Inputs(models[i]).has(k) }])) }]));
     fs.writeFileSync(path.join(written.dir, "jobs.json"), JSON.stringify(jobs));
     fs.writeFileSync(path.join(written.dir, "child.mjs"), CHILD);
     const r = spawnSync(process.execPath, ["child.mjs", "jobs.json", "results.json"], { cwd: written.dir, encoding: "utf8", timeout: 120_000, env: { ...process.env, NODE_OPTIONS: "" } });

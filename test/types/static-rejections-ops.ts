@@ -69,3 +69,30 @@ export const reductions = model("reductions-12", ({ input }) => {
   type _w = Expect<Equal<ShapeOf<typeof wide>, Dim[]>>;
   return { loss: ops.sum(ops.add(centred, p)) };
 });
+
+// ---- joining and indexing ----------------------------------------------------------------------------
+
+export const indexing = model("indexing-12", ({ input }) => {
+  const A = input("A", ["B", 3, 4]);
+  const C = input("C", ["B", 3, 5]);
+  const AC = ops.concatenate([A, C], { axis: -1 });
+  type _ac = Expect<Equal<ShapeOf<typeof AC>, ["B", 3, number]>>;
+  // @ts-expect-error -- concatenate inputs differ outside the axis (dim 2: 4 vs 5)
+  ops.concatenate([A, C], { axis: 1 });
+  // @ts-expect-error -- concatenate inputs differ outside the axis (a named dim against another)
+  ops.concatenate([A, input("D", ["N", 3, 4])], { axis: 2 });
+  // @ts-expect-error -- concatenate inputs differ outside the axis (rank)
+  ops.concatenate([A, input("E", [3, 4])]);
+  // @ts-expect-error -- concatenate inputs differ outside the axis (stack needs equal shapes)
+  ops.stack([A, C]);
+  const S = ops.slice(A, { axis: 1, start: 1 });
+  type _s = Expect<Equal<ShapeOf<typeof S>, ["B", number, 4]>>;
+  const idx = input("idx", [7], { dtype: "i32" });
+  const rows = ops.take(A, idx, { axis: 1 });
+  type _rows = Expect<Equal<ShapeOf<typeof rows>, ["B", 7, 4]>>;
+  const flat = ops.take(A, input("ij", [2, 2], { dtype: "i32" }));
+  type _flat = Expect<Equal<ShapeOf<typeof flat>, [2, 2]>>;
+  const P = ops.permute(A, [2, 0, 1]);
+  type _p = Expect<Equal<ShapeOf<typeof P>, [4, "B", 3]>>;
+  return { loss: ops.sum(ops.add(ops.sum(AC), ops.sum(P))) };
+});

@@ -6,6 +6,7 @@
 import { BACKWARD_CASES } from "./backward.js";
 import { ELEMENTWISE_CASES } from "./elementwise.js";
 import { EXTREME_CASES } from "./extreme.js";
+import { INDEXING_CASES } from "./indexing.js";
 import { LINALG_CASES, SPECTRAL_CASES } from "./linalg.js";
 import { LINALG_FUNCTION_CASES } from "./linalg-functions.js";
 import { DSL_CASES, NN_CASES } from "./nn.js";
@@ -20,6 +21,7 @@ export const CASES: CaseTable = {
   ...ELEMENTWISE_CASES,
   ...REDUCE_CASES,
   ...EXTREME_CASES,
+  ...INDEXING_CASES,
   ...MOVEMENT_CASES,
   ...MATMUL_CASES,
   ...LINALG_CASES,

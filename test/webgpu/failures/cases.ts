@@ -46,6 +46,16 @@ const produced = (op: string, what: string) => new RegExp(`^${op} produced ${wha
 
 export const FAILURES: readonly FailureCase[] = [
   {
+    name: "take with an index out of range (indices are data: the gather checks them)",
+    model: model("take-range", ({ input }) => ({ y: ops.take(input("X", [4, 3]), input("i", [3], { dtype: "i32" }), { axis: 0 }) })),
+    inputs: (r) => ({ X: randn(r, [4, 3]), i: vec(1, -5, 4) }),
+    op: "take",
+    // Index −5 of 4 rows is the first bad one: result row 1 starts at flat index 3.
+    message: /take: an index is out of range for an axis of size 4 \(at flat index 3 of the result\)/,
+    cpu: "same",
+    graph: "forward",
+  },
+  {
     name: "assume spd of an indefinite matrix (issue 9, repro 4: it would flow into logm)",
     model: model("assume-spd-false", ({ input }) => {
       const C = ops.assume(input("X", [3, 3], { structure: "symmetric" }), "spd");
