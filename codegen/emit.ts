@@ -9,7 +9,7 @@ import { fail } from "../ir/diagnostics.js";
 import type { Node } from "../ir/graph.js";
 import type { KernelSource } from "./kernel.js";
 import { describeKernel, type FusedKernel, type Fusion } from "./fuse.js";
-import type { BuiltKernel } from "./kernels/builder.js";
+import type { BuiltKernel } from "./kernels/scaffold.js";
 import { mapKernel } from "./kernels/map.js";
 import { getLowering, type LowerContext } from "./lowering.js";
 
@@ -64,6 +64,7 @@ export function emitKernels(scheduled: readonly FusedKernel[], fusion: Fusion, o
       expr: fusion.exprOf,
       epilogue: epi?.expr,
       out: (i = 0) => (epi ? epi.consumer.outputs[0].id : n.outputs[i].id),
+      absorbed: fk.absorbed,
       temp: (shape) => {
         const id = nextTemp--;
         temps.set(id, shape.reduce((p, d) => p * d, 1));

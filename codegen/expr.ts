@@ -6,6 +6,7 @@
  * arithmetic. `WgslEmitter` writes an expression as WGSL statements over u32 coordinates.
  */
 import type { Attrs } from "../ir/attrs.js";
+import { normaliseAxes } from "../ir/shape.js";
 import { sizeOf, stridesOf as strides } from "../runtime/cpu/ndarray.js";
 import { F32_MATH } from "./kernels/f32-math.js";
 import type { KernelCheck } from "./kernel.js";
@@ -47,7 +48,13 @@ export function exprCost(e: Expr): number {
   const args = e.args.reduce((s, a) => s + exprCost(a), 0);
   if (e.op === "matmul") return e.args[0].shape[e.args[0].shape.length - 1] * (args + 1);
   if (e.op === "takeGrad") return sizeOf(e.args[1].shape) * (args + 1);
+  if (e.op === "sum" || e.op === "mean") return reducedAxes(e).reduce((p, a) => p * e.args[0].shape[a], 1) * (args + 1);
   return 1 + args;
+}
+
+/** The axes a fused sum or mean reduces, normalised against its operand's rank. */
+export function reducedAxes(e: Extract<Expr, { kind: "op" }>): number[] {
+  return normaliseAxes(e.op, (e.attrs.axis as number[] | null) ?? null, e.args[0].shape.length);
 }
 
 export function loadsOf(e: Expr, out = new Set<number>()): Set<number> {
@@ -255,6 +262,31 @@ export class WgslEmitter {
     return this.bind(`max(abs(${this.emit(v, [...batch, "0u"])}), abs(${this.emit(v, [...batch, `${n - 1}u`])}))`);
   }
 
+  /**
+   * Σ (or the mean) of the operand over the reduced axes at output coordinates `c`, as one loop over
+   * the reduced entries: statements as in `product` (the operand's go inside the loop).
+   */
+  private reduction(e: Extract<Expr, { kind: "op" }>, c: readonly string[]): string {
+    const x = e.args[0];
+    const axes = reducedAxes(e);
+    const keep = e.attrs.keepdims === true;
+    const count = axes.reduce((p, a) => p * x.shape[a], 1);
+    const r = `rk${this.names++}`;
+    const acc = `t${this.names++}`;
+    const outer = this.lines.splice(0);
+    const outerMemo = new Map(this.memo);
+    const inner = unravel(r, axes.map((a) => x.shape[a]), `${r}_`);
+    let kept = 0;
+    const coords = x.shape.map((_, i) => (axes.includes(i) ? inner.coords[axes.indexOf(i)] : c[keep ? i : kept++]));
+    const v = this.emit(x, coords);
+    const body = this.lines.splice(0);
+    this.memo.clear();
+    for (const [key, val] of outerMemo) this.memo.set(key, val);
+    const scale = e.op === "mean" ? ` * ${f32(1 / count)}` : "";
+    this.lines.push(...outer, `var ${acc} = 0.0;`, `for (var ${r} = 0u; ${r} < ${count}u; ${r} += 1u) {`, ...[...inner.lines, ...body].map((l) => "  " + l), `  ${acc} += ${v};`, `}`);
+    return scale ? `(${acc}${scale})` : acc;
+  }
+
   /** A WGSL f32 expression for `e` at the u32 coordinates `coords` (one per dim of e.shape). */
   emit(e: Expr, coords: readonly string[]): string {
     if (e.kind === "const") return f32(e.value);
@@ -416,6 +448,9 @@ export class WgslEmitter {
         axes.forEach((a, d) => (from[a] = c[d]));
         return at(0, from);
       }
+      case "sum":
+      case "mean":
+        return this.reduction(e, c);
       case "accumulator":
         return this.accumulator;
       case "oneHot":

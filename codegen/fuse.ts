@@ -43,6 +43,8 @@ export interface FusedKernel {
   readonly expr?: Expr;
   /** An elementwise consumer chain computed as the root's epilogue: the kernel writes `consumer`'s output. */
   readonly epilogue?: { readonly consumer: Node; readonly expr: Expr };
+  /** Nodes with kernels of their own that the root's kernel computes too (Lowering.absorbs). */
+  readonly absorbed: readonly Node[];
   /** Every IR node the kernel computes: root first, then fused producers and the epilogue chain. */
   readonly nodes: readonly Node[];
   /** Materialised value ids the kernel reads. */
@@ -58,8 +60,13 @@ export interface Fusion {
   exprOf(v: Value): Expr;
   /** Concrete shape of a value. */
   shape(v: Value): number[];
-  /** Values held in buffers (sources, kernel outputs, outputs), by id. */
+  /** Values held in buffers (sources, kernel outputs, outputs, views), by id. */
   readonly materialised: ReadonlySet<number>;
+  /**
+   * Views: a reshape of a value held in a buffer is that buffer (the same elements in the same
+   * order) — no kernel writes it. View value id → the value id whose buffer holds it.
+   */
+  readonly views: ReadonlyMap<number, number>;
 }
 
 export interface FuseOptions {
@@ -107,18 +114,42 @@ function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, ma
   };
   const someConsumerNeedsBuffer = (v: Value) => (consumers.get(v) ?? []).some((c) => !takesExpr(c.node, c.index));
 
-  // A product of small matrices (every dim within one matmul tile) may be computed inside its
-  // consumer: a fused operand is re-evaluated once per tile that reads it, so only products that
-  // fit a single tile stay cheap (larger ones would be recomputed many times: measured on
-  // SwiftShader, fusing d = 32 products made the O2P step 18× slower than not fusing them).
-  const fusibleProduct = (n: Node) =>
-    fuse && n.op === "matmul" && n.inputs.every((v) => v.type.shape.length >= 2) && [...n.inputs.map(shape), shape(n.outputs[0])].every((s) => s[s.length - 1] <= PRODUCT_TILE && s[s.length - 2] <= PRODUCT_TILE);
+  // Values each of whose entries is read about once wherever they are used: by a reduction (which
+  // visits every entry once), or by elementwise ops at the same shape whose results are themselves
+  // read once or kept in a buffer (a map kernel computes each entry once).
+  const readOnce = new Set<Value>();
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    const v = g.nodes[i].outputs[0];
+    const cs = consumers.get(v) ?? [];
+    const once = (c: Node, index: number) =>
+      c.op === "sum" || c.op === "mean" || getLowering(c.op)?.readsOnce?.(index) === true || (c.op in ELEMENTWISE_ARITY && shape(c.outputs[0]).join() === shape(v).join() && (outputs.has(c.outputs[0]) || someConsumerNeedsBuffer(c.outputs[0]) || readOnce.has(c.outputs[0])));
+    if (v && cs.length && !outputs.has(v) && cs.every((c) => once(c.node, c.index))) readOnce.add(v);
+  }
+
+  // A product may be computed inside its consumer when every dim fits one matmul tile, or when its
+  // inner dim does and its consumers read each entry once (a row sum of F·Fᵀ with F [n, 3]): a
+  // fused operand is re-evaluated wherever it is read, and a matmul consumer reads a tile's
+  // operands once per tile (measured on SwiftShader: fusing d = 32 products into the O2P step's
+  // products made it 18× slower than not fusing them); an entry read once costs its inner dim,
+  // about what the tiled kernel spends on it, without the dispatch and the round trip.
+  const operandShapes = (n: Node) => [...n.inputs.map(shape), shape(n.outputs[0])];
+  const smallProduct = (n: Node) => operandShapes(n).every((s) => s[s.length - 1] <= PRODUCT_TILE && s[s.length - 2] <= PRODUCT_TILE);
+  const shortProduct = (n: Node) => shape(n.inputs[0])[shape(n.inputs[0]).length - 1] <= PRODUCT_TILE && readOnce.has(n.outputs[0]);
+  const fusibleProduct = (n: Node) => fuse && n.op === "matmul" && n.inputs.every((v) => v.type.shape.length >= 2) && (smallProduct(n) || shortProduct(n));
+  // A sum or mean whose only consumers are reductions folds into them (one reduction over both
+  // sets of axes: lowerings/reduce.ts).
+  const isReduction = (n: Node) => n.op === "sum" || n.op === "mean";
+  const fusibleReduction = (n: Node) => fuse && isReduction(n) && !outputs.has(n.outputs[0]) && (consumers.get(n.outputs[0]) ?? []).every((c) => isReduction(c.node) && c.node.inputs.length === 1);
+  // An op with an expression form (a covariance) read once is computed inside its consumer.
+  const inlined = (n: Node) => (fuse && readOnce.has(n.outputs[0]) ? getLowering(n.op)?.asExpr?.(n, n.inputs.map(exprOf), shape(n.outputs[0])) : undefined);
 
   // Expressions and materialisation, in definition order.
   const exprs = new Map<Value, Expr>();
   /** Materialised expression nodes that need a map kernel, with the tree it evaluates. */
   const mapTree = new Map<Node, Expr>();
   const materialised = new Set<Value>();
+  /** View → the value whose buffer holds it (never itself a view). */
+  const views = new Map<Value, Value>();
   const exprOf = (v: Value): Expr => exprs.get(v)!;
   for (const n of g.nodes) {
     const v = n.outputs[0];
@@ -134,13 +165,19 @@ function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, ma
         materialised.add(v);
         mapTree.set(n, v.type.shape.length ? op("broadcastTo", [c], shape(v)) : c);
       }
-    } else if (EXPR_OPS.has(n.op) || fusibleProduct(n)) {
-      const e = op(n.op, n.inputs.map(exprOf), shape(v), n.attrs, n.id);
-      if (!fuse || materialise.has(n) || outputs.has(v) || someConsumerNeedsBuffer(v) || exprCost(e) > MAX_FUSED_COST || (consumers.get(v) ?? []).some((c) => mustCheckEveryElement(e, c.node.op))) {
+    } else if (EXPR_OPS.has(n.op) || fusibleProduct(n) || fusibleReduction(n) || inlined(n)) {
+      const e = inlined(n) ?? op(n.op, n.inputs.map(exprOf), shape(v), n.attrs, n.id);
+      if (fuse && n.op === "reshape" && materialised.has(n.inputs[0]) && (outputs.has(v) || someConsumerNeedsBuffer(v))) {
+        // A reshape of a buffer is that buffer: consumers that need a buffer bind it, expression
+        // consumers read the original (e loads it), and no kernel copies it.
+        materialised.add(v);
+        views.set(v, views.get(n.inputs[0]) ?? n.inputs[0]);
+        exprs.set(v, e);
+      } else if (!fuse || materialise.has(n) || outputs.has(v) || someConsumerNeedsBuffer(v) || (exprCost(e) > MAX_FUSED_COST && !fusibleReduction(n)) || (consumers.get(v) ?? []).some((c) => mustCheckEveryElement(e, c.node.op))) {
         materialised.add(v);
         exprs.set(v, load(v.id, shape(v)));
-        // A product that needs a buffer goes to the tiled matmul kernel, not a per-element loop.
-        if (n.op !== "matmul") mapTree.set(n, e);
+        // A product or reduction that needs a buffer goes to its own kernel, not a per-element loop.
+        if (!getLowering(n.op)) mapTree.set(n, e);
       } else exprs.set(v, e);
     } else {
       if (!getLowering(n.op)) fail("MP3002", `op '${n.op}' has no WebGPU lowering`, n.loc);
@@ -154,6 +191,26 @@ function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, ma
   const epilogueOf = fuse ? findEpilogues(g, materialised, mapTree, consumers, outputs, shape) : new Map<Node, { consumer: Node; expr: Expr }>();
   const fusedAway = new Set([...epilogueOf.values()].map((e) => e.consumer));
   for (const m of epilogueOf.keys()) materialised.delete(m.outputs[0]);
+  for (const [view, of] of views) if (!materialised.has(of)) fail("MP9001", `lowering: %${view.id} is a view of %${of.id}, which fusion left without a buffer`, view.node.loc);
+
+  // Absorption: a kernel that also computes a sibling or consumer (lowering.ts `absorbs`). Only
+  // nodes whose operands are defined before the absorbing node (or are its outputs) qualify, so
+  // the merged kernel never waits on itself.
+  const absorbedBy = new Map<Node, Node[]>();
+  const absorbed = new Set<Node>();
+  if (fuse) {
+    const order = new Map(g.nodes.map((n, i) => [n, i]));
+    const hasKernel = (n: Node) => !isSource(n) && !mapTree.has(n) && !fusedAway.has(n) && !epilogueOf.has(n) && !views.has(n.outputs[0]) && n.outputs.some((v) => materialised.has(v));
+    for (const n of g.nodes) {
+      const l = getLowering(n.op);
+      if (!l?.absorbs || !hasKernel(n) || absorbed.has(n)) continue;
+      const near = new Set([...n.inputs, ...n.outputs].flatMap((v) => (consumers.get(v) ?? []).map((c) => c.node)));
+      const taken = [...near].filter((m) => m !== n && !absorbed.has(m) && !absorbedBy.has(m) && hasKernel(m) && m.inputs.every((v) => v.node === n || order.get(v.node)! < order.get(n)!) && l.absorbs!(n, m));
+      if (!taken.length) continue;
+      absorbedBy.set(n, taken);
+      for (const m of taken) absorbed.add(m);
+    }
+  }
 
   /** The expression nodes computed inside a kernel for `n`: producers reached through values kept out of buffers. */
   const fusedInto = (n: Node): Node[] => {
@@ -178,10 +235,10 @@ function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, ma
 
   const kernels: FusedKernel[] = [];
   for (const n of g.nodes) {
-    if (isSource(n) || fusedAway.has(n)) continue;
+    if (isSource(n) || fusedAway.has(n) || absorbed.has(n) || views.has(n.outputs[0])) continue;
     const expr = mapTree.get(n);
     if (expr) {
-      kernels.push({ kind: "map", root: n, expr, nodes: [n, ...fusedInto(n)], reads: loadsOf(expr), writes: [n.outputs[0].id] });
+      kernels.push({ kind: "map", root: n, expr, nodes: [n, ...fusedInto(n)], reads: loadsOf(expr), writes: [n.outputs[0].id], absorbed: [] });
       continue;
     }
     if (!n.outputs.some((v) => materialised.has(v)) && !epilogueOf.has(n)) continue;
@@ -193,17 +250,29 @@ function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, ma
       loadsOf(epilogue.expr, reads);
       nodes.push(epilogue.consumer, ...fusedInto(epilogue.consumer));
     }
-    kernels.push({ kind: "lowering", root: n, epilogue, nodes: [...new Set(nodes)], reads, writes: epilogue ? [epilogue.consumer.outputs[0].id] : n.outputs.map((v) => v.id) });
+    const also = absorbedBy.get(n) ?? [];
+    for (const m of also) {
+      operandReads(m, reads);
+      nodes.push(m, ...fusedInto(m));
+    }
+    for (const v of n.outputs) reads.delete(v.id);
+    const writes = [...(epilogue ? [epilogue.consumer.outputs[0].id] : n.outputs.map((v) => v.id)), ...also.flatMap((m) => m.outputs.map((v) => v.id))];
+    kernels.push({ kind: "lowering", root: n, epilogue, nodes: [...new Set(nodes)], reads, writes, absorbed: also });
   }
-  return { kernels, exprOf, shape, materialised: new Set([...materialised].map((v) => v.id)) };
+  return { kernels, exprOf, shape, materialised: new Set([...materialised].map((v) => v.id)), views: new Map([...views].map(([v, of]) => [v.id, of.id])) };
 }
 
+/** Ops that only rearrange a value's entries: a matmul epilogue may store through them (kernels/matmul.ts). */
+const VIEW_OPS = new Set(["transpose", "reshape"]);
+
 /**
- * Epilogues: a chain of elementwise nodes after a matmul, at the matmul's own shape, ending in a
- * materialised node, is computed by the matmul kernel as it stores each entry: no buffer and no
- * dispatch for the product itself. Each link of the chain must have that one consumer, so the
- * product is read nowhere else; the product's loads in the chain's tree become the accumulator,
- * and where it is read at other coordinates there is no epilogue.
+ * Epilogues: a chain of elementwise nodes after a kernel that takes one (Lowering.epilogue: a
+ * matmul, a reduction, a convolution), ending in a materialised node, is computed by that kernel
+ * as it stores each entry: no buffer and no dispatch for the product or sum itself. Where the
+ * lowering allows ("views") the chain may rearrange the entries (transposes and reshapes: the
+ * kernel stores each entry where the consumer has it). Each link of the chain must have that one consumer, so the
+ * product is read nowhere else; the product's load in the chain's tree becomes the accumulator,
+ * and where it is read at other coordinates (broadcast into a larger shape) there is no epilogue.
  */
 function findEpilogues(
   g: Graph,
@@ -219,13 +288,15 @@ function findEpilogues(
     const cs = consumers.get(v) ?? [];
     return cs.length === 1 ? cs[0].node : undefined;
   };
+  const count = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
   for (const n of g.nodes) {
     const m = n.outputs[0];
-    if (n.op !== "matmul" || !materialised.has(m) || outputs.has(m) || n.inputs.some((v) => v.type.shape.length < 2)) continue;
-    const target = shape(m).join();
+    const kind = getLowering(n.op)?.epilogue?.(n);
+    if (!kind || !materialised.has(m) || outputs.has(m)) continue;
+    const canRide = (op: string) => op in ELEMENTWISE_ARITY || (kind === "views" && VIEW_OPS.has(op));
     let c = soleConsumer(m);
-    while (c && !mapTree.has(c) && c.op in ELEMENTWISE_ARITY && !materialised.has(c.outputs[0])) c = soleConsumer(c.outputs[0]);
-    if (!c || !mapTree.has(c) || !(c.op in ELEMENTWISE_ARITY) || taken.has(c) || shape(c.outputs[0]).join() !== target) continue;
+    while (c && !mapTree.has(c) && canRide(c.op) && !materialised.has(c.outputs[0])) c = soleConsumer(c.outputs[0]);
+    if (!c || !mapTree.has(c) || !canRide(c.op) || taken.has(c) || count(shape(c.outputs[0])) !== count(shape(m))) continue;
     const acc = op("accumulator", [], shape(m));
     let misplaced = false;
     const swap = (e: Expr, aligned: boolean): Expr => {
@@ -234,8 +305,10 @@ function findEpilogues(
         return acc;
       }
       if (e.kind !== "op") return e;
-      const keeps = aligned && e.op in ELEMENTWISE_ARITY && e.shape.join() === target;
-      return { ...e, args: e.args.map((a) => swap(a, keeps && a.shape.join() === target)) };
+      // An entry keeps its place through elementwise ops at one shape; a view op moves it (the
+      // kernel stores through the same moves).
+      const child = (a: Expr) => aligned && (VIEW_OPS.has(e.op) || (e.op in ELEMENTWISE_ARITY && a.shape.join() === e.shape.join()));
+      return { ...e, args: e.args.map((a) => swap(a, child(a))) };
     };
     const expr = swap(mapTree.get(c)!, true);
     if (misplaced) continue;

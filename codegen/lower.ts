@@ -4,7 +4,7 @@
  *   fuse (fuse.ts)          which nodes form one kernel; what each kernel reads and writes
  *   schedule (schedule.ts)  a topological order of the kernels over those dependencies
  *   emit (emit.ts)          WGSL dispatches bound to value ids
- *   plan (plan.ts)          buffers by liveness
+ *   plan (plan.ts)          buffers by liveness (a reshape of a buffered value is a view of its buffer)
  *   verify (verify.ts)      the finished Program checked on its own: which value every buffer holds
  *
  * With `fuse: false` every node gets its own kernel and buffer: the unfused baseline that
@@ -37,7 +37,7 @@ export interface Lowered {
 export function lowerGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: LowerOptions = {}): Lowered {
   const fusion = fuseGraph(g, dims, { fuse: opts.fuse });
   const sources = g.sources().map((n) => n.outputs[0]);
-  const scheduled = scheduleKernels(fusion.kernels, sources.map((v) => v.id));
+  const scheduled = scheduleKernels(fusion.kernels, sources.map((v) => v.id), fusion.views);
   const steps = emitKernels(scheduled, fusion, { workgroupStorageBytes: opts.workgroupStorageBytes ?? 16384, maxSweeps: opts.maxSweeps });
   const elements = (v: Value) => fusion.shape(v).reduce((p, d) => p * d, 1);
   const plan = planBuffers(
@@ -45,18 +45,21 @@ export function lowerGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: Lo
       steps,
       new Map(sources.map((v) => [v.id, elements(v)])),
       new Map(g.outputs.map((o) => [o.value.id, elements(o.value)])),
+      fusion.views,
     ),
   );
   const order = nodeOrder(g);
-  const slot = (name: string, v: Value): TensorSlot => ({ name, buffer: plan.bufferOf.get(v.id)!, value: v.id, shape: fusion.shape(v), dtype: v.type.dtype });
+  const bufferOf = (id: number) => plan.bufferOf.get(fusion.views.get(id) ?? id)!;
+  const slot = (name: string, v: Value): TensorSlot => ({ name, buffer: bufferOf(v.id), value: v.id, shape: fusion.shape(v), dtype: v.type.dtype });
   const program: Program = {
     name: g.name,
     buffers: plan.buffers,
+    ...(fusion.views.size ? { views: [...fusion.views].map(([value, of]) => ({ value, of, offset: 0 })) } : {}),
     inputs: g.sources().map((n) => slot(n.attrs.name as string, n.outputs[0])),
     outputs: g.outputs.map((o) => slot(o.name, o.value)),
     steps: steps.map((s) => ({
       kernel: s.kernel,
-      buffers: s.values.map((id) => plan.bufferOf.get(id)!),
+      buffers: s.values.map(bufferOf),
       values: s.values,
       nodes: s.nodes.map((n) => ({ id: n.id, op: n.op, ...(n.loc ? { loc: formatLoc(n.loc) } : {}) })),
       ...(s.kernel.checks?.length ? { checks: stepChecks(s.kernel, s.root, order) } : {}),

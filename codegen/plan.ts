@@ -28,17 +28,27 @@ export const FOREVER = Number.MAX_SAFE_INTEGER;
 
 /**
  * Lifetimes of every value the steps bind, plus `sources` (uploaded first) and `outputs` (read
- * back last), each given with its element count.
+ * back last), each given with its element count. A view (`views`: view id → the id whose buffer
+ * holds it) has no lifetime of its own: its reads, and its being an output, extend the lifetime
+ * of the value it views.
  */
-export function lifetimesOf(steps: readonly { readonly kernel: KernelSource; readonly values: readonly number[] }[], sources: ReadonlyMap<number, number>, outputs: ReadonlyMap<number, number>): Lifetime[] {
-  const elements = new Map<number, number>([...sources, ...outputs]);
+export function lifetimesOf(
+  steps: readonly { readonly kernel: KernelSource; readonly values: readonly number[] }[],
+  sources: ReadonlyMap<number, number>,
+  outputs: ReadonlyMap<number, number>,
+  views: ReadonlyMap<number, number> = new Map(),
+): Lifetime[] {
+  const root = (v: number) => views.get(v) ?? v;
+  const elements = new Map<number, number>(sources);
+  for (const [v, n] of outputs) if (!views.has(v)) elements.set(v, n);
+  const forever = new Set([...outputs.keys()].map(root));
   const write = new Map<number, number>();
   const firstRead = new Map<number, number>();
   const last = new Map<number, number>();
   steps.forEach((s, i) =>
     s.kernel.bindings.forEach((b, j) => {
-      const v = s.values[j];
-      if (!elements.has(v)) elements.set(v, b.elements);
+      const v = root(s.values[j]);
+      if (!elements.has(v) && v === s.values[j]) elements.set(v, b.elements);
       if (b.access === "read_write" && !write.has(v)) write.set(v, i);
       if (b.access === "read" && !firstRead.has(v)) firstRead.set(v, i);
       last.set(v, i);
@@ -49,7 +59,7 @@ export function lifetimesOf(steps: readonly { readonly kernel: KernelSource; rea
     bytes: Math.max(4, n * 4),
     // A value read before any write is a lowering bug the verifier reports; plan it conservatively.
     first: sources.has(id) ? -1 : Math.min(write.get(id) ?? FOREVER, firstRead.get(id) ?? FOREVER),
-    last: outputs.has(id) ? FOREVER : (last.get(id) ?? -1),
+    last: forever.has(id) ? FOREVER : (last.get(id) ?? -1),
   }));
 }
 

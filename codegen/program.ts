@@ -6,6 +6,11 @@
  * Every binding of a step also names the IR value it reads or writes (negative ids are a kernel's
  * temporaries), and every slot the value it uploads or reads back, so the program can be checked
  * on its own (verify-program.ts): which value each buffer holds at every step.
+ *
+ * A value may be a *view* of another (`views`): a reshape is the same elements in the same order,
+ * so it needs no buffer and no copy kernel of its own — a buffer that holds the viewed value holds
+ * the view too, from `offset` on. Steps read a view through the viewed value's buffer, and an
+ * output that is a view is read back from there.
  */
 import type { KernelSource } from "./kernel.js";
 
@@ -18,6 +23,8 @@ export interface PlannedBuffer {
 export interface TensorSlot {
   readonly name: string;
   readonly buffer: number;
+  /** Where the tensor starts in the buffer, in elements (a view's offset; absent: 0). */
+  readonly offset?: number;
   /** The IR value uploaded here (inputs) or read back from here (outputs). */
   readonly value: number;
   readonly shape: readonly number[];
@@ -59,9 +66,19 @@ export interface Step {
   readonly checks?: readonly CheckSite[];
 }
 
+/** Value `value` is elements [offset, offset + its size) of value `of`, in order, without a copy. */
+export interface ValueView {
+  readonly value: number;
+  readonly of: number;
+  /** In elements. */
+  readonly offset: number;
+}
+
 export interface Program {
   readonly name: string;
   readonly buffers: readonly PlannedBuffer[];
+  /** Values that are views of another value's elements (absent: none). */
+  readonly views?: readonly ValueView[];
   readonly inputs: readonly TensorSlot[];
   readonly outputs: readonly TensorSlot[];
   readonly steps: readonly Step[];

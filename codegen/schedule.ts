@@ -10,10 +10,11 @@ import { describeKernel, type FusedKernel } from "./fuse.js";
 
 /**
  * `kernels` in an order in which every read value is written before (or is in `available`, the
- * inputs and params). Throws MP9001 when a kernel reads a value nothing writes or the kernels
+ * inputs and params); a view (`views`: view id → the id whose buffer holds it) is written by
+ * whatever writes the value it views. Throws MP9001 when a kernel reads a value nothing writes or the kernels
  * depend on each other in a cycle: both are fusion bugs, never a reason to run in a wrong order.
  */
-export function scheduleKernels<K extends Pick<FusedKernel, "reads" | "writes" | "nodes">>(kernels: readonly K[], available: Iterable<number>): K[] {
+export function scheduleKernels<K extends Pick<FusedKernel, "reads" | "writes" | "nodes">>(kernels: readonly K[], available: Iterable<number>, views: ReadonlyMap<number, number> = new Map()): K[] {
   const writer = new Map<number, number>();
   kernels.forEach((k, i) =>
     k.writes.forEach((v) => {
@@ -26,7 +27,8 @@ export function scheduleKernels<K extends Pick<FusedKernel, "reads" | "writes" |
   const dependents = kernels.map((): number[] => []);
   kernels.forEach((k, i) => {
     const before = new Set<number>();
-    for (const v of k.reads) {
+    for (const read of k.reads) {
+      const v = views.get(read) ?? read;
       if (sources.has(v)) continue;
       const w = writer.get(v);
       if (w === undefined) fail("MP9001", `lowering: ${describeKernel(k.nodes)} reads %${v}, which no kernel writes`);

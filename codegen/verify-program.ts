@@ -15,12 +15,15 @@
  * - a kernel's status binding (status.ts: `@group(1) @binding(0)`, read_write `mp_status`, the only
  *   binding outside group 0) disagrees with its step's check sites: declared without sites, sites
  *   without it, or sites that are not words 0, 1, 2, … (or not the kernel's own checks).
+ * - a view (`Program.views`) is written, lies outside the value it views, or is read where the
+ *   buffer does not hold the viewed value (a buffer holding value u holds every view of u: it is
+ *   read through a binding only at offset 0, as bindings start at the buffer's start).
  *
  * Plain data in, a ProgramCheckError naming the step, its kernel and its IR nodes out: the runtime
  * ships it inside bundles, so it imports nothing from the compiler.
  */
 import { workgroupsNeeded, type KernelSource } from "./kernel.js";
-import type { Program, Step } from "./program.js";
+import type { Program, Step, ValueView } from "./program.js";
 
 export class ProgramCheckError extends Error {
   constructor(
@@ -90,8 +93,37 @@ function kernelProblem(k: KernelSource): string | undefined {
   return undefined;
 }
 
+/** Each view resolved to the value whose buffer holds it (a chain of views followed to its end) and its offset there. */
+function resolveViews(views: readonly ValueView[]): Map<number, { root: number; offset: number }> {
+  const direct = new Map<number, ValueView>();
+  for (const v of views) {
+    if (direct.has(v.value)) throw new ProgramCheckError(null, `%${v.value} is declared a view twice`);
+    if (!Number.isInteger(v.offset) || v.offset < 0) throw new ProgramCheckError(null, `view %${v.value} of %${v.of} has offset ${v.offset}`);
+    direct.set(v.value, v);
+  }
+  const out = new Map<number, { root: number; offset: number }>();
+  for (const v of views) {
+    let root = v.of;
+    let offset = v.offset;
+    const seen = new Set([v.value]);
+    for (let next = direct.get(root); next; next = direct.get(root)) {
+      if (seen.has(root)) throw new ProgramCheckError(null, `view %${v.value} is a view of itself through %${[...seen].join(", %")}`);
+      seen.add(root);
+      offset += next.offset;
+      root = next.of;
+    }
+    if (root === v.value) throw new ProgramCheckError(null, `view %${v.value} is a view of itself`);
+    out.set(v.value, { root, offset });
+  }
+  return out;
+}
+
 /** Throws ProgramCheckError at the first problem; returns nothing when the program is sound. */
 export function checkProgram(p: Program): void {
+  const views = resolveViews(p.views ?? []);
+  /** The value a buffer must hold for `v` to be read from it, and where in it `v` starts. */
+  const heldAs = (v: number) => views.get(v) ?? { root: v, offset: 0 };
+  const describeHeld = (h: { value: number; step: number | null } | undefined) => (h ? `%${h.value} (${h.step === null ? "an input" : `written by ${describeStep(h.step, p.steps[h.step])}`})` : "nothing");
   const bytes = new Map(p.buffers.map((b) => [b.id, b.bytes]));
   const elementsOf = new Map<number, number>();
   const holds = new Map<number, { value: number; step: number | null }>();
@@ -106,13 +138,14 @@ export function checkProgram(p: Program): void {
     if (b < elements * 4) throw new ProgramCheckError(step, `${where} puts %${value} (${elements} elements, ${elements * 4} bytes) in buffer ${buffer}, which has only ${b} bytes`);
   };
   for (const s of p.inputs) {
+    if (views.has(s.value) || (s.offset ?? 0) !== 0) throw new ProgramCheckError(null, `input '${s.name}' (%${s.value}) is uploaded as a view; inputs are uploaded whole at offset 0`);
     sized(s.value, s.shape.reduce((a, d) => a * d, 1), s.buffer, `input '${s.name}'`);
     holds.set(s.buffer, { value: s.value, step: null });
     written.add(s.value);
   }
   // Values some step reads or the program returns: a write of one of them must be covered.
-  const needed = new Set<number>(p.outputs.map((s) => s.value));
-  for (const s of p.steps) s.values.forEach((v, j) => s.kernel.bindings[j]?.access === "read" && needed.add(v));
+  const needed = new Set<number>(p.outputs.map((s) => heldAs(s.value).root));
+  for (const s of p.steps) s.values.forEach((v, j) => s.kernel.bindings[j]?.access === "read" && needed.add(heldAs(v).root));
   const checkedKernels = new Map<KernelSource, string | undefined>();
 
   p.steps.forEach((s, i) => {
@@ -145,12 +178,19 @@ export function checkProgram(p: Program): void {
     s.values.forEach((v, j) => {
       if (k.bindings[j].access !== "read") return;
       const h = holds.get(s.buffers[j]);
-      if (h?.value === v) return;
-      const now = !h ? "which nothing has written yet" : `which holds %${h.value} (${h.step === null ? "an input" : `written by ${describeStep(h.step, p.steps[h.step])}`})`;
-      fault(`reads %${v} through '${k.bindings[j].name}' from buffer ${s.buffers[j]}, ${now}`);
+      const { root, offset } = heldAs(v);
+      if (h?.value === root) {
+        if (offset !== 0) fault(`reads %${v}, a view at offset ${offset} of %${root}, through '${k.bindings[j].name}': a binding starts at its buffer's start`);
+        if (root !== v) viewFits(v, root, offset, () => fault(`reads %${v} through '${k.bindings[j].name}', a view of %${root} that lies outside it`));
+        return;
+      }
+      const what = root === v ? `%${v}` : `%${v} (a view of %${root})`;
+      const now = !h ? "which nothing has written yet" : `which holds ${describeHeld(h)}`;
+      fault(`reads ${what} through '${k.bindings[j].name}' from buffer ${s.buffers[j]}, ${now}`);
     });
     s.values.forEach((v, j) => {
       if (k.bindings[j].access !== "read_write") return;
+      if (views.has(v)) fault(`writes %${v} through '${k.bindings[j].name}', but %${v} is a view of %${views.get(v)!.root}: views are never written`);
       if (inputs.has(v)) fault(`writes %${v}, an input, through '${k.bindings[j].name}'`);
       if (written.has(v)) fault(`writes %${v} through '${k.bindings[j].name}', but an earlier step already wrote it`);
       if (needed.has(v) && !k.covers.some((c) => c.binding === j)) fault(`writes %${v} through '${k.bindings[j].name}' without declaring that its dispatch covers it`);
@@ -160,10 +200,26 @@ export function checkProgram(p: Program): void {
   });
 
   for (const s of p.outputs) {
-    sized(s.value, s.shape.reduce((a, d) => a * d, 1), s.buffer, `output '${s.name}'`);
-    const h = holds.get(s.buffer);
-    if (h?.value !== s.value) {
-      throw new ProgramCheckError(null, `output '${s.name}' (%${s.value}) is read back from buffer ${s.buffer}, which at the end holds ${h ? `%${h.value} (${h.step === null ? "an input" : `written by ${describeStep(h.step, p.steps[h.step])}`})` : "nothing"}`);
+    const { root, offset } = heldAs(s.value);
+    const elements = s.shape.reduce((a, d) => a * d, 1);
+    if ((s.offset ?? 0) !== offset) throw new ProgramCheckError(null, `output '${s.name}' (%${s.value}) is read back from offset ${s.offset ?? 0} of buffer ${s.buffer}, but it starts at offset ${offset}${root === s.value ? "" : ` of %${root}`}`);
+    if (root === s.value) sized(s.value, elements, s.buffer, `output '${s.name}'`);
+    else {
+      elementsOf.set(s.value, elements);
+      viewFits(s.value, root, offset, () => {
+        throw new ProgramCheckError(null, `output '${s.name}' (%${s.value}, ${elements} elements at offset ${offset}) lies outside %${root}, the value it views`);
+      });
     }
+    const h = holds.get(s.buffer);
+    if (h?.value !== root) {
+      throw new ProgramCheckError(null, `output '${s.name}' (%${s.value}${root === s.value ? "" : `, a view of %${root}`}) is read back from buffer ${s.buffer}, which at the end holds ${describeHeld(h)}`);
+    }
+  }
+
+  /** A view must lie inside the value it views (whose element count is known once it is bound). */
+  function viewFits(v: number, root: number, offset: number, refuse: () => void): void {
+    const n = elementsOf.get(v);
+    const of = elementsOf.get(root);
+    if (n === undefined || of === undefined || offset + n > of) refuse();
   }
 }

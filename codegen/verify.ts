@@ -3,7 +3,8 @@
  * runtime's walk (codegen/verify-program.ts: which value each buffer holds at every step,
  * access modes against the WGSL, dispatch coverage, buffer sizes, outputs at the end), and against
  * the graph it came from: every bound value is a value of the graph (or a kernel temporary) bound
- * with its type's element count, the slots are the graph's sources and outputs, and no kernel binds
+ * with its type's element count, every view is a reshape (or chain of reshapes) of the value it
+ * views, the slots are the graph's sources and outputs, and no kernel binds
  * more storage buffers than every WebGPU device allows (MAX_KERNEL_BUFFERS). A refusal is
  * MP9002 naming the kernel and its IR nodes — a compiler bug stopped before it can return a wrong
  * number.
@@ -39,6 +40,11 @@ export function verifyLowered(g: Graph, shape: (v: Value) => number[], p: Progra
       else if (b.elements !== elements(v)) refuse(`step ${i} ('${s.kernel.name}') binds %${id} (${v.type.dtype}[${shape(v).join(", ")}]) to '${b.name}', generated for ${b.elements} elements`, i);
     });
   });
+  for (const view of p.views ?? []) {
+    let v = values.get(view.value);
+    while (v && v.node.op === "reshape" && v.id !== view.of) v = v.node.inputs[0];
+    if (!values.has(view.value) || v?.id !== view.of || view.offset !== 0 || view.value === view.of) refuse(`%${view.value} is declared a view of %${view.of} at offset ${view.offset}, but it is not a reshape of it`, null);
+  }
   const sources = g.sources();
   if (p.inputs.length !== sources.length || p.inputs.some((s, i) => s.value !== sources[i].outputs[0].id)) refuse("its input slots are not the graph's inputs and params", null);
   if (p.outputs.length !== g.outputs.length || p.outputs.some((s, i) => s.value !== g.outputs[i].value.id || s.name !== g.outputs[i].name)) refuse("its output slots are not the graph's outputs", null);

@@ -2,11 +2,13 @@
  * Reductions over a set of axes of a fused input expression: sum (scaled, for mean), max, min, and
  * argmax/argmin (the row-major position within the reduced axes of the first extreme entry, written
  * as an f32 integer like every i32 value on the device). Short reductions loop in one invocation
- * per output; long ones use one workgroup per output with a tree reduction in workgroup memory.
+ * per output; long ones use one workgroup per output with a tree reduction in workgroup memory. An
+ * epilogue (an elementwise consumer fused in: an expression at the output's shape whose
+ * `accumulator` leaves stand for the reduced entry) maps each result as it is stored.
  */
 import { grid, groups } from "../kernel.js";
 import { f32, unravel, type Expr } from "../expr.js";
-import { KernelBuilder, MAIN_SIGNATURE, type BuiltKernel } from "./builder.js";
+import { type BuiltKernel, KernelScaffold } from "./scaffold.js";
 
 const WG = 64;
 
@@ -48,7 +50,7 @@ function combineOf(kind: Reduction): Combine {
   }
 }
 
-export function reduceKernel(name: string, input: Expr, axes: readonly number[], scale: number, out: number, kind: Reduction = "sum"): BuiltKernel {
+export function reduceKernel(name: string, input: Expr, axes: readonly number[], scale: number, out: number, kind: Reduction = "sum", epilogue?: Expr): BuiltKernel {
   const shape = input.shape;
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const outShape = kept.map((i) => shape[i]);
@@ -57,45 +59,56 @@ export function reduceKernel(name: string, input: Expr, axes: readonly number[],
   const redCount = redShape.reduce((p, d) => p * d, 1);
   const c = combineOf(kind);
   const positional = kind === "argmax" || kind === "argmin";
-  const b = new KernelBuilder([{ value: out, shape: outShape }]);
+  const b = new KernelScaffold(name);
   const o = unravel("o", outShape, "k");
   const r = unravel("r", redShape, "q");
   const coords = shape.map((_, i) => (axes.includes(i) ? r.coords[axes.indexOf(i)] : o.coords[kept.indexOf(i)]));
   const term = b.emitter.emit(input, coords);
-  const inner = [...r.lines, ...b.take()].map((l) => "      " + l);
+  const inner = [...r.lines, ...b.emitter.take()].map((l) => "      " + l);
   const wide = redCount > WG;
-  const body = wide
+  // The stored value: the reduced entry, through the epilogue at the output's coordinates.
+  const result = wide ? c.result("partial[0]", "position[0]", scale) : c.result("acc", "at", scale);
+  let stored = result;
+  let storeLines: string[] = [];
+  if (epilogue) {
+    const e = unravel("o", epilogue.shape, "e");
+    b.emitter.accumulator = "reduced";
+    stored = b.emitter.emit(epilogue, e.coords);
+    storeLines = [`let reduced = ${result};`, ...e.lines, ...b.emitter.take()];
+  }
+  b.write("out0", out, outCount);
+  if (wide) {
+    b.declare(`var<workgroup> partial: array<f32, ${WG}>;`);
+    if (positional) b.declare(`var<workgroup> position: array<u32, ${WG}>;`);
+  }
+  const main = wide
     ? [
-        `const WG = ${WG}u;`,
-        `var<workgroup> partial: array<f32, ${WG}>;`,
-        ...(positional ? [`var<workgroup> position: array<u32, ${WG}>;`] : []),
-        `@compute @workgroup_size(${WG}) ${MAIN_SIGNATURE} {`,
-        `  let o = wid.x + wid.y * nwg.x;`,
+        `  let o = group;`,
         `  let live = o < ${outCount}u;`,
         ...o.lines.map((l) => "  " + l),
         `  var acc = ${c.init};`,
-        // Each invocation starts at its own first position (lid.x < redCount since redCount > WG).
-        ...(positional ? [`  var at = lid.x;`] : []),
+        // Each invocation starts at its own first position (lid < redCount since redCount > WG).
+        ...(positional ? [`  var at = lid;`] : []),
         `  if (live) {`,
-        `    for (var r = lid.x; r < ${redCount}u; r += WG) {`,
+        `    for (var r = lid; r < ${redCount}u; r += ${WG}u) {`,
         ...inner,
         `      ${c.fold(term, "r")}`,
         `    }`,
         `  }`,
-        `  partial[lid.x] = acc;`,
-        ...(positional ? [`  position[lid.x] = at;`] : []),
+        `  partial[lid] = acc;`,
+        ...(positional ? [`  position[lid] = at;`] : []),
         `  workgroupBarrier();`,
-        `  for (var s = WG / 2u; s > 0u; s /= 2u) {`,
-        `    if (lid.x < s) { ${c.merge("lid.x", "lid.x + s")} }`,
+        `  for (var s = ${WG / 2}u; s > 0u; s /= 2u) {`,
+        `    if (lid < s) { ${c.merge("lid", "lid + s")} }`,
         `    workgroupBarrier();`,
         `  }`,
-        `  if (live && lid.x == 0u) { out0[o] = ${c.result("partial[0]", "position[0]", scale)}; }`,
-        `}`,
+        `  if (live && lid == 0u) {`,
+        ...storeLines.map((l) => "    " + l),
+        `    out0[o] = ${stored};`,
+        `  }`,
       ]
     : [
-        `const WG = ${WG}u;`,
-        `@compute @workgroup_size(${WG}) ${MAIN_SIGNATURE} {`,
-        `  let o = gid.x + gid.y * nwg.x * WG;`,
+        `  let o = group * ${WG}u + lid;`,
         `  if (o >= ${outCount}u) { return; }`,
         ...o.lines.map((l) => "  " + l),
         `  var acc = ${c.init};`,
@@ -104,10 +117,10 @@ export function reduceKernel(name: string, input: Expr, axes: readonly number[],
         ...inner,
         `      ${c.fold(term, "r")}`,
         `  }`,
-        `  out0[o] = ${c.result("acc", "at", scale)};`,
-        `}`,
+        ...storeLines.map((l) => "  " + l),
+        `  out0[o] = ${stored};`,
       ];
   const dispatch = wide ? grid(outCount) : grid(groups(outCount, WG));
   const shared = wide ? WG * 4 * (positional ? 2 : 1) : 0;
-  return b.finish(name, body.join("\n"), [WG, 1, 1], dispatch, [{ shape: [outCount], tile: [wide ? 1 : WG] }], shared);
+  return b.finish({ main: main.join("\n"), workgroupSize: [WG, 1, 1], dispatch, covers: [{ binding: "out0", shape: [outCount], tile: [wide ? 1 : WG] }], workgroupBytes: shared });
 }

@@ -5,12 +5,12 @@
  */
 import type { Value } from "../../ir/graph.js";
 import { op, type Expr } from "../expr.js";
-import { eighKernels, eighScratchLength } from "../kernels/linalg/eigh.js";
-import { svdKernels, svdScratchLength } from "../kernels/linalg/svd.js";
+import { eighKernel, eighScratchLength } from "../kernels/linalg/eigh.js";
+import { svdKernel, svdScratchLength } from "../kernels/linalg/svd.js";
 import { choleskyKernel } from "../kernels/linalg/cholesky.js";
 import { assumeKernel } from "../kernels/linalg/assume.js";
 import type { Structure } from "../../ir/types.js";
-import { invKernel, solveKernel, solveScratchLength } from "../kernels/linalg/solve.js";
+import { solveLikeKernel, solveScratchLength } from "../kernels/linalg/solve.js";
 import { mapKernel } from "../kernels/map.js";
 import { matmulKernel } from "../kernels/matmul.js";
 import { defineLowering, type LowerContext } from "../lowering.js";
@@ -18,20 +18,24 @@ import { conjugateDiagonal, spectral } from "./matmul.js";
 
 const count = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
 const last = (s: readonly number[], k = 1) => s[s.length - k];
-const none = [false, false] as const;
+/**
+ * The decompositions load their operand once (eigh twice per entry, to symmetrise), so it arrives as
+ * a fused expression: a covariance, D^-½·F or a symmetric combination is computed as the matrix is
+ * loaded, not in a kernel of its own (fuse.ts counts these consumers as reading each entry once).
+ */
+const fused = [true] as const;
 
-/** Eigendecomposition of input `x` into (w, U) buffers; returns their value ids. */
+/** Eigendecomposition of input `x` into the (w, U) buffers. */
 export function eigh(ctx: LowerContext, x: Value, w: number, u: number): void {
   const s = ctx.shape(x);
   const n = last(s);
   const batch = count(s.slice(0, -2));
   const opts = { workgroupStorageBytes: ctx.workgroupStorageBytes, maxSweeps: ctx.maxSweeps, op: ctx.node.op };
   const scratch = eighScratchLength(batch, n, opts);
-  const values = [x.id, w, u, ...(scratch ? [ctx.temp([scratch])] : [])];
-  for (const k of eighKernels(batch, n, opts)) ctx.emitSource(k, values);
+  ctx.emit(eighKernel(batch, n, { a: ctx.expr(x), w, u, ...(scratch ? { work: ctx.temp([scratch]) } : {}) }, opts));
 }
 
-defineLowering("eigh", { exprInputs: none, lower: (ctx) => eigh(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1)) });
+defineLowering("eigh", { exprInputs: fused, readsOnce: () => true, lower: (ctx) => eigh(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1)) });
 
 /** w and U of the node's input in temporaries, as expressions. */
 export function eigenTemps(ctx: LowerContext): [Expr, Expr] {
@@ -45,7 +49,8 @@ export function eigenTemps(ctx: LowerContext): [Expr, Expr] {
 
 for (const [name, fn] of [["logm", "log"], ["sqrtm", "sqrt"], ["expm", "exp"]] as const) {
   defineLowering(name, {
-    exprInputs: none,
+    exprInputs: fused,
+    readsOnce: () => true,
     lower(ctx) {
       const [w, u] = eigenTemps(ctx);
       conjugateDiagonal(ctx, u, spectral(ctx, fn, w), ctx.out(), `spectral_${fn}`);
@@ -54,7 +59,8 @@ for (const [name, fn] of [["logm", "log"], ["sqrtm", "sqrt"], ["expm", "exp"]] a
 }
 
 defineLowering("topEigenProjector", {
-  exprInputs: none,
+  exprInputs: fused,
+  readsOnce: () => true,
   lower(ctx) {
     const [w, u] = eigenTemps(ctx);
     conjugateDiagonal(ctx, u, op("topMask", [w], w.shape, { k: ctx.node.attrs.k as number }), ctx.out(), "top_projector");
@@ -68,14 +74,14 @@ export function svd(ctx: LowerContext, a: Value, u: number, s: number, vh: numbe
   const batch = count(shape.slice(0, -2));
   const opts = { workgroupStorageBytes: ctx.workgroupStorageBytes, maxSweeps: ctx.maxSweeps, op: ctx.node.op, rank };
   const scratch = svdScratchLength(batch, m, n, opts);
-  const values = [a.id, u, s, vh, ...(scratch ? [ctx.temp([scratch])] : [])];
-  for (const k of svdKernels(batch, m, n, opts)) ctx.emitSource(k, values);
+  ctx.emit(svdKernel(batch, m, n, { a: ctx.expr(a), u, s, vh, ...(scratch ? { work: ctx.temp([scratch]) } : {}) }, opts));
 }
 
-defineLowering("svd", { exprInputs: [false], lower: (ctx) => svd(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1), ctx.out(2)) });
+defineLowering("svd", { exprInputs: fused, readsOnce: () => true, lower: (ctx) => svd(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1), ctx.out(2)) });
 
 defineLowering("rangeProjector", {
-  exprInputs: [false],
+  exprInputs: fused,
+  readsOnce: () => true,
   lower(ctx) {
     const z = ctx.node.inputs[0];
     const shape = ctx.shape(z);
@@ -112,31 +118,29 @@ defineLowering("cholesky", {
 });
 
 /** The `work` scratch temporary a solve-like kernel binds last when its matrices live in global memory. */
-function solveScratch(ctx: LowerContext, batch: number, n: number, k: number): number[] {
+function solveScratch(ctx: LowerContext, batch: number, n: number, k: number): { work?: number } {
   const length = solveScratchLength(batch, n, k, { workgroupStorageBytes: ctx.workgroupStorageBytes });
-  return length ? [ctx.temp([length])] : [];
+  return length ? { work: ctx.temp([length]) } : {};
 }
 
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+/** `e` at `shape`: broadcast by index arithmetic where the batch dims differ (no copy). */
+const broadcast = (e: Expr, shape: readonly number[]) => (sameShape(e.shape, shape) ? e : op("broadcastTo", [e], shape));
+
 defineLowering("inv", {
-  exprInputs: [false],
+  exprInputs: fused,
+  readsOnce: () => true,
   lower(ctx) {
     const s = ctx.shape(ctx.node.inputs[0]);
     const [batch, n] = [count(s.slice(0, -2)), last(s)];
-    ctx.emitSource(invKernel(batch, n, { workgroupStorageBytes: ctx.workgroupStorageBytes }), [ctx.node.inputs[0].id, ctx.out(), ...solveScratch(ctx, batch, n, n)]);
+    const opts = { workgroupStorageBytes: ctx.workgroupStorageBytes };
+    ctx.emit(solveLikeKernel("inv", batch, n, n, { a: ctx.expr(ctx.node.inputs[0]), x: ctx.out(), ...solveScratch(ctx, batch, n, n) }, opts));
   },
 });
 
-/** Materialise `e` broadcast to `shape` in a temporary, unless it already has that shape and is a buffer. */
-function asBuffer(ctx: LowerContext, e: Expr, shape: readonly number[]): number {
-  if (e.kind === "load" && e.shape.length === shape.length && e.shape.every((d, i) => d === shape[i])) return e.value;
-  const t = ctx.temp(shape);
-  const src = e.shape.length === shape.length && e.shape.every((d, i) => d === shape[i]) ? e : op("broadcastTo", [e], shape);
-  ctx.emit(mapKernel(ctx.name("broadcast"), src, t));
-  return t;
-}
-
 defineLowering("solve", {
   exprInputs: "all",
+  readsOnce: () => true,
   lower(ctx) {
     const [a, b] = ctx.node.inputs.map((v) => ctx.expr(v));
     const out = ctx.shape(ctx.node.outputs[0]);
@@ -145,8 +149,7 @@ defineLowering("solve", {
     const k = vec ? 1 : last(b.shape);
     const batch = vec ? out.slice(0, -1) : out.slice(0, -2);
     const B = vec ? op("reshape", [b], [n, 1]) : b;
-    const aBuf = asBuffer(ctx, a, [...batch, n, n]);
-    const bBuf = asBuffer(ctx, B, [...batch, n, k]);
-    ctx.emitSource(solveKernel(count(batch), n, k, { workgroupStorageBytes: ctx.workgroupStorageBytes }), [aBuf, bBuf, ctx.out(), ...solveScratch(ctx, count(batch), n, k)]);
+    const io = { a: broadcast(a, [...batch, n, n]), b: broadcast(B, [...batch, n, k]), x: ctx.out(), ...solveScratch(ctx, count(batch), n, k) };
+    ctx.emit(solveLikeKernel("solve", count(batch), n, k, io, { workgroupStorageBytes: ctx.workgroupStorageBytes }));
   },
 });

@@ -3,7 +3,7 @@
  * index arithmetic), cov (FᵀF/n + εI as one product with an epilogue), and every U·diag(d)·Uᵀ of
  * the spectral ops (the diagonal scaling is a prologue on U's tile loads).
  */
-import { f32, op, type Expr } from "../expr.js";
+import { constant, f32, op, type Expr } from "../expr.js";
 import { matmulKernel } from "../kernels/matmul.js";
 import { defineLowering, type LowerContext } from "../lowering.js";
 
@@ -17,6 +17,8 @@ function asMatrix(e: Expr, side: "left" | "right"): Expr {
 
 defineLowering("matmul", {
   exprInputs: "all",
+  // Not for 1-D operands (the kernel's matrix view of a vector is not the node's shape).
+  epilogue: (n) => (n.inputs.every((v) => v.type.shape.length >= 2) ? "views" : undefined),
   lower(ctx) {
     const [a, b] = ctx.node.inputs.map((v) => ctx.expr(v));
     const A = asMatrix(a, "left");
@@ -28,6 +30,13 @@ defineLowering("matmul", {
 
 defineLowering("cov", {
   exprInputs: "all",
+  // FᵀF/n + εI as an expression: an eigensolver computes each entry as it loads the matrix.
+  asExpr(node, [f], shape) {
+    const n = last(f.shape, 2);
+    const ft = op("transpose", [f], [...f.shape.slice(0, -2), last(f.shape), n]);
+    const scaled = op("mul", [op("matmul", [ft, f], shape), constant(1 / n)], shape);
+    return op("add", [scaled, op("mul", [op("eye", [], shape.slice(-2)), constant(node.attrs.eps as number)], shape.slice(-2))], shape);
+  },
   lower(ctx) {
     const f = ctx.expr(ctx.node.inputs[0]);
     const n = last(f.shape, 2);
@@ -54,6 +63,8 @@ export function conjugateDiagonal(ctx: LowerContext, u: Expr, d: Expr, out: numb
 
 defineLowering("spectralFn", {
   exprInputs: "all",
+  // X itself is never read: f(X) is built from its eigendecomposition alone.
+  readsOnce: (index) => index === 0,
   lower(ctx) {
     const [, w, u] = ctx.node.inputs.map((v) => ctx.expr(v));
     conjugateDiagonal(ctx, u, spectral(ctx, ctx.node.attrs.fn as string, w), ctx.out(), `spectral_${ctx.node.attrs.fn as string}`);
@@ -62,6 +73,7 @@ defineLowering("spectralFn", {
 
 defineLowering("spectralApply", {
   exprInputs: "all",
+  readsOnce: (index) => index === 0,
   lower(ctx) {
     const [, , u, gw] = ctx.node.inputs.map((v) => ctx.expr(v));
     conjugateDiagonal(ctx, u, gw, ctx.out(), "spectral_apply");

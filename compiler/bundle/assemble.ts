@@ -55,7 +55,8 @@ export function assemble(a: AssembleInput): Assembled {
   const program = (p: Program): ProgramSpec => ({
     buffers: p.buffers.map((b) => ({ id: b.id, bytes: b.bytes })),
     inputs: p.inputs.map((s) => ({ name: s.name, buffer: s.buffer, value: s.value, shape: [...s.shape], dtype: s.dtype })),
-    outputs: p.outputs.map((s) => ({ name: s.name, buffer: s.buffer, value: s.value, shape: [...s.shape], dtype: s.dtype })),
+    outputs: p.outputs.map((s) => ({ name: s.name, buffer: s.buffer, ...(s.offset ? { offset: s.offset } : {}), value: s.value, shape: [...s.shape], dtype: s.dtype })),
+    ...(p.views?.length ? { views: p.views.map((v) => ({ value: v.value, of: v.of, offset: v.offset })) } : {}),
     steps: p.steps.map((s) => ({
       kernel: kernelOf(s.kernel),
       dispatch: [...s.kernel.dispatch] as [number, number, number],

@@ -34,6 +34,7 @@ import { encodeSafetensors } from "../../runtime/bundle/safetensors.js";
 import { verifyContents } from "../../runtime/bundle/verify.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { lowerGraph, type LowerOptions } from "../../codegen/lower.js";
+import type { GradTargets } from "../passes/adjoint.js";
 import { differentiate } from "../passes/differentiate.js";
 import { assemble } from "./assemble.js";
 import { bindForBuild } from "./bind.js";
@@ -54,6 +55,8 @@ export interface BuildOptions {
   readonly source?: string;
   /** Lowering options (tests: a lower Jacobi sweep cap, to see an unconverged solver reported). */
   readonly lower?: Pick<LowerOptions, "maxSweeps">;
+  /** What the training step differentiates (default "params": what training updates). */
+  readonly wrt?: GradTargets;
 }
 
 export interface BuiltBundle {
@@ -79,7 +82,8 @@ export function bundleFiles(graph: Graph, opts: Omit<BuildOptions, "out"> = {}):
       });
   const lossOut = graph.outputs.find((o) => o.name === LOSS && o.value.type.shape.length === 0);
   const forward = lowerGraph(graph, bound.dims, opts.lower).program;
-  const train = lossOut ? lowerGraph(differentiate(graph).graph, bound.dims, opts.lower).program : null;
+  const wrt = opts.wrt ?? "params";
+  const train = lossOut ? lowerGraph(differentiate(graph, { wrt }).graph, bound.dims, opts.lower).program : null;
   const params = spec("param");
   const paramsBytes = encodeSafetensors(
     params.map((p) => ({ name: p.name, shape: p.shape, data: Float32Array.from(bound.params.get(p.name)!.data) })),

@@ -103,6 +103,7 @@ program
   .option("--inputs <file>", "inputs JSON, to size named dims (params given there are used)")
   .option("--params <file>", "param values: JSON like --inputs, or .safetensors")
   .option("--seed <n>", "seed for initialising params not given", "0")
+  .option("--wrt <names>", "what the training step differentiates: params (default), all, or comma-separated input and param names")
   .action((file: string, opts: BuildCliOptions) =>
     guarded(async () => {
       const { buildCommand } = await import("./commands/build.js");
@@ -129,7 +130,8 @@ program
   .description("WebGPU lowering of the forward pass and training step: dispatches and planned bytes vs the unfused lowering")
   .argument("<model>", "model file (.ts)")
   .option("--inputs <file>", "inputs JSON, to size named dims")
-  .action((file: string, opts: { inputs?: string }) =>
+  .option("--wrt <names>", "what the training step differentiates: params (default), all, or comma-separated input and param names")
+  .action((file: string, opts: { inputs?: string; wrt?: string }) =>
     guarded(async () => {
       const { statsCommand } = await import("./commands/stats.js");
       process.stdout.write(await statsCommand(file, opts));

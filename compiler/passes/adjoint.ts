@@ -3,7 +3,10 @@
  * compute the gradient of a scalar output (`loss`) with respect to every float input and param,
  * using each op's adjoint rule (ir/ops). Every backward node records the forward node it
  * differentiates and that node's source location. The result has the forward outputs plus one
- * output `grad.<name>` per input and param.
+ * output `grad.<name>` per differentiated input and param (`wrt`: every float input and param unless
+ * fewer are asked for — a training step asks for its params only). Nodes whose inputs reach no
+ * differentiated source get no adjoint at all: a training step never builds the backward of a
+ * path that ends in an input nobody trains (the image of a conv net, a label, a constant operand).
  *
  * Gradients of symmetric-typed inputs follow PyTorch's `eigh` convention: the returned G is the
  * symmetric matrix with d loss = ⟨G, dX⟩ for every symmetric dX, i.e. sym(∂loss/∂X).
@@ -19,6 +22,29 @@ export const GRAD_PREFIX = "grad.";
 export interface AdjointOptions {
   /** The scalar output to differentiate (default "loss"). */
   readonly loss?: string;
+  /**
+   * The sources to differentiate: "all" (default: every float input and param), "params" (every
+   * float param: what training updates) or a list of input and param names.
+   */
+  readonly wrt?: GradTargets;
+}
+
+/** Which inputs and params get a gradient. */
+export type GradTargets = "all" | "params" | readonly string[];
+
+/** The float sources `wrt` names, in graph order; MP2011 for a name that is not a float input or param. */
+export function gradSources(g: Graph, wrt: GradTargets = "all"): Node[] {
+  const float = g.sources().filter((n) => isFloat(n.outputs[0].type.dtype));
+  if (wrt === "all") return float;
+  if (wrt === "params") return float.filter((n) => n.op === "param");
+  const byName = new Map(g.sources().map((n) => [sourceName(n), n]));
+  for (const name of wrt) {
+    const n = byName.get(name);
+    if (!n) fail("MP2011", `cannot differentiate with respect to '${name}': the model has no input or param of that name (it has ${[...byName.keys()].join(", ") || "none"})`);
+    if (!isFloat(n.outputs[0].type.dtype)) fail("MP2011", `cannot differentiate with respect to '${name}': it is ${n.outputs[0].type.dtype}, not a float`, n.loc);
+  }
+  const asked = new Set(wrt);
+  return float.filter((n) => asked.has(sourceName(n)));
 }
 
 function copyGraph(g: Graph): { graph: Graph; values: Map<Value, Value> } {
@@ -40,6 +66,11 @@ export function addBackward(forward: Graph, opts: AdjointOptions = {}): Graph {
   const loss = lossOut.value;
   if (loss.type.shape.length !== 0) fail("MP2011", `'${lossName}' must be a scalar to differentiate, but it has shape ${formatShape(loss.type.shape)}`, loss.node.loc);
 
+  const targets = gradSources(graph, opts.wrt);
+  // Values that depend on a differentiated source: only their cotangents are ever needed.
+  const reaches = new Set<Value>(targets.map((n) => n.outputs[0]));
+  for (const n of graph.nodes) if (n.inputs.some((v) => reaches.has(v))) for (const v of n.outputs) reaches.add(v);
+
   const cotangent = new Map<Value, Value>();
   const root = new Emitter(graph, loss.node.loc, loss.node);
   cotangent.set(loss, root.constant(1, loss.type.dtype));
@@ -48,7 +79,7 @@ export function addBackward(forward: Graph, opts: AdjointOptions = {}): Graph {
   for (let i = forwardNodes.length - 1; i >= 0; i--) {
     const node = forwardNodes[i];
     const cts = node.outputs.map((v) => cotangent.get(v) ?? null);
-    if (cts.every((c) => c === null) || node.inputs.length === 0) continue;
+    if (cts.every((c) => c === null) || !node.inputs.some((v) => reaches.has(v))) continue;
     const def = getOp(node.op);
     const differentiable = node.inputs.some((v) => isFloat(v.type.dtype));
     if (!differentiable) continue;
@@ -61,7 +92,7 @@ export function addBackward(forward: Graph, opts: AdjointOptions = {}): Graph {
     grads.forEach((g, k) => {
       if (g === null) return;
       const input = node.inputs[k];
-      if (!isFloat(input.type.dtype)) return;
+      if (!isFloat(input.type.dtype) || !reaches.has(input)) return;
       if (formatShape(g.type.shape) !== formatShape(input.type.shape)) {
         throw new MatpropError("MP9001", `adjoint of ${node.op}: cotangent ${k} has shape ${formatShape(g.type.shape)}, input has ${formatShape(input.type.shape)}`, node.loc);
       }
@@ -70,9 +101,8 @@ export function addBackward(forward: Graph, opts: AdjointOptions = {}): Graph {
     });
   }
 
-  for (const src of graph.sources()) {
+  for (const src of targets) {
     const x = src.outputs[0];
-    if (!isFloat(x.type.dtype)) continue;
     const e = new Emitter(graph, src.loc, src);
     let g = cotangent.get(x) ?? e.zerosLike(x);
     if (isSymmetric(x.type.structure)) g = e.sym(g);

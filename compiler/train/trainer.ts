@@ -6,15 +6,14 @@
  * re-initialise anything.
  */
 import "../../ir/ops/index.js";
-import type { Graph, Node, Value } from "../../ir/graph.js";
 import { Graph as GraphClass } from "../../ir/graph.js";
+import type { Graph } from "../../ir/graph.js";
 import { initParam, type InitName } from "../../runtime/cpu/init.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { Random } from "../../runtime/cpu/random.js";
 import { asModel, type Model, type ModelExport } from "../dsl/model.js";
 import { differentiate } from "../passes/differentiate.js";
-import { deadCodeElimination } from "../passes/rewrite.js";
 import type { Optimizer } from "./optim.js";
 
 export type Backend = "cpu" | "webgpu";
@@ -58,20 +57,6 @@ function graphOf(m: Model | ModelExport | ModelLike | Graph): Graph {
   return isGraph(m) ? m : (asModel(m).build() as Graph);
 }
 
-/** A copy of `g` that returns only the outputs `keep` allows, without the nodes nothing needs. */
-export function keepOutputs(g: Graph, keep: (name: string) => boolean): Graph {
-  const out = new GraphClass(g.name);
-  const values = new Map<Value, Value>();
-  const nodes = new Map<Node, Node>();
-  for (const node of g.nodes) {
-    const copy = out.add(node.op, node.inputs.map((v) => values.get(v)!), node.attrs, node.loc, node.gradOf && nodes.get(node.gradOf));
-    nodes.set(node, copy);
-    node.outputs.forEach((v, i) => values.set(v, copy.outputs[i]));
-  }
-  for (const o of g.outputs) if (keep(o.name)) out.setOutput(o.name, values.get(o.value)!);
-  return deadCodeElimination(out);
-}
-
 /** Params initialised from their declared init, in graph order, as `bindInputs` does. */
 export function initParams(g: Graph, seed: number): Map<string, NDArray> {
   const rng = new Random(seed);
@@ -113,9 +98,7 @@ export class Trainer {
     this.params = initParams(this.forward, opts.seed ?? 0);
     this.trained = opts.train ? [...opts.train] : [...this.params.keys()];
     for (const t of this.trained) if (!this.params.has(t)) throw new Error(`trainer: no param '${t}' (params: ${[...this.params.keys()].join(", ")})`);
-    const full = differentiate(this.forward, { loss: this.lossName }).graph;
-    const trained = new Set(this.trained.map((t) => `grad.${t}`));
-    this.stepGraph = keepOutputs(full, (name) => !name.startsWith("grad.") || trained.has(name));
+    this.stepGraph = differentiate(this.forward, { loss: this.lossName, wrt: this.trained }).graph;
     this.backendNow = backend;
     this.notice = opts.notice ?? ((line) => console.warn(line));
   }

@@ -31,6 +31,8 @@ export interface TensorSpec {
 
 export interface SlotSpec extends TensorSpec {
   readonly buffer: number;
+  /** Where the tensor starts in the buffer, in elements (an output that is a view; absent: 0). */
+  readonly offset?: number;
   /** The IR value id uploaded or read back (the program check follows values through buffers). */
   readonly value: number;
 }
@@ -63,6 +65,8 @@ export interface ProgramSpec {
   readonly buffers: readonly { readonly id: number; readonly bytes: number }[];
   readonly inputs: readonly SlotSpec[];
   readonly outputs: readonly SlotSpec[];
+  /** Values that are views of another value's elements (codegen/program.ts ValueView; absent: none). */
+  readonly views?: readonly { readonly value: number; readonly of: number; readonly offset: number }[];
   readonly steps: readonly StepSpec[];
 }
 
@@ -226,7 +230,7 @@ function sameTensor(a: TensorSpec, b: TensorSpec): boolean {
 }
 
 function program(v: unknown, at: string, kernels: readonly KernelSpec[]): ProgramSpec {
-  const o = object(v, at, ["buffers", "inputs", "outputs", "steps"]);
+  const o = object(v, at, ["buffers", "inputs", "outputs", "steps"], ["views"]);
   const buffers = array(o.buffers, `${at}.buffers`).map((b, i) => {
     const ob = object(b, `${at}.buffers[${i}]`, ["id", "bytes"]);
     const id = int(ob.id, `${at}.buffers[${i}].id`, 0, MAX_ITEMS);
@@ -238,11 +242,13 @@ function program(v: unknown, at: string, kernels: readonly KernelSpec[]): Progra
   const bufferId = (x: unknown, where: string) => int(x, where, 0, buffers.length - 1);
   const slots = (list: unknown, where: string): SlotSpec[] =>
     array(list, where, 10_000).map((s, i) => {
-      const os = object(s, `${where}[${i}]`, ["name", "buffer", "value", "shape", "dtype"]);
+      const os = object(s, `${where}[${i}]`, ["name", "buffer", "value", "shape", "dtype"], ["offset"]);
       const t = tensor({ name: os.name, shape: os.shape, dtype: os.dtype }, `${where}[${i}]`);
       const buffer = bufferId(os.buffer, `${where}[${i}].buffer`);
-      if (buffers[buffer].bytes < Math.max(4, elementCount(t.shape) * 4)) bad(`${where}[${i}]`, `tensor '${t.name}' [${t.shape.join(", ")}] does not fit buffer ${buffer} (${buffers[buffer].bytes} bytes)`);
-      return { ...t, buffer, value: valueId(os.value, `${where}[${i}].value`) };
+      const offset = os.offset === undefined ? 0 : int(os.offset, `${where}[${i}].offset`, 0, MAX_SIZE);
+      if (buffers[buffer].bytes < Math.max(4, (offset + elementCount(t.shape)) * 4)) bad(`${where}[${i}]`, `tensor '${t.name}' [${t.shape.join(", ")}]${offset ? ` at offset ${offset}` : ""} does not fit buffer ${buffer} (${buffers[buffer].bytes} bytes)`);
+      const slot = { ...t, buffer, value: valueId(os.value, `${where}[${i}].value`) };
+      return os.offset === undefined ? slot : { ...slot, offset };
     });
   const inputs = slots(o.inputs, `${at}.inputs`);
   const outputs = slots(o.outputs, `${at}.outputs`);
@@ -265,7 +271,14 @@ function program(v: unknown, at: string, kernels: readonly KernelSpec[]): Progra
     const step = { kernel: kernels.indexOf(k), dispatch: triple(os.dispatch, `${w}.dispatch`, 1, 2 ** 32 - 1), buffers: bound, values, nodes };
     return os.checks === undefined ? step : { ...step, checks: checks(os.checks, `${w}.checks`) };
   });
-  return { buffers, inputs, outputs, steps };
+  const views =
+    o.views === undefined
+      ? undefined
+      : array(o.views, `${at}.views`, 10_000).map((x, i) => {
+          const ov = object(x, `${at}.views[${i}]`, ["value", "of", "offset"]);
+          return { value: valueId(ov.value, `${at}.views[${i}].value`), of: valueId(ov.of, `${at}.views[${i}].of`), offset: int(ov.offset, `${at}.views[${i}].offset`, 0, MAX_SIZE) };
+        });
+  return views === undefined ? { buffers, inputs, outputs, steps } : { buffers, inputs, outputs, views, steps };
 }
 
 /** A step's check sites: word i is entry i. */

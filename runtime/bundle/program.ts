@@ -17,6 +17,7 @@ export function programOf(m: Manifest, wgsl: readonly string[], spec: ProgramSpe
     buffers: spec.buffers,
     inputs: spec.inputs,
     outputs: spec.outputs,
+    ...(spec.views ? { views: spec.views } : {}),
     steps: spec.steps.map((s) => ({ kernel: kernelSource(m, wgsl, s.kernel, s.dispatch), buffers: s.buffers, values: s.values, nodes: s.nodes, ...(s.checks ? { checks: s.checks } : {}) })),
   };
 }

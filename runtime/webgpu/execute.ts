@@ -97,14 +97,14 @@ export async function runProgram(device: GPUDevice, p: Program, feeds: ReadonlyM
       pass.dispatchWorkgroups(...s.kernel.dispatch);
     });
     pass.end();
-    const readback = (src: GPUBuffer, bytes: number) => {
+    const readback = (src: GPUBuffer, bytes: number, offset = 0) => {
       const rb = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      enc.copyBufferToBuffer(src, 0, rb, 0, bytes);
+      enc.copyBufferToBuffer(src, offset, rb, 0, bytes);
       return rb;
     };
     const reads = p.outputs.map((slot) => {
       const bytes = Math.max(4, slot.shape.reduce((a, d) => a * d, 1) * 4);
-      return { slot, rb: readback(buffers[slot.buffer], bytes), bytes };
+      return { slot, rb: readback(buffers[slot.buffer], bytes, (slot.offset ?? 0) * 4), bytes };
     });
     const statusRead = status && readback(status, layout.bytes);
     device.queue.submit([enc.finish()]);

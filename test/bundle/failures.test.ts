@@ -60,7 +60,8 @@ const idOf = (c: FailureCase) => `failure-${FAILURES.indexOf(c)}`;
 function built(c: FailureCase): BuiltModel {
   const graph = c.model.build();
   const feeds = failureInputs(c);
-  const { manifest, files } = bundleFiles(graph, { inputs: feeds, seed: 0, ...(c.maxSweeps ? { lower: { maxSweeps: c.maxSweeps } } : {}) });
+  // A failure in a gradient op may sit on an input's gradient path: the step differentiates everything.
+  const { manifest, files } = bundleFiles(graph, { inputs: feeds, seed: 0, wrt: "all", ...(c.maxSweeps ? { lower: { maxSweeps: c.maxSweeps } } : {}) });
   return { id: idOf(c), file: c.name, graph, feeds, manifest, files };
 }
 

@@ -121,7 +121,7 @@ describe.runIf(hasGPU)("bundles in a fresh Node process", () => {
       const fwd = await runWebGPU(m.graph, feeds);
       for (const o of m.manifest.outputs) close(r.forward[o.name], fwd.outputs.get(o.name)!.data, `${m.id} forward ${o.name}`);
       if (!m.manifest.loss) return;
-      const train = await runWebGPU(differentiate(m.graph).graph, feeds);
+      const train = await runWebGPU(differentiate(m.graph, { wrt: "params" }).graph, feeds);
       close([r.grad!.loss], train.outputs.get("loss")!.data, `${m.id} loss`);
       for (const [name, g] of Object.entries(r.grad!.grads)) close(g, train.outputs.get(`grad.${name}`)!.data, `${m.id} grad ${name}`);
       expect(Object.keys(r.grad!.grads).sort()).toEqual([...train.outputs.keys()].filter((k) => k.startsWith("grad.")).map((k) => k.slice(5)).sort());

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { linalg, model, nn, ops } from "../../index.js";
 import { fuseGraph, MAX_KERNEL_BUFFERS, type FusedKernel } from "../../codegen/fuse.js";
+import { differentiate } from "../../compiler/passes/differentiate.js";
 import type { Graph } from "../../ir/graph.js";
 import { manyInputs, selfProduct, twoProducts } from "../models/lowering.js";
 
@@ -33,13 +34,41 @@ describe("fusion", () => {
     expect([...kernels[0].reads].sort()).toEqual([idOf(g, "F"), idOf(g, "P")].sort());
   });
 
-  it("the same product at F [12, 3] (beyond one tile) gets a kernel of its own, and the reduction reads its buffer", () => {
+  it("the same product at F [12, 3] (beyond one tile) is still computed inside the loss: the reduction reads each entry once, and the inner dim is short", () => {
     const g = selfProduct(12).build();
+    const { kernels } = fuseGraph(g, new Map());
+    expect(kernels).toHaveLength(1);
+    expect([...kernels[0].reads].sort()).toEqual([idOf(g, "F"), idOf(g, "P")].sort());
+  });
+
+  it("a product with a long inner dim (F [12, 9]) gets a kernel of its own, and the reduction reads its buffer", () => {
+    const g = model("long-inner", ({ input }) => {
+      const F = input("F", [12, 9]);
+      return { loss: ops.sum(ops.mul(ops.matmul(F, ops.transpose(F)), input("P", [12, 12]))) };
+    }).build();
     const { kernels } = fuseGraph(g, new Map());
     const [product, sum] = kernels;
     expect(product.root.op).toBe("matmul");
     expect([...product.reads]).toEqual([idOf(g, "F")]);
     expect([...sum.reads].sort()).toEqual([...product.writes, idOf(g, "P")].sort());
+  });
+
+  it("a product read by a matmul stays a kernel of its own beyond one tile, whatever its inner dim", () => {
+    const g = model("product-of-product", ({ input }) => {
+      const F = input("F", [12, 3]);
+      return { y: ops.matmul(ops.matmul(F, ops.transpose(F)), input("G", [12, 5])) };
+    }).build();
+    expect(fuseGraph(g, new Map()).kernels.map((k) => k.root.op)).toEqual(["matmul", "matmul"]);
+  });
+
+  it("a sum of a sum is one reduction, and a scalar tail rides on it: ½·mean(Σ_ij X²) is one kernel", () => {
+    const g = model("loss", ({ input }) => {
+      const X = input("X", [3, 17, 9]);
+      return { loss: ops.mul(0.5, ops.mean(ops.sum(ops.mul(X, X), { axis: [1, 2] }))) };
+    }).build();
+    const { kernels } = fuseGraph(g, new Map());
+    expect(kernels).toHaveLength(1);
+    expect(ops_(kernels[0])).toEqual(["mean", "mul", "mul", "sum"]);
   });
 
   it("reads through fused producers: exp(X)·W loads X, and the kernel lists exp among its nodes", () => {
@@ -50,16 +79,46 @@ describe("fusion", () => {
     expect([...kernels[0].reads].sort()).toEqual([idOf(g, "X"), idOf(g, "W")].sort());
   });
 
-  it("a value used many times is computed once when some consumer needs a buffer: relu(conv) feeds a pool", () => {
+  it("a value used many times is computed once when some consumer needs a buffer: relu(conv) feeds a symmetry check", () => {
     const g = model("conv", ({ input }) => {
       const h = nn.relu(nn.conv2d(input("x", [1, 2, 6, 6]), input("w", [3, 2, 3, 3])));
-      return { y: nn.maxPool2d(h, 2), z: ops.sum(ops.mul(h, h)) };
+      return { y: ops.assume(h, "symmetric"), z: ops.sum(ops.mul(h, h)) };
     }).build();
     const { kernels, materialised } = fuseGraph(g, new Map());
-    const relu = kernels.find((k) => k.kind === "map")!;
-    expect(relu.root.op).toBe("maximum");
+    // The ReLU is the conv's epilogue: the conv kernel writes relu(conv) once, both consumers read it.
+    const relu = kernels.find((k) => k.root.op === "conv2d")!;
+    expect(relu.epilogue?.consumer.op).toBe("maximum");
+    expect(kernels.filter((k) => k.kind === "map")).toEqual([]);
     expect(materialised.has(relu.writes[0])).toBe(true);
-    for (const k of kernels.filter((k) => k.root.op === "maxPool2d" || k.root.op === "sum")) expect([...k.reads]).toEqual(relu.writes);
+    for (const k of kernels.filter((k) => k.root.op === "assume" || k.root.op === "sum")) expect([...k.reads]).toEqual(relu.writes);
+  });
+
+  it("conv and pool take fused operands: maxPool(relu(conv(x) + b)) reads the conv's output and b, no ReLU kernel", () => {
+    const g = model("conv-pool", ({ input }) => {
+      const h = nn.relu(nn.conv2d(input("x", [1, 2, 6, 6]), input("w", [3, 2, 3, 3]), { bias: input("b", [3]) }));
+      return { y: nn.maxPool2d(h, 2) };
+    }).build();
+    const { kernels } = fuseGraph(g, new Map());
+    expect(kernels.map((k) => k.root.op)).toEqual(["conv2d", "maxPool2d"]);
+    expect(ops_(kernels[1])).toEqual(["add", "maxPool2d", "maximum", "reshape"]);
+  });
+
+  it("a kernel absorbs a sibling: the cross-entropy writes the softmax of its logits, a conv's weight gradient its bias gradient", () => {
+    const g = model("absorb", ({ input, param }) => {
+      const x = input("x", [2, 1, 6, 6]);
+      const w = param("w", [3, 1, 3, 3]);
+      const b = param("b", [3]);
+      const h = nn.relu(nn.conv2d(x, w, { bias: b }));
+      const logits = ops.reshape(ops.sum(h, { axis: [2, 3] }), [2, 3]);
+      return { loss: nn.softmaxCrossEntropy(logits, input("y", [2], { dtype: "i32" })) };
+    }).build();
+    const { kernels } = fuseGraph(differentiate(g, { wrt: "params" }).graph, new Map());
+    const ce = kernels.find((k) => k.root.op === "softmaxCrossEntropy")!;
+    expect(ce.absorbed.map((n) => n.op)).toEqual(["softmax"]);
+    expect(kernels.filter((k) => k.root.op === "softmax")).toEqual([]);
+    const dw = kernels.find((k) => k.root.op === "conv2dGradWeight")!;
+    expect(dw.absorbed.map((n) => n.op)).toEqual(["sum"]);
+    expect(dw.writes).toHaveLength(2);
   });
 
   it("a decomposition writes every output; its consumers read them", () => {

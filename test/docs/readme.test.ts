@@ -34,8 +34,8 @@ describe("README outputs are what the tool prints now", () => {
     [["run", "examples/logm-probe/model.ts", "--inputs", "examples/logm-probe/inputs.json", "--backend", "cpu"]],
     [["ir", "examples/o2p-layer/model.ts", "--backward"]],
     [["ir", "examples/o2p-layer/model.ts", "--stats"]],
-    [["stats", "examples/o2p-layer/model.ts"]],
-    [["stats", "examples/ncuts-layer/model.ts"]],
+    [["stats", "examples/o2p-layer/model.ts", "--wrt", "all"]],
+    [["stats", "examples/ncuts-layer/model.ts", "--wrt", "all"]],
   ])("matprop %s", (args) => {
     expect(readme).toContain(`$ npx matprop ${args.join(" ")}\n${cli(args)}\n`);
   });

@@ -54,7 +54,7 @@ export async function compareBoth(g: Graph, feeds: ReadonlyMap<string, NDArray>,
 export async function compareBundle(g: Graph, feeds: ReadonlyMap<string, NDArray>, tol: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "matprop-compare-"));
   try {
-    const { files } = bundleFiles(g, { inputs: feeds });
+    const { files } = bundleFiles(g, { inputs: feeds, wrt: "all" });
     for (const [rel, contents] of files) {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       fs.writeFileSync(path.join(dir, rel), contents);

@@ -48,6 +48,10 @@ export interface LinalgOptions {
   readonly maxSweeps?: number;
   /** The IR op the kernel is lowered for (logm runs an eigh kernel), named by its failure messages. */
   readonly op?: string;
+  /** Invocations per workgroup instead of the solver's own choice by problem size (benchmarks compare shapes). */
+  readonly workgroupSize?: number;
+  /** Matrices per workgroup instead of the solver's own choice (eigh; benchmarks compare shapes). */
+  readonly matricesPerWorkgroup?: number;
 }
 
 /** The status word a Jacobi solver sets at its sweep cap. */
@@ -58,12 +62,13 @@ export function noConvergence(solver: "eigh" | "svd", opts?: LinalgOptions): Ker
 
 /** Where a working matrix lives. */
 export type Region =
-  | { readonly kind: "workgroup"; readonly name: string; readonly length: number }
+  /** `base`: where this invocation's matrix starts in the array, when a workgroup holds several. */
+  | { readonly kind: "workgroup"; readonly name: string; readonly length: number; readonly base?: string }
   | { readonly kind: "global"; readonly name: string; readonly binding: string; readonly base: string };
 
 /** WGSL declarations of a region plus its `ld<name>(i)` / `st<name>(i, v)` accessors. */
 export function declareRegion(r: Region): string {
-  const at = r.kind === "workgroup" ? `w_${r.name}[i]` : `${r.binding}[${r.base} + i]`;
+  const at = r.kind === "workgroup" ? `w_${r.name}[${r.base ? `${r.base} + ` : ""}i]` : `${r.binding}[${r.base} + i]`;
   const decl = r.kind === "workgroup" ? `var<workgroup> w_${r.name}: array<f32, ${r.length}>;\n` : "";
   return `${decl}fn ld${r.name}(i: u32) -> f32 { return ${at}; }
 fn st${r.name}(i: u32, v: f32) { ${at} = v; }`;

@@ -16,9 +16,10 @@
  * output `x` and A in a trailing scratch binding `work` of `solveScratchLength(batch, n, k)` floats
  * (the input `a` is read-only).
  */
-import type { KernelBinding, KernelSource } from "../../kernel.js";
-import { STATUS_WGSL } from "../../status-wgsl.js";
-import { DEFAULT_WORKGROUP_STORAGE, F32_EPS, lit, type LinalgOptions, type Region, checkSizes, constants, declareBindings, declareRegion, declareSync, perMatrixCovers, perMatrixDispatch, perMatrixEntry, workgroupSizeFor } from "./common.js";
+import type { KernelSource } from "../../kernel.js";
+import { type Expr, load } from "../../expr.js";
+import { type BuiltKernel, KernelScaffold } from "../scaffold.js";
+import { DEFAULT_WORKGROUP_STORAGE, F32_EPS, lit, type LinalgOptions, type Region, checkSizes, constants, declareRegion, declareSync, perMatrixDispatch, workgroupSizeFor } from "./common.js";
 
 function plan(n: number, k: number, opts?: LinalgOptions) {
   const limit = opts?.workgroupStorageBytes ?? DEFAULT_WORKGROUP_STORAGE;
@@ -34,13 +35,33 @@ export function solveScratchLength(batch: number, n: number, k: number, opts?: L
   return plan(n, k, opts).global ? batch * n * n : 0;
 }
 
-function solveLike(name: string, batch: number, n: number, k: number, identity: boolean, opts?: LinalgOptions): KernelSource {
+/**
+ * Where a solve reads A and B (expressions: buffers or fused producers, at the [batch, n, n] and
+ * [batch, n, k] shapes — a broadcast operand is a broadcastTo expression, not a copy) and writes X
+ * and its scratch (value ids). `b` is absent for the inverse (B = I is built in the kernel).
+ */
+export interface SolveIO {
+  readonly a: Expr;
+  readonly b?: Expr;
+  readonly x: number;
+  /** The scratch binding's value, when `solveScratchLength` > 0. */
+  readonly work?: number;
+}
+
+/** The solve-like kernel: `io.a` read through `lda(i)` and `io.b` through `ldb(i)`, element i in row-major order. */
+export function solveLikeKernel(name: string, batch: number, n: number, k: number, io: SolveIO, opts?: LinalgOptions): BuiltKernel {
   checkSizes(name, { batch, n, k });
+  const identity = io.b === undefined;
   const { wg, global, workgroupBytes } = plan(n, k, opts);
-  const bindings: KernelBinding[] = [{ name: "a", access: "read", elements: batch * n * n }];
-  if (!identity) bindings.push({ name: "b", access: "read", elements: batch * n * k });
-  bindings.push({ name: "x", access: "read_write", elements: batch * n * k });
-  if (global) bindings.push({ name: "work", access: "read_write", elements: solveScratchLength(batch, n, k, opts) });
+  const ks = new KernelScaffold(`${name}_${batch}x${n}x${k}${global ? "_global" : ""}`);
+  const singular = ks.check({ message: `${name} failed: singular: ${name}: matrix {i} of the batch is singular (a pivot ≤ n·eps_f32·max|A|)` });
+  ks.operand("lda", io.a);
+  if (io.b) ks.operand("ldb", io.b);
+  ks.write("x", io.x, batch * n * k);
+  if (global) {
+    if (io.work === undefined) throw new Error(`${name} ${n}×${n}: the global-memory path needs a scratch binding`);
+    ks.write("work", io.work, solveScratchLength(batch, n, k, opts));
+  }
   const regions: Region[] = global
     ? [
         { kind: "global", name: "A", binding: "work", base: "abase" },
@@ -50,9 +71,7 @@ function solveLike(name: string, batch: number, n: number, k: number, identity: 
         { kind: "workgroup", name: "A", length: n * n },
         { kind: "workgroup", name: "X", length: n * k },
       ];
-  const wgsl = `${declareBindings(bindings)}
-${constants({ N: n, K: k, NN: n * n, NK: n * k, WG: wg })}
-${STATUS_WGSL}
+  ks.declare(`${constants({ N: n, K: k, NN: n * n, NK: n * k, WG: wg })}
 const EPS: f32 = ${lit(F32_EPS)};
 // NaN as a runtime value (a NaN constant expression is a shader-creation error).
 var<private> nanBits: u32 = 0x7fc00000u;
@@ -66,12 +85,14 @@ var<workgroup> pok: u32;
 var<workgroup> tiny: f32;
 ${declareSync(global)}
 
-${perMatrixEntry(wg, batch)}
+`);
+  const main = `  let mat = group;
+  if (mat >= ${batch}u) { return; }
   abase = mat * NN;
   xbase = mat * NK;
   var m = 0.0;
-  for (var t = lid; t < NN; t += WG) { let v = a[abase + t]; stA(t, v); m = max(m, abs(v)); }
-  for (var t = lid; t < NK; t += WG) { stX(t, ${identity ? "select(0.0, 1.0, t / K == t % K)" : "b[xbase + t]"}); }
+  for (var t = lid; t < NN; t += WG) { let v = lda(abase + t); stA(t, v); m = max(m, abs(v)); }
+  for (var t = lid; t < NK; t += WG) { stX(t, ${identity ? "select(0.0, 1.0, t / K == t % K)" : "ldb(xbase + t)"}); }
   part[lid] = m;
   sync();
   if (lid == 0u) {
@@ -89,7 +110,7 @@ ${perMatrixEntry(wg, batch)}
       pok = select(0u, 1u, best > tiny);
     }
     if (workgroupUniformLoad(&pok) == 0u) {
-      if (lid == 0u) { mp_fail(0u, mat); }
+      if (lid == 0u) { mp_fail(${singular}u, mat); }
       failed = true;
       break;
     }
@@ -129,12 +150,8 @@ ${perMatrixEntry(wg, batch)}
   sync();
   for (var t = lid; t < NK; t += WG) {
     ${global ? "if (failed) { x[xbase + t] = bitcast<f32>(nanBits); }" : "x[xbase + t] = select(ldX(t), bitcast<f32>(nanBits), failed);"}
-  }
-}
-`;
-  const covers = [perMatrixCovers(identity ? 1 : 2, batch, n * k)];
-  const checks = [{ message: `${name} failed: singular: ${name}: matrix {i} of the batch is singular (a pivot ≤ n·eps_f32·max|A|)` }];
-  return { name: `${name}_${batch}x${n}x${k}${global ? "_global" : ""}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes, checks };
+  }`;
+  return ks.finish({ main, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), covers: [{ binding: "x", shape: [batch, n * k], tile: [1, n * k] }], workgroupBytes });
 }
 
 /**
@@ -143,10 +160,10 @@ ${perMatrixEntry(wg, batch)}
  * `solveScratchLength(batch, n, k)` > 0.
  */
 export function solveKernel(batch: number, n: number, k: number, opts?: LinalgOptions): KernelSource {
-  return solveLike("solve", batch, n, k, false, opts);
+  return solveLikeKernel("solve", batch, n, k, { a: load(0, [batch * n * n]), b: load(1, [batch * n * k]), x: 2, work: 3 }, opts).kernel;
 }
 
 /** A⁻¹ ([batch, n, n]): solve with B = I built in the kernel. Bindings: a (read), x (read_write), and `work` when `solveScratchLength(batch, n, n)` > 0. */
 export function invKernel(batch: number, n: number, opts?: LinalgOptions): KernelSource {
-  return solveLike("inv", batch, n, n, true, opts);
+  return solveLikeKernel("inv", batch, n, n, { a: load(0, [batch * n * n]), x: 1, work: 2 }, opts).kernel;
 }

@@ -21,8 +21,9 @@
  * Memory: G and V in workgroup memory while they fit, else in a trailing scratch binding `work` of
  * `svdScratchLength(batch, m, n)` floats.
  */
-import type { KernelBinding, KernelCheck, KernelSource } from "../../kernel.js";
-import { STATUS_WGSL } from "../../status-wgsl.js";
+import type { KernelSource } from "../../kernel.js";
+import { type Expr, load } from "../../expr.js";
+import { type BuiltKernel, KernelScaffold } from "../scaffold.js";
 import {
   DEFAULT_WORKGROUP_STORAGE,
   JACOBI_TAN,
@@ -36,26 +37,40 @@ import {
   SIGN_TIE,
   checkSizes,
   constants,
-  declareBindings,
   declareRegion,
   declareSync,
   lit,
-  perMatrixCovers,
   perMatrixDispatch,
-  perMatrixEntry,
-  workgroupSizeFor,
+  MAX_WG,
 } from "./common.js";
 
-function plan(m: number, n: number, opts?: LinalgOptions) {
+/** Memory of `g` matrices per workgroup (1 on the global-memory path). */
+function plan(m: number, n: number, opts?: LinalgOptions, g = 1) {
   const limit = opts?.workgroupStorageBytes ?? DEFAULT_WORKGROUP_STORAGE;
   const M = Math.max(m, n);
   const K = Math.min(m, n);
   const kp = K + (K % 2);
   const nb = kp / 2;
-  const small = 4 * (2 * nb + 2 * K) + 8; // cs, sn; σ, perm; flags
-  const inWorkgroup = small + 4 * (M * K + K * K);
+  const small = g * (4 * (2 * nb + 2 * K) + 4) + 4; // tau, sn; σ, perm; a rotated flag per matrix; the any-flag
+  const inWorkgroup = small + g * 4 * (M * K + K * K);
   const global = inWorkgroup > limit;
   return { M, K, kp, nb, global, workgroupBytes: global ? small : inWorkgroup };
+}
+
+/**
+ * The kernel's shape, as for the eigensolver (eigh.ts eighShape; scripts/bench-eigh-webgpu.ts
+ * --solver svd): K ≤ 8 puts up to 16 matrices of 2 invocations in a workgroup; K ≤ 32 gets one
+ * invocation per rotation pair (rounded up to 8); beyond, 32. Options override (benchmarks).
+ */
+export function svdShape(batch: number, m: number, n: number, opts?: LinalgOptions): { g: number; wg: number; per: number } {
+  const K = Math.min(m, n);
+  const nb = Math.ceil(K / 2);
+  const share = Math.min(16, batch);
+  const small = K <= 8 && share > 1 && !plan(m, n, opts, share).global;
+  const g = opts?.matricesPerWorkgroup ?? (small ? share : 1);
+  const wg = opts?.workgroupSize ?? (small ? 2 * g : K <= 32 ? 8 * Math.ceil(nb / 8) : 32);
+  if (!Number.isInteger(g) || g < 1 || !Number.isInteger(wg) || wg < g || wg % g !== 0 || wg > MAX_WG) throw new RangeError(`svd: ${g} matrices per workgroup of ${wg} invocations`);
+  return { g, wg, per: wg / g };
 }
 
 /** Floats of the `work` scratch binding the global-memory path needs (0: no such binding). */
@@ -64,33 +79,61 @@ export function svdScratchLength(batch: number, m: number, n: number, opts?: Lin
   return p.global ? batch * (p.M * p.K + p.K * p.K) : 0;
 }
 
+/** Where the SVD reads `a` (an expression: a buffer or a fused producer) and writes U, S, Vh and its scratch (value ids). */
+export interface SvdIO {
+  readonly a: Expr;
+  readonly u: number;
+  readonly s: number;
+  readonly vh: number;
+  /** The scratch binding's value, when `svdScratchLength` > 0. */
+  readonly work?: number;
+}
+
+type SvdOptions = LinalgOptions & { readonly rank?: boolean };
+
 /**
  * Kernels computing U ([batch, m, k]), S ([batch, k], descending) and Vh ([batch, k, n]) of each
- * `a` ([batch, m, n]), k = min(m, n). Bindings: a (read), u, s, vh (read_write), and when
+ * `a` ([batch, m, n]), k = min(m, n), run alone: bindings a (read), u, s, vh (read_write), and when
  * `svdScratchLength` > 0 a scratch `work`. One workgroup per matrix. A zero singular value gets a
  * zero column of U (m ≥ n) or row of Vh (m < n) rather than a completion of the basis.
  */
-export function svdKernels(batch: number, m: number, n: number, opts?: LinalgOptions & { readonly rank?: boolean }): KernelSource[] {
+export function svdKernels(batch: number, m: number, n: number, opts?: SvdOptions): KernelSource[] {
+  const io = { a: load(0, [batch * m * n]), u: 1, s: 2, vh: 3, work: 4 };
+  return [svdKernel(batch, m, n, io, opts).kernel];
+}
+
+/**
+ * The SVD kernel bound to the lowering's values: `io.a` is read through `lda(i)`, element i of the
+ * [batch, m, n] operand in row-major order, so a fused producer (D^-½·F of a normalised cut) is
+ * evaluated as the matrix is loaded.
+ */
+export function svdKernel(batch: number, m: number, n: number, io: SvdIO, opts?: SvdOptions): BuiltKernel {
   checkSizes("svd", { batch, m, n });
-  const p = plan(m, n, opts);
+  const { g, wg, per } = svdShape(batch, m, n, opts);
+  const p = plan(m, n, opts, g);
   const { M, K, kp, nb, global } = p;
+  if (global && g > 1) throw new RangeError(`svd ${m}×${n}: ${g} matrices per workgroup do not fit the workgroup memory`);
   const wide = m < n;
-  const wg = workgroupSizeFor(Math.max(M, K) * nb);
-  const bindings: KernelBinding[] = [
-    { name: "a", access: "read", elements: batch * m * n },
-    { name: "u", access: "read_write", elements: batch * m * K },
-    { name: "s", access: "read_write", elements: batch * K },
-    { name: "vh", access: "read_write", elements: batch * K * n },
-  ];
-  if (global) bindings.push({ name: "work", access: "read_write", elements: svdScratchLength(batch, m, n, opts) });
+  const k = new KernelScaffold(`svd_jacobi_${batch}x${m}x${n}${global ? "_global" : ""}`);
+  const failed = k.check(noConvergence("svd", opts));
+  const rankMessage = opts?.op === "polar" ? "polar: the matrix is rank deficient, so its polar factor is not unique" : "rangeProjector: Z is rank deficient";
+  const deficient = opts?.rank ? k.check({ message: `${opts.op ?? "svd"} failed: singular: ${rankMessage} (σ_min ≤ max(m, n)·eps_f32·σ_max, matrix {i} of the batch)` }) : -1;
+  k.operand("lda", io.a);
+  k.write("u", io.u, batch * m * K);
+  k.write("s", io.s, batch * K);
+  k.write("vh", io.vh, batch * K * n);
+  if (global) {
+    if (io.work === undefined) throw new Error(`svd ${m}×${n}: the global-memory path needs a scratch binding`);
+    k.write("work", io.work, svdScratchLength(batch, m, n, opts));
+  }
   const regions: Region[] = global
     ? [
         { kind: "global", name: "G", binding: "work", base: "wbase" },
         { kind: "global", name: "V", binding: "work", base: "wbase + MK" },
       ]
     : [
-        { kind: "workgroup", name: "G", length: M * K },
-        { kind: "workgroup", name: "V", length: K * K },
+        { kind: "workgroup", name: "G", length: g * M * K, base: "gbase" },
+        { kind: "workgroup", name: "V", length: g * K * K, base: "vbase" },
       ];
   // Output writes: column c of the answer's U (m×K) and row c of its Vh (K×n), from source column src.
   const writeOut = wide
@@ -100,38 +143,51 @@ export function svdKernels(batch: number, m: number, n: number, opts?: LinalgOpt
     for (var j = 0u; j < ${n}u; j++) { vh[mat * ${K * n}u + c * ${n}u + j] = sg * ldV(j * K + src); }`;
   // The column that decides the sign: the answer's U column, i.e. G's (tall) or V's (wide).
   const signSrc = wide ? { ld: "ldV", rows: K } : { ld: "ldG", rows: M };
-  const wgsl = `${declareBindings(bindings)}
-${constants({ M, K, MK: M * K, KK: K * K, NP: kp, NB: nb, ROUNDS: kp - 1, WG: wg, SWEEPS: opts?.maxSweeps ?? MAX_SWEEPS })}
-${STATUS_WGSL}
+  k.declare(`${constants({ M, K, MK: M * K, KK: K * K, NP: kp, NB: nb, ROUNDS: kp - 1, G: g, PER: per, BATCH: batch, SWEEPS: opts?.maxSweeps ?? MAX_SWEEPS })}
 const TOL: f32 = ${lit(JACOBI_TOL)};
 const TINY: f32 = 1e-35;
 
+// This invocation's matrix: its start in the scratch binding, the workgroup arrays and the per-pair/per-column arrays.
 var<private> wbase: u32;
+var<private> gbase: u32;
+var<private> vbase: u32;
+var<private> pb: u32;
+var<private> cb: u32;
 ${regions.map(declareRegion).join("\n")}
-var<workgroup> tau: array<f32, ${nb}>;
-var<workgroup> sn: array<f32, ${nb}>;
-var<workgroup> sig: array<f32, ${K}>;
-var<workgroup> perm: array<u32, ${K}>;
-var<workgroup> rotated: atomic<u32>;
+var<workgroup> tau: array<f32, ${g * nb}>;
+var<workgroup> sn: array<f32, ${g * nb}>;
+var<workgroup> sig: array<f32, ${g * K}>;
+var<workgroup> perm: array<u32, ${g * K}>;
+var<workgroup> rotated: array<atomic<u32>, ${g}>;
 var<workgroup> more: u32;
 ${declareSync(global)}
 ${PAIR_OF}
 ${JACOBI_TAN}
 
-${perMatrixEntry(wg, batch)}
+`);
+  // Every invocation reaches every barrier: those of a matrix past the batch's end skip the work
+  // through `live`, never by returning.
+  const main = `  let lm = lid / PER;
+  let ll = lid % PER;
+  let mat = group * G + lm;
+  let live = mat < BATCH;
   let ibase = mat * ${m * n}u;
   wbase = mat * (MK + KK);
-  for (var t = lid; t < MK; t += WG) {
+  gbase = lm * MK;
+  vbase = lm * KK;
+  pb = lm * NB;
+  cb = lm * K;
+  for (var t = ll; live && t < MK; t += PER) {
     let i = t / K; let j = t % K;
-    stG(t, a[ibase + ${wide ? `j * ${n}u + i` : `i * ${n}u + j`}]);
+    stG(t, lda(ibase + ${wide ? `j * ${n}u + i` : `i * ${n}u + j`}));
   }
-  for (var t = lid; t < KK; t += WG) { stV(t, select(0.0, 1.0, t / K == t % K)); }
+  for (var t = ll; live && t < KK; t += PER) { stV(t, select(0.0, 1.0, t / K == t % K)); }
   var converged = false;
   for (var sweep = 0u; sweep < SWEEPS; sweep++) {
-    if (lid == 0u) { atomicStore(&rotated, 0u); }
+    if (ll == 0u) { atomicStore(&rotated[lm], 0u); }
     sync();
     for (var r = 0u; r < ROUNDS; r++) {
-      for (var k = lid; k < NB; k += WG) {
+      for (var k = ll; live && k < NB; k += PER) {
         let pq = pairOf(r, k);
         var c = 1.0; var s = 0.0;
         if (pq.y < K) {
@@ -144,17 +200,17 @@ ${perMatrixEntry(wg, batch)}
             let t = jacobiTan(al, be, ga);
             c = inverseSqrt(1.0 + t * t);
             s = t * c;
-            atomicStore(&rotated, 1u);
+            atomicStore(&rotated[lm], 1u);
           }
         }
-        tau[k] = s / (1.0 + c); sn[k] = s;
+        tau[pb + k] = s / (1.0 + c); sn[pb + k] = s;
       }
       sync();
-      for (var e = lid; e < (M + K) * NB; e += WG) {
+      for (var e = ll; live && e < (M + K) * NB; e += PER) {
         let k = e % NB;
-        let s = sn[k];
+        let s = sn[pb + k];
         if (s == 0.0) { continue; }
-        let t = tau[k];
+        let t = tau[pb + k];
         let pq = pairOf(r, k);
         let row = e / NB;
         // Rutishauser's form x − s(y + τx), τ = s/(1 + c): less round-off for small rotations.
@@ -171,30 +227,35 @@ ${perMatrixEntry(wg, batch)}
       }
       sync();
     }
-    if (lid == 0u) { more = atomicLoad(&rotated); }
+    if (lid == 0u) {
+      var still = 0u;
+      for (var q = 0u; q < G; q++) { still = still | atomicLoad(&rotated[q]); }
+      more = still;
+    }
     if (workgroupUniformLoad(&more) == 0u) { converged = true; break; }
   }
-  if (!converged && lid == 0u) { mp_fail(0u, mat); }
-  for (var c = lid; c < K; c += WG) {
+  // At the sweep cap, the matrices that still rotated in the last sweep did not converge.
+  if (!converged && live && ll == 0u && atomicLoad(&rotated[lm]) != 0u) { mp_fail(${failed}u, mat); }
+  for (var c = ll; live && c < K; c += PER) {
     var ss = 0.0;
     for (var i = 0u; i < M; i++) { let x = ldG(i * K + c); ss += x * x; }
-    sig[c] = sqrt(ss);
+    sig[cb + c] = sqrt(ss);
   }
   sync();
   // Descending order by rank (ties by index).
-  for (var c = lid; c < K; c += WG) {
-    let sc = sig[c];
+  for (var c = ll; live && c < K; c += PER) {
+    let sc = sig[cb + c];
     var rank = 0u;
     for (var k = 0u; k < K; k++) {
-      let sk = sig[k];
+      let sk = sig[cb + k];
       if (sk > sc || (sk == sc && k < c)) { rank++; }
     }
-    perm[min(rank, K - 1u)] = c;
+    perm[cb + min(rank, K - 1u)] = c;
   }
   sync();
-  ${opts?.rank ? `if (lid == 0u && !(sig[perm[K - 1u]] > ${lit(Math.max(m, n) * F32_EPS)} * sig[perm[0]])) { mp_fail(1u, mat); }` : ""}
-  for (var c = lid; c < K; c += WG) {
-    let src = perm[c];
+  ${opts?.rank ? `if (live && ll == 0u && !(sig[cb + perm[cb + K - 1u]] > ${lit(Math.max(m, n) * F32_EPS)} * sig[cb + perm[cb + 0]])) { mp_fail(${deficient}u, mat); }` : ""}
+  for (var c = ll; live && c < K; c += PER) {
+    let src = perm[cb + c];
     var mx = 0.0;
     for (var r = 0u; r < ${signSrc.rows}u; r++) { mx = max(mx, abs(${signSrc.ld}(r * K + src))); }
     var pick = 0.0;
@@ -203,17 +264,20 @@ ${perMatrixEntry(wg, batch)}
       if (abs(v) >= mx * (1.0 - ${lit(SIGN_TIE)})) { pick = v; break; }
     }
     let sg = select(1.0, -1.0, pick < 0.0);
-    let sv = sig[src];
+    let sv = sig[cb + src];
     let inv = select(0.0, 1.0 / sv, sv > 0.0);
     s[mat * K + c] = sv;
     ${writeOut}
-  }
-}
-`;
-  const name = `svd_jacobi_${batch}x${m}x${n}${global ? "_global" : ""}`;
-  const covers = [perMatrixCovers(1, batch, m * K), perMatrixCovers(2, batch, K), perMatrixCovers(3, batch, K * n)];
-  const checks: KernelCheck[] = [noConvergence("svd", opts)];
-  const rankMessage = opts?.op === "polar" ? "polar: the matrix is rank deficient, so its polar factor is not unique" : "rangeProjector: Z is rank deficient";
-  if (opts?.rank) checks.push({ message: `${opts.op ?? "svd"} failed: singular: ${rankMessage} (σ_min ≤ max(m, n)·eps_f32·σ_max, matrix {i} of the batch)` });
-  return [{ name, wgsl, workgroupSize: [wg, 1, 1], dispatch: perMatrixDispatch(batch), bindings, covers, workgroupBytes: p.workgroupBytes, checks }];
+  }`;
+  return k.finish({
+    main,
+    workgroupSize: [wg, 1, 1],
+    dispatch: perMatrixDispatch(Math.ceil(batch / g)),
+    covers: [
+      { binding: "u", shape: [batch, m * K], tile: [g, m * K] },
+      { binding: "s", shape: [batch, K], tile: [g, K] },
+      { binding: "vh", shape: [batch, K * n], tile: [g, K * n] },
+    ],
+    workgroupBytes: p.workgroupBytes,
+  });
 }

@@ -2,21 +2,26 @@
  * conv2d (PyTorch cross-correlation, NCHW, zero padding) and its two adjoints as WGSL, specialised
  * to concrete shapes; the f64 references are runtime/cpu/kernels/conv.ts and
  * runtime/cpu/backward/conv-grad.ts. Every kernel gathers (one invocation per output element, no
- * atomics), so results do not depend on scheduling.
+ * atomics), so results do not depend on scheduling. Operands are fused expressions (a ReLU, a bias,
+ * a relu mask on the cotangent), read through `ldx(i)`-style functions (scaffold.ts).
  */
-import type { KernelSource } from "../../kernel.js";
-import { perElementKernel } from "./wgsl.js";
-import { type Pair, type Shape4, checkShape4, coveringRange, windowOut2 } from "./window.js";
+import { unravel, type Expr } from "../../expr.js";
+import { storeEntry } from "../epilogue.js";
+import { type BuiltKernel, constants, elementKernel, KernelScaffold, perElement } from "../scaffold.js";
+import { type Pair, checkShape4, coveringRange, windowOut2 } from "./window.js";
 
 function checkChannels(op: string, c: number, cw: number): void {
   if (c !== cw) throw new RangeError(`${op}: x has ${c} channels, w expects ${cw}`);
 }
 
-/** y[n,o,i,j] = Σ_{c,p,q} x[n, c, i·s₀ − p₀ + p, j·s₁ − p₁ + q] · w[o,c,p,q]. Bindings x, w → y. */
-export function conv2dKernel(x: Shape4, w: Shape4, stride: Pair, padding: Pair): KernelSource {
+/**
+ * y[n,o,i,j] = Σ_{c,p,q} x[n, c, i·s₀ − p₀ + p, j·s₁ − p₁ + q] · w[o,c,p,q]: operands x, w → y (value
+ * `out`), through `epilogue` when given (a bias, a ReLU, an exp at a transposed layout: epilogue.ts).
+ */
+export function conv2dKernel(x: Expr, w: Expr, out: number, stride: Pair, padding: Pair, epilogue?: Expr): BuiltKernel {
   const op = "conv2d";
-  const [N, C, H, W] = checkShape4(op, "x [N,C,H,W]", x);
-  const [O, Cw, KH, KW] = checkShape4(op, "w [O,C,kh,kw]", w);
+  const [N, C, H, W] = checkShape4(op, "x [N,C,H,W]", x.shape);
+  const [O, Cw, KH, KW] = checkShape4(op, "w [O,C,kh,kw]", w.shape);
   checkChannels(op, C, Cw);
   const [HO, WO] = windowOut2(op, [H, W], [KH, KW], stride, padding);
   const body = `  let j = idx % WO;
@@ -33,32 +38,36 @@ export function conv2dKernel(x: Shape4, w: Shape4, stride: Pair, padding: Pair):
       for (var q = 0; q < KW; q++) {
         let col = j * SW - PW + q;
         if (col < 0 || col >= W) { continue; }
-        acc += x[xBase + r * W + col] * w[wBase + p * KW + q];
+        acc += ldx(xBase + r * W + col) * ldw(wBase + p * KW + q);
       }
     }
   }
-  y[idx] = acc;`;
-  return perElementKernel(
-    `conv2d_${N}x${C}x${H}x${W}_${O}x${KH}x${KW}_s${stride.join("x")}_p${padding.join("x")}`,
-    [{ name: "x", access: "read", elements: N * C * H * W }, { name: "w", access: "read", elements: O * C * KH * KW }, { name: "y", access: "read_write", elements: N * O * HO * WO }],
-    { N, C, H, W, O, KH, KW, HO, WO, SH: stride[0], SW: stride[1], PH: padding[0], PW: padding[1] },
-    N * O * HO * WO,
-    body,
-  );
+`;
+  const name = `conv2d_${N}x${C}x${H}x${W}_${O}x${KH}x${KW}_s${stride.join("x")}_p${padding.join("x")}`;
+  const k = new KernelScaffold(name);
+  k.operand("ldx", x, "i32");
+  k.operand("ldw", w, "i32");
+  const at = unravel("e", [N, O, HO, WO], "y_");
+  const store = storeEntry(k.emitter, epilogue, "acc", at.coords, [N, O, HO, WO]);
+  k.write("y", out, N * O * HO * WO);
+  k.declare(constants({ N, C, H, W, O, KH, KW, HO, WO, SH: stride[0], SW: stride[1], PH: padding[0], PW: padding[1] }, "i32"));
+  const e = perElement(N * O * HO * WO, "i32");
+  const store_ = epilogue ? ["let e = u32(idx);", ...at.lines, ...store.lines, `y[${store.index}] = ${store.value};`] : ["y[idx] = acc;"];
+  return k.finish({ main: `${e.head}\n${body}\n${store_.map((l) => `  ${l}`).join("\n")}`, workgroupSize: e.workgroupSize, dispatch: e.dispatch, covers: [{ binding: "y", shape: [N * O * HO * WO], tile: e.tile }] });
 }
 
 /**
  * dx[n,c,r,s] = Σ over the windows (i, j) covering (r, s) and o of g[n,o,i,j] · w[o, c, r + p₀ − i·s₀, s + p₁ − j·s₁]:
- * the transposed convolution, gathered per input element. Bindings g, w → dx [N, C, H, W].
+ * the transposed convolution, gathered per input element. Operands g, w → dx [N, C, H, W].
  */
-export function conv2dGradInputKernel(g: Shape4, w: Shape4, stride: Pair, padding: Pair, inputSize: Pair): KernelSource {
+export function conv2dGradInputKernel(g: Expr, w: Expr, out: number, stride: Pair, padding: Pair, inputSize: Pair): BuiltKernel {
   const op = "conv2dGradInput";
-  const [N, O, HO, WO] = checkShape4(op, "g [N,O,H',W']", g);
-  const [Ow, C, KH, KW] = checkShape4(op, "w [O,C,kh,kw]", w);
+  const [N, O, HO, WO] = checkShape4(op, "g [N,O,H',W']", g.shape);
+  const [Ow, C, KH, KW] = checkShape4(op, "w [O,C,kh,kw]", w.shape);
   const [H, W] = inputSize;
   const want = windowOut2(op, [H, W], [KH, KW], stride, padding);
   if (Ow !== O || want[0] !== HO || want[1] !== WO) {
-    throw new RangeError(`${op}: cotangent has shape [${g.join(", ")}], expected [${N}, ${Ow}, ${want.join(", ")}]`);
+    throw new RangeError(`${op}: cotangent has shape [${g.shape.join(", ")}], expected [${N}, ${Ow}, ${want.join(", ")}]`);
   }
   const [SH, SW] = stride;
   const [PH, PW] = padding;
@@ -76,14 +85,15 @@ export function conv2dGradInputKernel(g: Shape4, w: Shape4, stride: Pair, paddin
       let p = r + PH - i * SH;
       for (var j = jlo; j <= jhi; j++) {
         let q = s + PW - j * SW;
-        acc += g[gBase + i * WO + j] * w[wBase + p * KW + q];
+        acc += ldg(gBase + i * WO + j) * ldw(wBase + p * KW + q);
       }
     }
   }
   dx[idx] = acc;`;
-  return perElementKernel(
+  return elementKernel(
     `conv2d_grad_input_${N}x${O}x${HO}x${WO}_${C}x${KH}x${KW}_s${stride.join("x")}_p${padding.join("x")}_${H}x${W}`,
-    [{ name: "g", access: "read", elements: N * O * HO * WO }, { name: "w", access: "read", elements: O * C * KH * KW }, { name: "dx", access: "read_write", elements: N * C * H * W }],
+    { ldg: g, ldw: w },
+    { name: "dx", value: out },
     { N, C, H, W, O, KH, KW, HO, WO, SH, SW, PH, PW },
     N * C * H * W,
     body,
@@ -92,22 +102,39 @@ export function conv2dGradInputKernel(g: Shape4, w: Shape4, stride: Pair, paddin
 
 /**
  * dw[o,c,p,q] = Σ_{n,i,j} g[n,o,i,j] · x[n, c, i·s₀ − p₀ + p, j·s₁ − p₁ + q] (zero padding), one
- * invocation per weight element. Bindings x, g → dw [O, C, kh, kw].
+ * invocation per weight element. Operands x, g → dw [O, C, kh, kw]. With `bias`, O more invocations
+ * write db[o] = Σ_{n,i,j} g[n,o,i,j] there: the bias gradient of the same cotangent, which would
+ * otherwise be a reduction kernel reading g again.
  */
-export function conv2dGradWeightKernel(x: Shape4, g: Shape4, stride: Pair, padding: Pair, kernel: Pair): KernelSource {
+export function conv2dGradWeightKernel(x: Expr, g: Expr, out: number, stride: Pair, padding: Pair, kernel: Pair, bias?: number): BuiltKernel {
   const op = "conv2dGradWeight";
-  const [N, C, H, W] = checkShape4(op, "x [N,C,H,W]", x);
-  const [Ng, O, HO, WO] = checkShape4(op, "g [N,O,H',W']", g);
+  const [N, C, H, W] = checkShape4(op, "x [N,C,H,W]", x.shape);
+  const [Ng, O, HO, WO] = checkShape4(op, "g [N,O,H',W']", g.shape);
   const [KH, KW] = kernel;
   const want = windowOut2(op, [H, W], [KH, KW], stride, padding);
   if (Ng !== N || want[0] !== HO || want[1] !== WO) {
-    throw new RangeError(`${op}: cotangent has shape [${g.join(", ")}], expected [${N}, ${O}, ${want.join(", ")}]`);
+    throw new RangeError(`${op}: cotangent has shape [${g.shape.join(", ")}], expected [${N}, ${O}, ${want.join(", ")}]`);
   }
   const [SH, SW] = stride;
   const [PH, PW] = padding;
   // The output rows/cols whose window puts tap (p, q) inside the input, so the inner loops carry no
   // tests; a tap that only ever lands in the padding gets an empty range (hi = −1).
-  const body = `  let q = idx % KW;
+  const weights = O * C * KH * KW;
+  const biasPart =
+    bias === undefined
+      ? ""
+      : `  if (idx >= ${weights}) {
+    let o = idx - ${weights};
+    var sum = 0.0;
+    for (var n = 0; n < N; n++) {
+      let gBase = (n * O + o) * HO * WO;
+      for (var ij = 0; ij < HO * WO; ij++) { sum += ldg(gBase + ij); }
+    }
+    db[o] = sum;
+    return;
+  }
+`;
+  const body = `${biasPart}  let q = idx % KW;
   let p = (idx / KW) % KH;
   let c = (idx / (KW * KH)) % C;
   let o = idx / (KW * KH * C);
@@ -124,16 +151,28 @@ export function conv2dGradWeightKernel(x: Shape4, g: Shape4, stride: Pair, paddi
     for (var i = ilo; i <= ihi; i++) {
       let r = i * SH - PH + p;
       for (var j = jlo; j <= jhi; j++) {
-        acc += g[gBase + i * WO + j] * x[xBase + r * W + j * SW - PW + q];
+        acc += ldg(gBase + i * WO + j) * ldx(xBase + r * W + j * SW - PW + q);
       }
     }
   }
   dw[idx] = acc;`;
-  return perElementKernel(
-    `conv2d_grad_weight_${N}x${C}x${H}x${W}_${O}x${KH}x${KW}_s${stride.join("x")}_p${padding.join("x")}`,
-    [{ name: "x", access: "read", elements: N * C * H * W }, { name: "g", access: "read", elements: N * O * HO * WO }, { name: "dw", access: "read_write", elements: O * C * KH * KW }],
-    { N, C, H, W, O, KH, KW, HO, WO, SH, SW, PH, PW },
-    O * C * KH * KW,
-    body,
-  );
+  const name = `conv2d_grad_weight_${N}x${C}x${H}x${W}_${O}x${KH}x${KW}_s${stride.join("x")}_p${padding.join("x")}${bias === undefined ? "" : "_bias"}`;
+  const consts = { N, C, H, W, O, KH, KW, HO, WO, SH, SW, PH, PW };
+  if (bias === undefined) return elementKernel(name, { ldx: x, ldg: g }, { name: "dw", value: out }, consts, weights, body);
+  const k = new KernelScaffold(name);
+  k.operand("ldx", x, "i32");
+  k.operand("ldg", g, "i32");
+  k.write("dw", out, weights);
+  k.write("db", bias, O);
+  k.declare(constants(consts, "i32"));
+  const e = perElement(weights + O, "i32");
+  return k.finish({
+    main: `${e.head}\n${body}`,
+    workgroupSize: e.workgroupSize,
+    dispatch: e.dispatch,
+    covers: [
+      { binding: "dw", shape: [weights], tile: e.tile },
+      { binding: "db", shape: [O], tile: e.tile },
+    ],
+  });
 }

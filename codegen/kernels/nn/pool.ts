@@ -3,10 +3,11 @@
  * f64 references are runtime/cpu/kernels/pool.ts and runtime/cpu/backward/pool-grad.ts). Average:
  * zero padding counted in the divisor (count_include_pad). Max: −∞ padding, first maximum in
  * row-major window order wins ties. The adjoints gather — each input element visits the windows
- * that cover it — so there are no atomics and the result does not depend on scheduling.
+ * that cover it — so there are no atomics and the result does not depend on scheduling. Operands
+ * are fused expressions read through `ldx(i)` / `ldg(i)` (scaffold.ts).
  */
-import type { KernelSource } from "../../kernel.js";
-import { perElementKernel } from "./wgsl.js";
+import type { Expr } from "../../expr.js";
+import { type BuiltKernel, elementKernel } from "../scaffold.js";
 import { type Pair, type Shape4, checkShape4, coveringRange, windowOut2 } from "./window.js";
 
 interface Geometry {
@@ -15,7 +16,7 @@ interface Geometry {
   readonly tag: string;
 }
 
-function geometry(op: string, x: Shape4, kernel: Pair, stride: Pair, padding: Pair): Geometry {
+function geometry(op: string, x: readonly number[], kernel: Pair, stride: Pair, padding: Pair): Geometry {
   const [N, C, H, W] = checkShape4(op, "x [N,C,H,W]", x);
   const [KH, KW] = kernel;
   // PyTorch's rule; it guarantees every window holds at least one real input element.
@@ -28,7 +29,7 @@ function geometry(op: string, x: Shape4, kernel: Pair, stride: Pair, padding: Pa
   };
 }
 
-function checkCotangent(op: string, x: Shape4, g: Shape4, geo: Geometry): void {
+function checkCotangent(op: string, x: readonly number[], g: readonly number[], geo: Geometry): void {
   const want = [x[0], x[1], geo.consts.HO, geo.consts.WO];
   checkShape4(op, "g [N,C,H',W']", g);
   if (g.some((d, i) => d !== want[i])) throw new RangeError(`${op}: cotangent has shape [${g.join(", ")}], expected [${want.join(", ")}]`);
@@ -62,7 +63,7 @@ const ARGMAX_WINDOW = `fn argmaxWindow(xBase: i32, i: i32, j: i32) -> i32 {
       let c = j * SW - PW + q;
       if (c < 0 || c >= W) { continue; }
       let at = xBase + r * W + c;
-      let v = x[at];
+      let v = ldx(at);
       if (arg < 0 || !(v <= best)) {
         best = v;
         arg = at;
@@ -72,9 +73,9 @@ const ARGMAX_WINDOW = `fn argmaxWindow(xBase: i32, i: i32, j: i32) -> i32 {
   return arg;
 }`;
 
-/** Average pooling (count_include_pad: the divisor is always kh·kw). Bindings x → y. */
-export function avgPool2dKernel(x: Shape4, kernel: Pair, stride: Pair, padding: Pair): KernelSource {
-  const geo = geometry("avgPool2d", x, kernel, stride, padding);
+/** Average pooling (count_include_pad: the divisor is always kh·kw). Operand x → y. */
+export function avgPool2dKernel(x: Expr, out: number, kernel: Pair, stride: Pair, padding: Pair): BuiltKernel {
+  const geo = geometry("avgPool2d", x.shape, kernel, stride, padding);
   const body = `${OUT_COORDS}
   var acc = 0.0;
   for (var p = 0; p < KH; p++) {
@@ -83,61 +84,52 @@ export function avgPool2dKernel(x: Shape4, kernel: Pair, stride: Pair, padding: 
     for (var q = 0; q < KW; q++) {
       let c = j * SW - PW + q;
       if (c < 0 || c >= W) { continue; }
-      acc += x[xBase + r * W + c];
+      acc += ldx(xBase + r * W + c);
     }
   }
   y[idx] = acc / f32(KH * KW);`;
-  return perElementKernel(`avg_pool2d_${geo.tag}`, [{ name: "x", access: "read", elements: geo.total.x }, { name: "y", access: "read_write", elements: geo.total.y }], geo.consts, geo.total.y, body);
+  return elementKernel(`avg_pool2d_${geo.tag}`, { ldx: x }, { name: "y", value: out }, geo.consts, geo.total.y, body);
 }
 
-/** Max pooling (−∞ padding: padded positions never win). Bindings x → y. */
-export function maxPool2dKernel(x: Shape4, kernel: Pair, stride: Pair, padding: Pair): KernelSource {
-  const geo = geometry("maxPool2d", x, kernel, stride, padding);
+/** Max pooling (−∞ padding: padded positions never win). Operand x → y. */
+export function maxPool2dKernel(x: Expr, out: number, kernel: Pair, stride: Pair, padding: Pair): BuiltKernel {
+  const geo = geometry("maxPool2d", x.shape, kernel, stride, padding);
   const body = `${OUT_COORDS}
-  y[idx] = x[argmaxWindow(xBase, i, j)];`;
-  const k = perElementKernel(`max_pool2d_${geo.tag}`, [{ name: "x", access: "read", elements: geo.total.x }, { name: "y", access: "read_write", elements: geo.total.y }], geo.consts, geo.total.y, body);
-  return { ...k, wgsl: `${k.wgsl}\n${ARGMAX_WINDOW}\n` };
+  y[idx] = ldx(argmaxWindow(xBase, i, j));`;
+  return elementKernel(`max_pool2d_${geo.tag}`, { ldx: x }, { name: "y", value: out }, geo.consts, geo.total.y, body, [ARGMAX_WINDOW]);
 }
 
 /**
- * Adjoint of avgPool2d: dx[r, s] = Σ over the windows covering (r, s) of g / (kh·kw). Bindings
- * x (only its shape matters), g → dx.
+ * Adjoint of avgPool2d: dx[r, s] = Σ over the windows covering (r, s) of g / (kh·kw). Only x's
+ * shape matters (nothing of x is bound). Operand g → dx.
  */
-export function avgPool2dBackwardKernel(x: Shape4, g: Shape4, kernel: Pair, stride: Pair, padding: Pair): KernelSource {
+export function avgPool2dBackwardKernel(x: Shape4, g: Expr, out: number, kernel: Pair, stride: Pair, padding: Pair): BuiltKernel {
   const op = "avgPool2dBackward";
   const geo = geometry(op, x, kernel, stride, padding);
-  checkCotangent(op, x, g, geo);
+  checkCotangent(op, x, g.shape, geo);
   const { KH, KW, SH, SW, PH, PW, HO, WO } = geo.consts;
-  // The layout is derived from the shader ("auto"), so x must be referenced to stay bound.
   const body = `${IN_COORDS}
-  _ = x[0];
   ${coveringRange("ilo", "ihi", "r", KH, SH, PH, HO)}
   ${coveringRange("jlo", "jhi", "s", KW, SW, PW, WO)}
   var acc = 0.0;
   for (var i = ilo; i <= ihi; i++) {
     for (var j = jlo; j <= jhi; j++) {
-      acc += g[gBase + i * WO + j];
+      acc += ldg(gBase + i * WO + j);
     }
   }
   dx[idx] = acc / f32(KH * KW);`;
-  return perElementKernel(
-    `avg_pool2d_backward_${geo.tag}`,
-    [{ name: "x", access: "read", elements: geo.total.x }, { name: "g", access: "read", elements: geo.total.y }, { name: "dx", access: "read_write", elements: geo.total.x }],
-    geo.consts,
-    geo.total.x,
-    body,
-  );
+  return elementKernel(`avg_pool2d_backward_${geo.tag}`, { ldg: g }, { name: "dx", value: out }, geo.consts, geo.total.x, body);
 }
 
 /**
  * Adjoint of maxPool2d: each input element visits every window covering it, recomputes that
  * window's argmax with the forward's tie rule, and takes g where the argmax is itself — the same
- * routing as the CPU's scatter, without atomics. Bindings x, g → dx.
+ * routing as the CPU's scatter, without atomics. Operands x, g → dx.
  */
-export function maxPool2dBackwardKernel(x: Shape4, g: Shape4, kernel: Pair, stride: Pair, padding: Pair): KernelSource {
+export function maxPool2dBackwardKernel(x: Expr, g: Expr, out: number, kernel: Pair, stride: Pair, padding: Pair): BuiltKernel {
   const op = "maxPool2dBackward";
-  const geo = geometry(op, x, kernel, stride, padding);
-  checkCotangent(op, x, g, geo);
+  const geo = geometry(op, x.shape, kernel, stride, padding);
+  checkCotangent(op, x.shape, g.shape, geo);
   const { KH, KW, SH, SW, PH, PW, HO, WO } = geo.consts;
   const body = `${IN_COORDS}
   ${coveringRange("ilo", "ihi", "r", KH, SH, PH, HO)}
@@ -146,17 +138,10 @@ export function maxPool2dBackwardKernel(x: Shape4, g: Shape4, kernel: Pair, stri
   for (var i = ilo; i <= ihi; i++) {
     for (var j = jlo; j <= jhi; j++) {
       if (argmaxWindow(xBase, i, j) == idx) {
-        acc += g[gBase + i * WO + j];
+        acc += ldg(gBase + i * WO + j);
       }
     }
   }
   dx[idx] = acc;`;
-  const k = perElementKernel(
-    `max_pool2d_backward_${geo.tag}`,
-    [{ name: "x", access: "read", elements: geo.total.x }, { name: "g", access: "read", elements: geo.total.y }, { name: "dx", access: "read_write", elements: geo.total.x }],
-    geo.consts,
-    geo.total.x,
-    body,
-  );
-  return { ...k, wgsl: `${k.wgsl}\n${ARGMAX_WINDOW}\n` };
+  return elementKernel(`max_pool2d_backward_${geo.tag}`, { ldx: x, ldg: g }, { name: "dx", value: out }, geo.consts, geo.total.x, body, [ARGMAX_WINDOW]);
 }

@@ -1,15 +1,15 @@
 /**
- * Softmax over the last axis, softmax cross-entropy and one-hot encoding as WGSL (the f64
- * references are runtime/cpu/backward/softmax.ts, runtime/cpu/kernels/softmax.ts and
- * runtime/cpu/backward/one-hot.ts). Every exponential has the row maximum subtracted first and is
+ * Softmax over the last axis and softmax cross-entropy as WGSL (the f64 references are
+ * runtime/cpu/backward/softmax.ts and runtime/cpu/kernels/softmax.ts); operands are fused
+ * expressions read through `ldx(i)`-style functions (scaffold.ts). Every exponential has the row maximum subtracted first and is
  * the range-reduced `mp_exp` (../f32-math.ts), so a probability of 1e-35 keeps its relative accuracy.
  * Class labels are f32 holding integers; a kernel cannot throw, so where the CPU raises a domain
- * error for a label that is not an integer in [0, classes), these kernels write NaN instead of a
- * plausible-looking number.
+ * error for a label that is not an integer in [0, classes), the cross-entropy writes NaN instead of
+ * a plausible-looking number.
  */
-import { type KernelSource, grid } from "../../kernel.js";
-import { F32_MATH } from "../f32-math.js";
-import { constants, declareBindings, perElementKernel, pow2Clamp } from "./wgsl.js";
+import { grid } from "../../kernel.js";
+import type { Expr } from "../../expr.js";
+import { type BuiltKernel, constants, KernelScaffold, pow2Clamp } from "../scaffold.js";
 
 function checkCount(op: string, what: string, n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${op}: ${what} ${n} must be a positive integer`);
@@ -40,39 +40,35 @@ function reduce(wg: number, combine: (a: string, b: string) => string): string {
 
 /**
  * y = exp(x − max x) / Σ exp(x − max x) along rows of length `cols`, batched over `rows`: one
- * workgroup per row, its invocations striding over the columns. Bindings x → y.
+ * workgroup per row, its invocations striding over the columns. Operand x → y (value `out`).
  */
-export function softmaxKernel(rows: number, cols: number): KernelSource {
+export function softmaxKernel(x: Expr, out: number): BuiltKernel {
+  const cols = x.shape[x.shape.length - 1] ?? 1;
+  const rows = x.shape.reduce((p, d) => p * d, 1) / cols;
   checkCount("softmax", "rows", rows);
   checkCount("softmax", "cols", cols);
   const wg = pow2Clamp(cols, 32, 256);
-  const bindings = [{ name: "x", access: "read", elements: rows * cols }, { name: "y", access: "read_write", elements: rows * cols }] as const;
-  const wgsl = `${declareBindings(bindings)}
-${constants({ ROWS: rows, COLS: cols })}
-${F32_MATH}
-var<workgroup> red: array<f32, ${wg}>;
-
-@compute @workgroup_size(${wg})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = i32(wid.x + wid.y * nwg.x);
+  const k = new KernelScaffold(`softmax_${rows}x${cols}`);
+  k.operand("ldx", x, "i32");
+  k.write("y", out, rows * cols);
+  k.declare(constants({ ROWS: rows, COLS: cols }, "i32"), `var<workgroup> red: array<f32, ${wg}>;`);
+  const main = `  let row = i32(group);
   // Uniform per workgroup, so the barriers below stay in uniform control flow.
   if (row >= ROWS) { return; }
   let base = row * COLS;
-  var m = x[base];
-  for (var c = i32(lid); c < COLS; c += ${wg}) { m = max(m, x[base + c]); }
+  var m = ldx(base);
+  for (var c = i32(lid); c < COLS; c += ${wg}) { m = max(m, ldx(base + c)); }
   red[lid] = m;
 ${reduce(wg, (a, b) => `max(${a}, ${b})`)}
   m = red[0];
   workgroupBarrier();
   var s = 0.0;
-  for (var c = i32(lid); c < COLS; c += ${wg}) { s += mp_exp_diff(x[base + c], m); }
+  for (var c = i32(lid); c < COLS; c += ${wg}) { s += mp_exp_diff(ldx(base + c), m); }
   red[lid] = s;
 ${reduce(wg, (a, b) => `${a} + ${b}`)}
   s = red[0];
-  for (var c = i32(lid); c < COLS; c += ${wg}) { y[base + c] = mp_exp_diff(x[base + c], m) / s; }
-}
-`;
-  return { name: `softmax_${rows}x${cols}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: grid(rows), bindings, covers: [{ binding: 1, shape: [rows, cols], tile: [1, cols] }], workgroupBytes: wg * 4 };
+  for (var c = i32(lid); c < COLS; c += ${wg}) { y[base + c] = mp_exp_diff(ldx(base + c), m) / s; }`;
+  return k.finish({ main, workgroupSize: [wg, 1, 1], dispatch: grid(rows), covers: [{ binding: "y", shape: [rows, cols], tile: [1, cols] }], workgroupBytes: wg * 4 });
 }
 
 /**
@@ -80,61 +76,47 @@ ${reduce(wg, (a, b) => `${a} + ${b}`)}
  * log1p(Σ_{c ≠ k} exp(z_c − m)) + (m − z_label) with m = z_k the row maximum, two non-negative
  * parts — so a confident prediction's loss of 1e-35 keeps its relative accuracy instead of
  * rounding log(1 + tiny) to 0. One workgroup: each invocation takes rows
- * b ≡ lid (mod WG) whole, then a tree reduction sums the terms. Bindings logits [B, C], labels [B]
- * → loss [1]; NaN when any label is invalid.
+ * b ≡ lid (mod WG) whole, then a tree reduction sums the terms. Operands logits [B, C], labels [B]
+ * → loss [1]; NaN when any label is invalid. With `probabilities` it also writes the softmax of
+ * the logits there (the backward's softmax of the same logits: no second kernel reads them again).
  */
-export function softmaxCrossEntropyKernel(batch: number, classes: number): KernelSource {
+export function softmaxCrossEntropyKernel(logits: Expr, labels: Expr, out: number, probabilities?: number): BuiltKernel {
+  const [batch, classes] = logits.shape;
   checkCount("softmaxCrossEntropy", "batch", batch);
   checkCount("softmaxCrossEntropy", "classes", classes);
   const wg = pow2Clamp(batch, 32, 256);
-  const bindings = [{ name: "logits", access: "read", elements: batch * classes }, { name: "labels", access: "read", elements: batch }, { name: "loss", access: "read_write", elements: 1 }] as const;
-  const wgsl = `${declareBindings(bindings)}
-${constants({ BATCH: batch, CLASSES: classes })}
-${NAN}
-${F32_MATH}
-var<workgroup> red: array<f32, ${wg}>;
-
-${VALID_LABEL}
-
-@compute @workgroup_size(${wg})
-fn main(@builtin(local_invocation_index) lid: u32) {
-  var total = 0.0;
+  const k = new KernelScaffold(`softmax_cross_entropy_${batch}x${classes}${probabilities === undefined ? "" : "_softmax"}`);
+  k.operand("ldz", logits, "i32");
+  k.operand("ldlabel", labels, "i32");
+  k.write("loss", out, 1);
+  if (probabilities !== undefined) k.write("p", probabilities, batch * classes);
+  // With p: the softmax of each row as the softmax kernel forms it, while the row's maximum is at hand.
+  const softmax =
+    probabilities === undefined
+      ? ""
+      : `
+    var s = 0.0;
+    for (var c = 0; c < CLASSES; c++) { s += mp_exp_diff(ldz(base + c), m); }
+    for (var c = 0; c < CLASSES; c++) { p[base + c] = mp_exp_diff(ldz(base + c), m) / s; }`;
+  k.declare(constants({ BATCH: batch, CLASSES: classes }, "i32"), NAN, `var<workgroup> red: array<f32, ${wg}>;`, VALID_LABEL);
+  const main = `  var total = 0.0;
   for (var b = i32(lid); b < BATCH; b += ${wg}) {
-    let label = labels[b];
+    let base = b * CLASSES;
+    var m = ldz(base);
+    var k = 0;
+    for (var c = 1; c < CLASSES; c++) { if (ldz(base + c) > m) { m = ldz(base + c); k = c; } }${softmax}
+    let label = ldlabel(b);
     if (!validLabel(label)) {
       total += bitcast<f32>(nanBits);
       continue;
     }
-    let base = b * CLASSES;
-    var m = logits[base];
-    var k = 0;
-    for (var c = 1; c < CLASSES; c++) { if (logits[base + c] > m) { m = logits[base + c]; k = c; } }
     var rest = 0.0;
-    for (var c = 0; c < CLASSES; c++) { if (c != k) { rest += mp_exp_diff(logits[base + c], m); } }
-    total += mp_log1p(rest) + (m - logits[base + i32(label)]);
+    for (var c = 0; c < CLASSES; c++) { if (c != k) { rest += mp_exp_diff(ldz(base + c), m); } }
+    total += mp_log1p(rest) + (m - ldz(base + i32(label)));
   }
   red[lid] = total;
 ${reduce(wg, (a, b) => `${a} + ${b}`)}
-  if (lid == 0u) { loss[0] = red[0] / f32(BATCH); }
-}
-`;
-  return { name: `softmax_cross_entropy_${batch}x${classes}`, wgsl, workgroupSize: [wg, 1, 1], dispatch: [1, 1, 1], bindings, covers: [{ binding: 2, shape: [1], tile: [1] }], workgroupBytes: wg * 4 };
-}
-
-/**
- * labels [count] → y [count, classes], 1 at each label and 0 elsewhere (a row of NaN for an
- * invalid label). One invocation per output element. Bindings labels → y.
- */
-export function oneHotKernel(count: number, classes: number): KernelSource {
-  checkCount("oneHot", "count", count);
-  checkCount("oneHot", "classes", classes);
-  const body = `  let k = idx % CLASSES;
-  let label = labels[idx / CLASSES];
-  if (!validLabel(label)) {
-    y[idx] = bitcast<f32>(nanBits);
-    return;
-  }
-  y[idx] = select(0.0, 1.0, i32(label) == k);`;
-  const k = perElementKernel(`one_hot_${count}x${classes}`, [{ name: "labels", access: "read", elements: count }, { name: "y", access: "read_write", elements: count * classes }], { CLASSES: classes }, count * classes, body);
-  return { ...k, wgsl: `${NAN}\n${k.wgsl}\n${VALID_LABEL}\n` };
+  if (lid == 0u) { loss[0] = red[0] / f32(BATCH); }`;
+  const covers = [{ binding: "loss", shape: [1], tile: [1] }, ...(probabilities === undefined ? [] : [{ binding: "p", shape: [batch * classes], tile: [batch * classes] }])];
+  return k.finish({ main, workgroupSize: [wg, 1, 1], dispatch: [1, 1, 1], covers, workgroupBytes: wg * 4 });
 }

@@ -10,13 +10,14 @@ import type { NDArray } from "../../../runtime/cpu/ndarray.js";
 import { writeBundle } from "../../bundle/build.js";
 import { readInputs } from "../inputs.js";
 import { loadGraph } from "../load-graph.js";
-import { parseSeed } from "../options.js";
+import { parseSeed, parseWrt } from "../options.js";
 
 export interface BuildCliOptions {
   out: string;
   inputs?: string;
   params?: string;
   seed?: string;
+  wrt?: string;
 }
 
 /** `--params`: a JSON file like `--inputs`, or a .safetensors file (F32 tensors). */
@@ -37,11 +38,13 @@ function readParams(file: string | undefined): Map<string, NDArray> {
 export async function buildCommand(file: string, opts: BuildCliOptions): Promise<string> {
   if (typeof opts.out !== "string" || opts.out === "") fail("MP4010", "give the bundle folder with -o <dir>");
   const seed = parseSeed(opts.seed);
+  const wrt = parseWrt(opts.wrt);
   const graph = await loadGraph(file);
   const inputs = readInputs(opts.inputs);
   const params = readParams(opts.params);
-  const b = writeBundle(graph, { out: opts.out, inputs, params, seed, source: file });
+  const b = writeBundle(graph, { out: opts.out, inputs, params, seed, source: file, wrt });
   const m = b.manifest;
-  const train = m.programs.train ? `, training step ${m.programs.train.steps.length} dispatches` : ", no training step (no scalar 'loss' output)";
+  const grads = m.programs.train?.outputs.filter((o) => o.name.startsWith("grad.")).length ?? 0;
+  const train = !m.programs.train ? ", no training step (no scalar 'loss' output)" : `, training step ${m.programs.train.steps.length} dispatches${grads ? "" : ": no gradients (the model has no params; --wrt names inputs to differentiate)"}`;
   return `wrote ${opts.out}: ${m.kernels.length} kernels (forward ${m.programs.forward.steps.length} dispatches${train}), ${m.params.length} params, ${m.hash}\n`;
 }

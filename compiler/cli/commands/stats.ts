@@ -1,6 +1,7 @@
 /**
- * `matprop stats <model.ts>`: what the WebGPU lowering makes of the training step (forward +
- * backward of `loss`) and of the forward pass — kernels, dispatches, planned buffer bytes — next
+ * `matprop stats <model.ts> [--wrt params|all|names]`: what the WebGPU lowering makes of the
+ * training step (forward + backward of `loss` with respect to the params, or what --wrt names) and
+ * of the forward pass — kernels, dispatches, planned buffer bytes — next
  * to the unfused one-kernel-per-node lowering and one buffer per value. No device is needed.
  */
 import { fail } from "../../../ir/diagnostics.js";
@@ -8,9 +9,11 @@ import type { Graph } from "../../../ir/graph.js";
 import { bindInputs } from "../../../runtime/cpu/bind.js";
 import { plannedBytes } from "../../../codegen/program.js";
 import { lowerGraph } from "../../../codegen/lower.js";
+import { gradSources } from "../../passes/adjoint.js";
 import { differentiate } from "../../passes/differentiate.js";
 import { readInputs } from "../inputs.js";
 import { loadGraph } from "../load-graph.js";
+import { parseWrt } from "../options.js";
 
 export interface StatsRow {
   readonly what: string;
@@ -50,10 +53,14 @@ export function formatStats(rows: readonly StatsRow[]): string {
   return [head, ...lines].join("\n") + "\n";
 }
 
-export async function statsCommand(file: string, opts: { inputs?: string }): Promise<string> {
+export async function statsCommand(file: string, opts: { inputs?: string; wrt?: string }): Promise<string> {
+  const wrt = parseWrt(opts.wrt);
   const forward = await loadGraph(file);
   const dims = dimsOf(forward, opts.inputs);
   const rows = [statsOf("forward", forward, dims)];
-  if (forward.outputs.some((o) => o.name === "loss")) rows.push(statsOf("training step", differentiate(forward).graph, dims));
+  if (!forward.outputs.some((o) => o.name === "loss")) return formatStats(rows);
+  // A model without params has no training step unless inputs are named to differentiate.
+  if (!gradSources(forward, wrt).length) return formatStats(rows) + "# no params to train: no training step (--wrt all or --wrt <names> differentiates inputs)\n";
+  rows.push(statsOf("training step", differentiate(forward, { wrt }).graph, dims));
   return formatStats(rows);
 }

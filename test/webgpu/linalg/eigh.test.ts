@@ -49,6 +49,7 @@ afterAll(() => {
 });
 
 async function check(label: string, mats: Float64Array[], n: number, storage: number, compareVectors: boolean) {
+  const BATCH = mats.length;
   const opts = { workgroupStorageBytes: storage };
   const kernels = eighKernels(BATCH, n, opts);
   const scratch = eighScratchLength(BATCH, n, opts);
@@ -96,6 +97,18 @@ describe("eigh (Jacobi, round-robin)", () => {
   gpuIt("random SPD n=8 and odd n=9 forced through global memory", async () => {
     await check("SPD n=8 global", spd(8), 8, 512, true);
     await check("SPD n=9 global", Array.from({ length: BATCH }, (_, b) => randomSpd(9, 7 + b)), 9, 512, true);
+  });
+  gpuIt("random SPD n=64 with A in workgroup memory and V in global memory (32 KiB)", async () => {
+    expect(eighScratchLength(BATCH, 64, { workgroupStorageBytes: 32768 })).toBe(BATCH * 64 * 64);
+    expect(eighKernels(BATCH, 64, { workgroupStorageBytes: 32768 })[0].name).toMatch(/_mixed$/);
+    await check("SPD n=64 mixed", spd(64), 64, 32768, false);
+  });
+  gpuIt("several small matrices per workgroup, the last workgroup part empty: 19 matrices at n = 8, 5 and 2", async () => {
+    for (const n of [8, 5, 2]) {
+      const [k] = eighKernels(19, n);
+      expect([k.workgroupSize[0], k.dispatch[0]], `n=${n}: 16 matrices of 2 invocations per workgroup`).toEqual([32, 2]);
+      await check(`SPD n=${n}, 19 matrices`, Array.from({ length: 19 }, (_, b) => randomSpd(n, 50 * n + b)), n, 16384, true);
+    }
   });
   gpuIt("odd n=7 and n=1 in workgroup memory", async () => {
     await check("SPD n=7 workgroup", Array.from({ length: BATCH }, (_, b) => randomSpd(7, 3 + b)), 7, 16384, true);

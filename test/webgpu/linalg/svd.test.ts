@@ -6,7 +6,7 @@ import { f32, frob, gpuIt, matmul, payloads, random, relMaxErr, runKernels } fro
 
 const BATCH = 2;
 
-async function check(m: number, n: number, storage = 16384) {
+async function check(m: number, n: number, storage = 16384, BATCH = 2) {
   const k = Math.min(m, n);
   const opts = { workgroupStorageBytes: storage };
   const a = f32(random(BATCH * m * n, 31 * m + n));
@@ -32,6 +32,13 @@ describe("svd (one-sided Jacobi)", () => {
   for (const [m, n] of [[6, 6], [8, 5], [3, 7], [7, 1], [1, 4], [5, 8]] as const) {
     gpuIt(`${m}x${n} in workgroup memory`, () => check(m, n));
   }
+  gpuIt("several small matrices per workgroup, the last workgroup part empty: 19 matrices of 8x5, 3x7 and 9x2", async () => {
+    for (const [m, n] of [[8, 5], [3, 7], [9, 2]] as const) {
+      const [k] = svdKernels(19, m, n);
+      expect([k.workgroupSize[0], k.dispatch[0]], `${m}x${n}: 16 matrices of 2 invocations per workgroup`).toEqual([32, 2]);
+      await check(m, n, 16384, 19);
+    }
+  });
   gpuIt("8x5 and 3x7 through global memory", async () => {
     expect(svdScratchLength(BATCH, 8, 5, { workgroupStorageBytes: 64 })).toBe(BATCH * (8 * 5 + 25));
     await check(8, 5, 64);

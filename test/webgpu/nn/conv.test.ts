@@ -3,7 +3,7 @@ import { describe, it } from "vitest";
 import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from "../../../codegen/kernels/nn/conv.js";
 import { conv2d } from "../../../runtime/cpu/kernels/conv.js";
 import { conv2dGradInput, conv2dGradWeight } from "../../../runtime/cpu/backward/conv-grad.js";
-import { device, expectClose, nd, random, reportErrors, run } from "./gpu.js";
+import { buffers, device, expectClose, nd, OUT, random, reportErrors, run } from "./gpu.js";
 
 type Shape4 = [number, number, number, number];
 type Pair = [number, number];
@@ -42,18 +42,30 @@ describe.skipIf(!device)("conv2d WGSL kernels vs the f64 CPU", () => {
     const g = random(size(yShape), 300 + k);
 
     it(`forward: ${c.name}`, async () => {
-      const [y] = await run(conv2dKernel(c.x, c.w, c.stride, c.padding), [x, w], [size(yShape)]);
+      const [y] = await run(conv2dKernel(...buffers(c.x, c.w), OUT, c.stride, c.padding), [x, w], [size(yShape)]);
       expectClose(`conv2d ${c.name}`, y, conv2d(nd(c.x, x), nd(c.w, w), c.stride, c.padding).data);
     });
 
     it(`grad input: ${c.name}`, async () => {
-      const [dx] = await run(conv2dGradInputKernel(yShape, c.w, c.stride, c.padding, [c.x[2], c.x[3]]), [g, w], [size(c.x)]);
+      const [dx] = await run(conv2dGradInputKernel(...buffers(yShape, c.w), OUT, c.stride, c.padding, [c.x[2], c.x[3]]), [g, w], [size(c.x)]);
       expectClose(`conv2dGradInput ${c.name}`, dx, conv2dGradInput(nd(yShape, g), nd(c.w, w), c.stride, c.padding, [c.x[2], c.x[3]]).data);
     });
 
     it(`grad weight: ${c.name}`, async () => {
-      const [dw] = await run(conv2dGradWeightKernel(c.x, yShape, c.stride, c.padding, [c.w[2], c.w[3]]), [x, g], [size(c.w)]);
+      const [dw] = await run(conv2dGradWeightKernel(...buffers(c.x, yShape), OUT, c.stride, c.padding, [c.w[2], c.w[3]]), [x, g], [size(c.w)]);
       expectClose(`conv2dGradWeight ${c.name}`, dw, conv2dGradWeight(nd(c.x, x), nd(yShape, g), c.stride, c.padding, [c.w[2], c.w[3]]).data);
+    });
+
+    it(`grad weight and bias in one kernel: ${c.name}`, async () => {
+      const [dw, db] = await run(conv2dGradWeightKernel(...buffers(c.x, yShape), OUT, c.stride, c.padding, [c.w[2], c.w[3]], OUT + 1), [x, g], [size(c.w), yShape[1]]);
+      expectClose(`conv2dGradWeight+bias ${c.name} weight`, dw, conv2dGradWeight(nd(c.x, x), nd(yShape, g), c.stride, c.padding, [c.w[2], c.w[3]]).data);
+      const [N, O, HO, WO] = yShape;
+      const want = Array.from({ length: O }, (_, o) => {
+        let t = 0;
+        for (let n = 0; n < N; n++) for (let k = 0; k < HO * WO; k++) t += g[(n * O + o) * HO * WO + k];
+        return t;
+      });
+      expectClose(`conv2dGradWeight+bias ${c.name} bias`, db, want);
     });
   });
 });
@@ -61,9 +73,9 @@ describe.skipIf(!device)("conv2d WGSL kernels vs the f64 CPU", () => {
 describe("conv2d kernel generators reject what the CPU rejects", () => {
   it("channel mismatch, a window that does not fit, a cotangent of the wrong shape", async () => {
     const { expect } = await import("vitest");
-    expect(() => conv2dKernel([1, 2, 5, 5], [1, 3, 3, 3], [1, 1], [0, 0])).toThrow(/channels/);
-    expect(() => conv2dKernel([1, 2, 2, 2], [1, 2, 3, 3], [1, 1], [0, 0])).toThrow(/does not fit/);
-    expect(() => conv2dGradInputKernel([1, 1, 4, 4], [1, 2, 3, 3], [1, 1], [0, 0], [5, 5])).toThrow(/cotangent/);
-    expect(() => conv2dKernel([1, 2, 5, 5], [1, 2, 3, 3], [0, 1], [0, 0])).toThrow(/stride/);
+    expect(() => conv2dKernel(...buffers([1, 2, 5, 5], [1, 3, 3, 3]), OUT, [1, 1], [0, 0])).toThrow(/channels/);
+    expect(() => conv2dKernel(...buffers([1, 2, 2, 2], [1, 2, 3, 3]), OUT, [1, 1], [0, 0])).toThrow(/does not fit/);
+    expect(() => conv2dGradInputKernel(...buffers([1, 1, 4, 4], [1, 2, 3, 3]), OUT, [1, 1], [0, 0], [5, 5])).toThrow(/cotangent/);
+    expect(() => conv2dKernel(...buffers([1, 2, 5, 5], [1, 2, 3, 3]), OUT, [0, 1], [0, 0])).toThrow(/stride/);
   });
 });

@@ -6,6 +6,8 @@
 import { afterAll, expect } from "vitest";
 import { acquireDevice } from "../../../runtime/webgpu/device.js";
 import type { KernelSource } from "../../../codegen/kernel.js";
+import { load, type Expr } from "../../../codegen/expr.js";
+import type { BuiltKernel } from "../../../codegen/kernels/scaffold.js";
 import { runKernel } from "../../../runtime/webgpu/run-kernel.js";
 import { type NDArray, ndarray } from "../../../runtime/cpu/ndarray.js";
 import { Random } from "../../../runtime/cpu/random.js";
@@ -19,8 +21,17 @@ if (!acquired && process.env.CI === "true") {
 export const device: GPUDevice | null = acquired?.device ?? null;
 export const adapterInfo = acquired?.adapterInfo ?? "none";
 
+/** Operands for a kernel generator: value i is a plain buffer of `shapes[i]` (bound in this order). */
+export function buffers<T extends readonly (readonly number[])[]>(...shapes: T): { [K in keyof T]: Expr } {
+  return shapes.map((s, i) => load(i, s)) as { [K in keyof T]: Expr };
+}
+
+/** The value id a test kernel writes (after its operands). */
+export const OUT = 1000;
+
 /** Runs a kernel, failing on any validation error (a bind-group/layout mismatch would otherwise read back zeros). */
-export async function run(k: KernelSource, inputs: readonly Float32Array[], outputLengths: readonly number[]): Promise<Float32Array[]> {
+export async function run(built: KernelSource | BuiltKernel, inputs: readonly Float32Array[], outputLengths: readonly number[]): Promise<Float32Array[]> {
+  const k = "kernel" in built ? built.kernel : built;
   const dev = device!;
   dev.pushErrorScope("validation");
   const { outputs, status } = await runKernel(dev, k, inputs, outputLengths);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { avgPool2dBackwardKernel, avgPool2dKernel, maxPool2dBackwardKernel, maxPool2dKernel } from "../../../codegen/kernels/nn/pool.js";
 import { avgPool2d, maxPool2d } from "../../../runtime/cpu/kernels/pool.js";
 import { avgPool2dBackward, maxPool2dBackward } from "../../../runtime/cpu/backward/pool-grad.js";
-import { device, expectClose, nd, random, reportErrors, run } from "./gpu.js";
+import { buffers, device, expectClose, nd, OUT, random, reportErrors, run } from "./gpu.js";
 
 type Shape4 = [number, number, number, number];
 type Pair = [number, number];
@@ -48,18 +48,18 @@ describe.skipIf(!device)("pooling WGSL kernels vs the f64 CPU", () => {
     const args = [c.kernel, c.stride, c.padding] as const;
 
     it(`avg forward and backward: ${c.name}`, async () => {
-      const [y] = await run(avgPool2dKernel(c.x, ...args), [x], [size(yShape)]);
+      const [y] = await run(avgPool2dKernel(...buffers(c.x), OUT, ...args), [x], [size(yShape)]);
       expectClose(`avgPool2d ${c.name}`, y, avgPool2d(nd(c.x, x), ...args).data);
-      const [dx] = await run(avgPool2dBackwardKernel(c.x, yShape, ...args), [x, g], [size(c.x)]);
+      const [dx] = await run(avgPool2dBackwardKernel(c.x, ...buffers(yShape), OUT, ...args), [g], [size(c.x)]);
       expectClose(`avgPool2dBackward ${c.name}`, dx, avgPool2dBackward(nd(c.x, x), nd(yShape, g), ...args).data);
     });
 
     // Max picks an element, so the forward is exact; the backward is exact too unless two windows
     // route to the same element, when their g's are summed in f32.
     it(`max forward and backward: ${c.name}`, async () => {
-      const [y] = await run(maxPool2dKernel(c.x, ...args), [x], [size(yShape)]);
+      const [y] = await run(maxPool2dKernel(...buffers(c.x), OUT, ...args), [x], [size(yShape)]);
       expect(Array.from(y)).toEqual(Array.from(maxPool2d(nd(c.x, x), ...args).data));
-      const [dx] = await run(maxPool2dBackwardKernel(c.x, yShape, ...args), [x, g], [size(c.x)]);
+      const [dx] = await run(maxPool2dBackwardKernel(...buffers(c.x, yShape), OUT, ...args), [x, g], [size(c.x)]);
       const want = maxPool2dBackward(nd(c.x, x), nd(yShape, g), ...args).data;
       // Routing: the same elements receive gradient on both sides.
       expect(Array.from(dx, (v) => v !== 0)).toEqual(Array.from(want, (v) => v !== 0));
@@ -68,10 +68,24 @@ describe.skipIf(!device)("pooling WGSL kernels vs the f64 CPU", () => {
   });
 });
 
+describe.skipIf(!device)("a one-invocation-per-element kernel past 65 535 workgroups", () => {
+  // 2100 × 2000 elements at 64 per workgroup: 65 625 workgroups, so the grid folds into 2-D.
+  it("avgPool2d 1×1 over 4.2 million elements", async () => {
+    const shape = [1, 1, 2100, 2000] as const;
+    const k = avgPool2dKernel(...buffers(shape), OUT, [1, 1], [1, 1], [0, 0]);
+    expect(k.kernel.dispatch[1]).toBe(2);
+    const x = random(size(shape), 1300);
+    const [y] = await run(k, [x], [size(shape)]);
+    let wrong = 0;
+    for (let i = 0; i < y.length; i++) if (y[i] !== x[i]) wrong++;
+    expect(wrong).toBe(0);
+  });
+});
+
 describe("pooling kernel generators reject what the CPU rejects", () => {
   it("padding over half the kernel, a window that does not fit, a cotangent of the wrong shape", () => {
-    expect(() => maxPool2dKernel([1, 1, 5, 5], [2, 2], [1, 1], [2, 0])).toThrow(/half the kernel/);
-    expect(() => avgPool2dKernel([1, 1, 2, 2], [3, 3], [1, 1], [0, 0])).toThrow(/does not fit/);
-    expect(() => maxPool2dBackwardKernel([1, 1, 4, 4], [1, 1, 3, 3], [2, 2], [2, 2], [0, 0])).toThrow(/cotangent/);
+    expect(() => maxPool2dKernel(...buffers([1, 1, 5, 5]), OUT, [2, 2], [1, 1], [2, 0])).toThrow(/half the kernel/);
+    expect(() => avgPool2dKernel(...buffers([1, 1, 2, 2]), OUT, [3, 3], [1, 1], [0, 0])).toThrow(/does not fit/);
+    expect(() => maxPool2dBackwardKernel(...buffers([1, 1, 4, 4], [1, 1, 3, 3]), OUT, [2, 2], [2, 2], [0, 0])).toThrow(/cotangent/);
   });
 });
