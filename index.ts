@@ -5,6 +5,5 @@
  *
  * @module matprop
  */
-import "./ir/ops/index.js";
 
 export * from "./compiler/dsl/index.js";

@@ -19,8 +19,8 @@
  */
 import type { Attrs } from "../ir/attrs.js";
 import type { Expr } from "./expr.js";
-import { EIGH_GAP_ADVICE, SVD_GAP_ADVICE } from "../runtime/cpu/backward/gap-inverse.js";
-import { takeRangeMessage } from "../runtime/cpu/indexing.js";
+import { EIGH_GAP_ADVICE, SVD_GAP_ADVICE } from "../numeric/spectral/gap-inverse.js";
+import { takeRangeMessage } from "../numeric/indexing.js";
 
 /** Ops whose fused expression can fail a domain check. */
 const CHECKED = new Set(["log", "sqrt", "pow", "div", "spectral", "eigGapInverse", "svdGapInverse", "projectorGap", "powLoewner", "positiveTrace"]);
@@ -92,7 +92,7 @@ export function elementwiseCheck(op: string, attrs: Attrs, a: string, b?: string
   return undefined;
 }
 
-/** take's index (a WGSL f32 holding an integer) outside [−n, n): the CPU's message (runtime/cpu/indexing.ts). */
+/** take's index (a WGSL f32 holding an integer) outside [−n, n): the CPU's message (numeric/indexing.ts). */
 export function takeCheck(index: string, n: number): DomainCheck {
   return single(`!(${index} >= ${f32lit(-n)} && ${index} < ${f32lit(n)})`, `take failed: domain: ${takeRangeMessage(n, "{i}")}`);
 }

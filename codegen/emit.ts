@@ -11,7 +11,8 @@ import type { KernelSource } from "./kernel.js";
 import { describeKernel, type FusedKernel, type Fusion } from "./fuse.js";
 import type { BuiltKernel } from "./kernels/scaffold.js";
 import { mapKernel } from "./kernels/map.js";
-import { getLowering, type LowerContext } from "./lowering.js";
+import type { LowerContext } from "./lowering.js";
+import { getLowering } from "./lowerings/index.js";
 
 export interface EmittedStep {
   readonly kernel: KernelSource;

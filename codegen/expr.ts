@@ -6,8 +6,7 @@
  * arithmetic. `WgslEmitter` writes an expression as WGSL statements over u32 coordinates.
  */
 import type { Attrs } from "../ir/attrs.js";
-import { normaliseAxes } from "../ir/shape.js";
-import { sizeOf, stridesOf as strides } from "../runtime/cpu/ndarray.js";
+import { sizeOf, stridesOf as strides } from "../numeric/ndarray.js";
 import { F32_MATH } from "./kernels/f32-math.js";
 import type { KernelCheck } from "./kernel.js";
 import { type DomainCheck, elementwiseCheck, gapCheck, positiveTraceCheck, powLoewnerCheck, projectorGapCheck, roundOff, spectralCheck, takeCheck } from "./domain.js";
@@ -379,7 +378,7 @@ export class WgslEmitter {
       }
       case "normWeights": {
         // Weights of the norm's smallest subgradient over descending singular values s [..., k]
-        // (runtime/cpu/kernels/norm.ts): ties with σ₁ (ord 2) or the numerical rank (nuc), in f32.
+        // (numeric/linalg/norm.ts): ties with σ₁ (ord 2) or the numerical rank (nuc), in f32.
         const k = e.shape[r - 1];
         const s0 = this.bind(at(0, [...c.slice(0, -1), "0u"]));
         const keep = this.bind(e.attrs.ord === "2" ? `${s0} - ${roundOff(k, s0)}` : roundOff(k, s0));

@@ -18,8 +18,7 @@ import type { Graph, Node, Value } from "../ir/graph.js";
 import type { Dim } from "../ir/types.js";
 import { constant, EXPR_OPS, exprCost, load, loadsOf, op, type Expr } from "./expr.js";
 import { mustCheckEveryElement } from "./domain.js";
-import { getLowering } from "./lowering.js";
-import "./lowerings/index.js";
+import { getLowering } from "./lowerings/index.js";
 
 /** Expressions costing more than this per element are materialised once instead of recomputed per use. */
 const MAX_FUSED_COST = 4096;

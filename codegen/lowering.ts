@@ -1,6 +1,6 @@
 /**
  * The lowering registry: how each op that needs a kernel of its own becomes one or more dispatches
- * (registered by op name, one file per family under lowerings/). Elementwise and data-movement ops
+ * (by op name, one table per family under lowerings/, listed in lowerings/index.ts). Elementwise and data-movement ops
  * have no entry: they become fused expressions (expr.ts).
  */
 import type { Node, Value } from "../ir/graph.js";
@@ -70,17 +70,11 @@ export interface Lowering {
   lower(ctx: LowerContext): void;
 }
 
-const LOWERINGS = new Map<string, Lowering>();
+/** The lowerings one family file defines (codegen/lowerings/index.ts lists every family's table once). */
+export class LoweringTable {
+  readonly entries: [string, Lowering][] = [];
 
-export function defineLowering(op: string, l: Lowering): void {
-  if (LOWERINGS.has(op)) throw new Error(`two lowerings for '${op}'`);
-  LOWERINGS.set(op, l);
-}
-
-export function getLowering(op: string): Lowering | undefined {
-  return LOWERINGS.get(op);
-}
-
-export function loweredOps(): string[] {
-  return [...LOWERINGS.keys()];
+  define(op: string, l: Lowering): void {
+    this.entries.push([op, l]);
+  }
 }

@@ -6,9 +6,9 @@
  * straight-line direction that keeps its structure, so it is not perturbed (and says so).
  */
 import type { Graph, Node, Value } from "../ir/graph.js";
-import { getOp } from "../ir/op.js";
+import { getOp } from "../ir/registry.js";
 import { isSymmetric, type Structure } from "../ir/types.js";
-import { matrixBatch, type NDArray } from "../runtime/cpu/ndarray.js";
+import { matrixBatch, type NDArray } from "../numeric/ndarray.js";
 
 export type Directions = "entries" | "symmetric" | "diagonal" | "none";
 

@@ -13,7 +13,7 @@
 import type { Graph } from "../ir/graph.js";
 import { isFloat } from "../ir/types.js";
 import { executeCPU } from "../runtime/cpu/execute.js";
-import type { NDArray } from "../runtime/cpu/ndarray.js";
+import type { NDArray } from "../numeric/ndarray.js";
 import { differentiate } from "./passes/differentiate.js";
 import { gradOutputs } from "./passes/adjoint.js";
 import { directions, directionsFor, type Directions } from "./gradcheck-directions.js";

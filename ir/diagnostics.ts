@@ -5,7 +5,7 @@
  * verification, MP4xxx run inputs, MP5xxx numeric failures while running, MP6xxx WebGPU,
  * MP7xxx kernel bundles, MP9xxx internal.
  */
-import { BUNDLE_ERRORS } from "../runtime/bundle/errors.js";
+import { BUNDLE_ERRORS } from "./bundle-codes.js";
 
 export const DIAGNOSTICS = {
   MP1001: "model file not found",
@@ -44,7 +44,7 @@ export const DIAGNOSTICS = {
   MP6002: "model does not fit the WebGPU device's limits",
   MP6003: "WebGPU execution failed",
   MP6004: "WebGPU run did not finish within the time limit",
-  // The bundle loader's codes live with the runtime that ships inside every bundle.
+  // The bundle loader's codes (a table of their own: the bundle runtime throws them).
   ...BUNDLE_ERRORS,
   MP9001: "internal error",
   MP9002: "the lowered WebGPU program failed verification (internal error)",

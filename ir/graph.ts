@@ -7,7 +7,8 @@
 import type { Attrs } from "./attrs.js";
 import { fail, MatpropError, type SourceLoc } from "./diagnostics.js";
 import { checkDeclaredSizes } from "./limits.js";
-import { arityProblem, getOp } from "./op.js";
+import { arityProblem } from "./op.js";
+import { getOp } from "./registry.js";
 import { refineStructure } from "./structure.js";
 import type { TensorType } from "./types.js";
 

@@ -1,14 +1,12 @@
 /**
- * The op registry. Each op is defined once, in `ir/ops/<family>.ts`: its name, type rule, float64
- * CPU evaluation and (added by the adjoint pass) its derivative. The registry refuses duplicates so
- * there is exactly one definition per op; tests walk it so that no op escapes them.
+ * What an op is. Each op is defined once, in `ir/ops/<family>.ts`: its name, type rule, float64
+ * CPU evaluation and its derivative; ir/registry.ts collects them.
  */
 import type { Attrs } from "./attrs.js";
-import { fail } from "./diagnostics.js";
 import type { Dim, TensorType } from "./types.js";
 import type { Node, Value } from "./graph.js";
 import type { Emitter } from "./emitter.js";
-import type { NDArray } from "../runtime/cpu/ndarray.js";
+import type { NDArray } from "../numeric/ndarray.js";
 
 export type OpFamily = "source" | "elementwise" | "reduce" | "movement" | "linalg" | "spectral" | "nn";
 
@@ -63,33 +61,16 @@ export function arityProblem(def: OpDef, count: number): string | undefined {
   return count === def.arity ? undefined : `${def.name} takes ${def.arity} input${def.arity === 1 ? "" : "s"}, got ${count}`;
 }
 
-const registry = new Map<string, OpDef>();
-
-export function defineOp(def: OpDef): OpDef {
-  if (registry.has(def.name)) throw new Error(`op '${def.name}' is defined twice`);
-  registry.set(def.name, def);
-  return def;
-}
-
 /**
- * Attach an op's adjoint rule (the rules are grouped by family in ir/adjoint/). Throws if the op
- * does not exist or already has one, so each derivative is defined exactly once.
+ * The ops one family file defines, in definition order. Each `ir/ops/<family>.ts` fills one table
+ * and exports its `ops`; ir/registry.ts lists every family's table once (no module registers
+ * anything by being imported).
  */
-export function defineAdjoint(name: string, rule: AdjointRule): void {
-  const def = registry.get(name);
-  if (!def) throw new Error(`adjoint for unknown op '${name}'`);
-  if (def.adjoint) throw new Error(`op '${name}' has two adjoint rules`);
-  registry.set(name, { ...def, adjoint: rule });
-}
+export class OpTable {
+  readonly ops: OpDef[] = [];
 
-export function getOp(name: string): OpDef {
-  return registry.get(name) ?? fail("MP3002", `unknown op '${name}'`);
-}
-
-export function hasOp(name: string): boolean {
-  return registry.has(name);
-}
-
-export function allOps(): OpDef[] {
-  return [...registry.values()];
+  define(def: OpDef): OpDef {
+    this.ops.push(def);
+    return def;
+  }
 }

@@ -6,7 +6,7 @@
 import type { AttrValue } from "./attrs.js";
 import { fail, MatpropError, type SourceLoc } from "./diagnostics.js";
 import { Graph, type Node, type Value } from "./graph.js";
-import { getOp, hasOp } from "./op.js";
+import { getOp, hasOp } from "./registry.js";
 import { printType } from "./print.js";
 import { DTYPES, STRUCTURES, type DType, type Dim, type Structure, type TensorType } from "./types.js";
 

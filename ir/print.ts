@@ -17,7 +17,7 @@
  */
 import type { AttrValue } from "./attrs.js";
 import type { Graph, Node, Value } from "./graph.js";
-import { getOp } from "./op.js";
+import { getOp } from "./registry.js";
 import { formatDim, type TensorType } from "./types.js";
 
 export function printAttr(v: AttrValue): string {

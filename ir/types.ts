@@ -5,11 +5,13 @@
  * symmetric, and orthogonal a kind of general matrix. Ops demand structure of their inputs
  * (`logm` needs spd) and infer it for their outputs (`cov` gives spd).
  */
+import type { Structure } from "../numeric/structure-check.js";
+
+/** Element types: f32 and f64 floats, i32 integers (labels). */
 export type DType = "f32" | "f64" | "i32";
 export type Dim = number | string;
 export type Shape = readonly Dim[];
-/** What is known of a matrix: `general ⊇ symmetric ⊇ spd`, plus diagonal, orthogonal and projector. */
-export type Structure = "general" | "symmetric" | "spd" | "diagonal" | "orthogonal" | "projector";
+export type { Structure };
 
 export const DTYPES: readonly DType[] = ["f32", "f64", "i32"];
 export const STRUCTURES: readonly Structure[] = ["general", "symmetric", "spd", "diagonal", "orthogonal", "projector"];

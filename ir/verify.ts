@@ -6,7 +6,8 @@
  */
 import { fail } from "./diagnostics.js";
 import { atLoc, type Graph, type Value } from "./graph.js";
-import { arityProblem, getOp } from "./op.js";
+import { arityProblem } from "./op.js";
+import { getOp } from "./registry.js";
 import { printType } from "./print.js";
 import { refineStructure } from "./structure.js";
 

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { differentiate } from "../dist/compiler/passes/differentiate.js";
 import { initParams, keepOutputs } from "../dist/compiler/train/trainer.js";
 import { executeCPU } from "../dist/runtime/cpu/execute.js";
-import { Random } from "../dist/runtime/cpu/random.js";
+import { Random } from "../dist/numeric/random.js";
 import { o2pModel, POSITIONS, CLASSES } from "./bench/o2p-models.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

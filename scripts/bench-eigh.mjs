@@ -1,10 +1,10 @@
-// The CPU eigensolver (runtime/cpu/kernels/symmetric-eigen.ts) against ml-matrix's implementation
+// The CPU eigensolver (numeric/linalg/symmetric-eigen.ts) against ml-matrix's implementation
 // of the same algorithm (tred2 + tql2), interleaved, medians: time per matrix, the worst residual
 // ‖XU − UΛ‖/‖X‖ and orthogonality ‖UᵀU − I‖ over the batch. Needs `npm run build` first.
 //   node scripts/bench-eigh.mjs [--sizes 8,16,32,64] [--rounds 9]
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
-import { eighMatrix } from "../dist/runtime/cpu/kernels/eigh.js";
-import { Random } from "../dist/runtime/cpu/random.js";
+import { eighMatrix } from "../dist/numeric/linalg/eigh.js";
+import { Random } from "../dist/numeric/random.js";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (i % 2 ? acc : [...acc, [a.replace(/^--/, ""), all[i + 1]]]), []));
 const sizes = (args.sizes ?? "8,16,32,64").split(",").map(Number);

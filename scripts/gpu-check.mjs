@@ -8,7 +8,7 @@ import { lowerGraph } from "../dist/codegen/lower.js";
 import { runWebGPU } from "../dist/compiler/backend/webgpu.js";
 import { executeCPU } from "../dist/runtime/cpu/execute.js";
 import { bindInputs } from "../dist/runtime/cpu/bind.js";
-import { Random } from "../dist/runtime/cpu/random.js";
+import { Random } from "../dist/numeric/random.js";
 import { acquireDevice } from "../dist/runtime/webgpu/device.js";
 import { runProgram } from "../dist/runtime/webgpu/execute.js";
 

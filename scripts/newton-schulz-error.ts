@@ -7,10 +7,10 @@
  *
  *   npx tsx scripts/newton-schulz-error.ts [--n 32] [--kappa 10,100,1000,10000] [--iters 3,5,7,9,11,13,15,20]
  */
-import { newtonSchulzScale, newtonSchulzSqrtm } from "../runtime/cpu/kernels/newton-schulz.js";
-import { matmul } from "../runtime/cpu/kernels/matmul.js";
-import { ndarray, type NDArray } from "../runtime/cpu/ndarray.js";
-import { Random } from "../runtime/cpu/random.js";
+import { newtonSchulzScale, newtonSchulzSqrtm } from "../numeric/linalg/newton-schulz.js";
+import { matmul } from "../numeric/linalg/matmul.js";
+import { ndarray, type NDArray } from "../numeric/ndarray.js";
+import { Random } from "../numeric/random.js";
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

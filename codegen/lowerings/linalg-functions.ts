@@ -118,7 +118,7 @@ defineLowering("qr", {
 });
 
 /**
- * √(tr X)·sym(Y_N) by the coupled iteration (runtime/cpu/kernels/newton-schulz.ts): the trace in one
+ * √(tr X)·sym(Y_N) by the coupled iteration (numeric/linalg/newton-schulz.ts): the trace in one
  * reduction, then per step P = Z·Y, Y ← Y·T, Z ← T·Z with T = ½(3I − P) computed as the operands
  * load (step 1 from A = X/τ and Z₀ = I directly), and the compensation in one elementwise kernel.
  */

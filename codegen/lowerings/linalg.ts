@@ -13,8 +13,10 @@ import type { Structure } from "../../ir/types.js";
 import { solveLikeKernel, solveScratchLength } from "../kernels/linalg/solve.js";
 import { mapKernel } from "../kernels/map.js";
 import { matmulKernel } from "../kernels/matmul.js";
-import { defineLowering, type LowerContext } from "../lowering.js";
+import { LoweringTable, type LowerContext } from "../lowering.js";
 import { conjugateDiagonal, spectral } from "./matmul.js";
+
+const lowerings = new LoweringTable();
 
 const count = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
 const last = (s: readonly number[], k = 1) => s[s.length - k];
@@ -35,7 +37,7 @@ export function eigh(ctx: LowerContext, x: Value, w: number, u: number): void {
   ctx.emit(eighKernel(batch, n, { a: ctx.expr(x), w, u, ...(scratch ? { work: ctx.temp([scratch]) } : {}) }, opts));
 }
 
-defineLowering("eigh", { exprInputs: fused, readsOnce: () => true, lower: (ctx) => eigh(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1)) });
+lowerings.define("eigh", { exprInputs: none, lower: (ctx) => eigh(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1)) });
 
 /** w and U of the node's input in temporaries, as expressions. */
 export function eigenTemps(ctx: LowerContext): [Expr, Expr] {
@@ -48,9 +50,8 @@ export function eigenTemps(ctx: LowerContext): [Expr, Expr] {
 }
 
 for (const [name, fn] of [["logm", "log"], ["sqrtm", "sqrt"], ["expm", "exp"]] as const) {
-  defineLowering(name, {
-    exprInputs: fused,
-    readsOnce: () => true,
+  lowerings.define(name, {
+    exprInputs: none,
     lower(ctx) {
       const [w, u] = eigenTemps(ctx);
       conjugateDiagonal(ctx, u, spectral(ctx, fn, w), ctx.out(), `spectral_${fn}`);
@@ -58,9 +59,8 @@ for (const [name, fn] of [["logm", "log"], ["sqrtm", "sqrt"], ["expm", "exp"]] a
   });
 }
 
-defineLowering("topEigenProjector", {
-  exprInputs: fused,
-  readsOnce: () => true,
+lowerings.define("topEigenProjector", {
+  exprInputs: none,
   lower(ctx) {
     const [w, u] = eigenTemps(ctx);
     conjugateDiagonal(ctx, u, op("topMask", [w], w.shape, { k: ctx.node.attrs.k as number }), ctx.out(), "top_projector");
@@ -77,11 +77,10 @@ export function svd(ctx: LowerContext, a: Value, u: number, s: number, vh: numbe
   ctx.emit(svdKernel(batch, m, n, { a: ctx.expr(a), u, s, vh, ...(scratch ? { work: ctx.temp([scratch]) } : {}) }, opts));
 }
 
-defineLowering("svd", { exprInputs: fused, readsOnce: () => true, lower: (ctx) => svd(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1), ctx.out(2)) });
+lowerings.define("svd", { exprInputs: [false], lower: (ctx) => svd(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1), ctx.out(2)) });
 
-defineLowering("rangeProjector", {
-  exprInputs: fused,
-  readsOnce: () => true,
+lowerings.define("rangeProjector", {
+  exprInputs: [false],
   lower(ctx) {
     const z = ctx.node.inputs[0];
     const shape = ctx.shape(z);
@@ -95,7 +94,7 @@ defineLowering("rangeProjector", {
 });
 
 /** `assume(x, structure)`: a kernel that copies x and checks the structure on the device (kernels/linalg/assume.ts). */
-defineLowering("assume", {
+lowerings.define("assume", {
   exprInputs: [false],
   lower(ctx) {
     const x = ctx.node.inputs[0];
@@ -109,7 +108,7 @@ defineLowering("assume", {
   },
 });
 
-defineLowering("cholesky", {
+lowerings.define("cholesky", {
   exprInputs: [false],
   lower(ctx) {
     const s = ctx.shape(ctx.node.inputs[0]);
@@ -123,13 +122,8 @@ function solveScratch(ctx: LowerContext, batch: number, n: number, k: number): {
   return length ? { work: ctx.temp([length]) } : {};
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-/** `e` at `shape`: broadcast by index arithmetic where the batch dims differ (no copy). */
-const broadcast = (e: Expr, shape: readonly number[]) => (sameShape(e.shape, shape) ? e : op("broadcastTo", [e], shape));
-
-defineLowering("inv", {
-  exprInputs: fused,
-  readsOnce: () => true,
+lowerings.define("inv", {
+  exprInputs: [false],
   lower(ctx) {
     const s = ctx.shape(ctx.node.inputs[0]);
     const [batch, n] = [count(s.slice(0, -2)), last(s)];
@@ -138,7 +132,16 @@ defineLowering("inv", {
   },
 });
 
-defineLowering("solve", {
+/** Materialise `e` broadcast to `shape` in a temporary, unless it already has that shape and is a buffer. */
+function asBuffer(ctx: LowerContext, e: Expr, shape: readonly number[]): number {
+  if (e.kind === "load" && e.shape.length === shape.length && e.shape.every((d, i) => d === shape[i])) return e.value;
+  const t = ctx.temp(shape);
+  const src = e.shape.length === shape.length && e.shape.every((d, i) => d === shape[i]) ? e : op("broadcastTo", [e], shape);
+  ctx.emit(mapKernel(ctx.name("broadcast"), src, t));
+  return t;
+}
+
+lowerings.define("solve", {
   exprInputs: "all",
   readsOnce: () => true,
   lower(ctx) {
@@ -153,3 +156,6 @@ defineLowering("solve", {
     ctx.emit(solveLikeKernel("solve", count(batch), n, k, io, { workgroupStorageBytes: ctx.workgroupStorageBytes }));
   },
 });
+
+/** The linalg lowerings, for lowerings/index.ts. */
+export const LINALG_LOWERINGS = lowerings.entries;

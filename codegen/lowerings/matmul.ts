@@ -5,7 +5,9 @@
  */
 import { constant, f32, op, type Expr } from "../expr.js";
 import { matmulKernel } from "../kernels/matmul.js";
-import { defineLowering, type LowerContext } from "../lowering.js";
+import { LoweringTable, type LowerContext } from "../lowering.js";
+
+const lowerings = new LoweringTable();
 
 const last = (s: readonly number[], k = 1) => s[s.length - k];
 
@@ -15,7 +17,7 @@ function asMatrix(e: Expr, side: "left" | "right"): Expr {
   return op("reshape", [e], side === "left" ? [1, k] : [k, 1]);
 }
 
-defineLowering("matmul", {
+lowerings.define("matmul", {
   exprInputs: "all",
   // Not for 1-D operands (the kernel's matrix view of a vector is not the node's shape).
   epilogue: (n) => (n.inputs.every((v) => v.type.shape.length >= 2) ? "views" : undefined),
@@ -28,7 +30,7 @@ defineLowering("matmul", {
   },
 });
 
-defineLowering("cov", {
+lowerings.define("cov", {
   exprInputs: "all",
   // FᵀF/n + εI as an expression: an eigensolver computes each entry as it loads the matrix.
   asExpr(node, [f], shape) {
@@ -61,7 +63,7 @@ export function conjugateDiagonal(ctx: LowerContext, u: Expr, d: Expr, out: numb
   ctx.emit(matmulKernel(ctx.name(name), scaled, ut, shape, out));
 }
 
-defineLowering("spectralFn", {
+lowerings.define("spectralFn", {
   exprInputs: "all",
   // X itself is never read: f(X) is built from its eigendecomposition alone.
   readsOnce: (index) => index === 0,
@@ -71,7 +73,7 @@ defineLowering("spectralFn", {
   },
 });
 
-defineLowering("spectralApply", {
+lowerings.define("spectralApply", {
   exprInputs: "all",
   readsOnce: (index) => index === 0,
   lower(ctx) {
@@ -79,3 +81,6 @@ defineLowering("spectralApply", {
     conjugateDiagonal(ctx, u, gw, ctx.out(), "spectral_apply");
   },
 });
+
+/** The matmul lowerings, for lowerings/index.ts. */
+export const MATMUL_LOWERINGS = lowerings.entries;

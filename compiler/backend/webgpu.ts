@@ -9,7 +9,7 @@ import { type DiagnosticCode, fail, MatpropError } from "../../ir/diagnostics.js
 import type { Graph } from "../../ir/graph.js";
 import { bindInputs } from "../../runtime/cpu/bind.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import { acquireDevice } from "../../runtime/webgpu/device.js";
 import { type NonFiniteOutput, runProgram, WebGPURunError } from "../../runtime/webgpu/execute.js";
 import { type DeviceFailure, failureMessage } from "../../runtime/webgpu/status.js";

@@ -8,9 +8,9 @@
 import { fail, formatLoc } from "../../ir/diagnostics.js";
 import type { Graph, Node } from "../../ir/graph.js";
 import type { Dim } from "../../ir/types.js";
-import { initParam, type InitName } from "../../runtime/cpu/init.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { initParam, type InitName } from "../../numeric/init.js";
+import type { NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 
 export interface BuildBinding {
   readonly dims: Map<string, number>;

@@ -32,7 +32,7 @@ import { bundleHash } from "../../runtime/bundle/hash.js";
 import { parseManifest, type Manifest, type TensorSpec } from "../../runtime/bundle/manifest.js";
 import { encodeSafetensors } from "../../runtime/bundle/safetensors.js";
 import { verifyContents } from "../../runtime/bundle/verify.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import { lowerGraph, type LowerOptions } from "../../codegen/lower.js";
 import type { GradTargets } from "../passes/adjoint.js";
 import { differentiate } from "../passes/differentiate.js";

@@ -21,10 +21,10 @@ const LAYOUT = [
   /^(manifest\.json|index\.js|index\.d\.ts|package\.json)$/,
   /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.safetensors$/,
   /^kernels\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.wgsl$/,
-  /^(?:runtime|codegen|ir)\/(?:[A-Za-z0-9_-]+\/)*[A-Za-z0-9_.-]+\.js$/,
+  /^(?:runtime|codegen|ir|numeric)\/(?:[A-Za-z0-9_-]+\/)*[A-Za-z0-9_.-]+\.js$/,
 ];
 /** The folders of the runtime modules a bundle carries (runtime-copy.ts). */
-const MODULES = /^(?:runtime|codegen|ir)\//;
+const MODULES = /^(?:runtime|codegen|ir|numeric)\//;
 
 const inLayout = (rel: string) => !rel.split("/").includes("..") && LAYOUT.some((re) => re.test(rel));
 

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 const RUNTIME_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "runtime");
 export const RUNTIME_ENTRY = "runtime/bundle/open.js";
 /** Where a bundle's modules may come from: everything below the compiler. */
-const FLOORS = ["runtime/", "codegen/", "ir/"];
+const FLOORS = ["runtime/", "codegen/", "ir/", "numeric/"];
 
 const IMPORT = /(?:\bimport|\bexport)\s[^;'"]*?\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|\bimport\s*["']([^"']+)["']/g;
 

@@ -1,7 +1,7 @@
 /** Reading `--inputs` JSON: an object mapping input and param names to nested arrays (numbers for scalars). */
 import fs from "node:fs";
 import { fail, type SourceLoc } from "../../ir/diagnostics.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import { fromNested } from "../../runtime/cpu/nested.js";
 import { displayPath } from "../dsl/location.js";
 

@@ -7,10 +7,9 @@
  * [8, 4] @ [3, 5] (4 vs 3)"), at the same place (the op name of the call).
  */
 import { Node, ts, type CallExpression, type Diagnostic, type Type } from "ts-morph";
-import "../../ir/ops/index.js";
 import type { Attrs } from "../../ir/attrs.js";
 import { MatpropError, type SourceLoc } from "../../ir/diagnostics.js";
-import { getOp, hasOp } from "../../ir/op.js";
+import { getOp, hasOp } from "../../ir/registry.js";
 import { STRUCTURES, tensorType, type Dim, type Structure, type TensorType } from "../../ir/types.js";
 import { displayPath } from "../dsl/location.js";
 

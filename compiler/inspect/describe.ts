@@ -4,7 +4,7 @@
  * layout, the SVG and the HTML page all read this, never the IR itself.
  */
 import type { Graph, Node, Value } from "../../ir/graph.js";
-import { getOp, hasOp } from "../../ir/op.js";
+import { getOp, hasOp } from "../../ir/registry.js";
 import { printAttr, printType } from "../../ir/print.js";
 import type { Kernels } from "./kernels.js";
 import type { SourceLinker, SourceRef } from "./source.js";

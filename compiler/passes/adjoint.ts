@@ -14,7 +14,7 @@
 import { fail, MatpropError } from "../../ir/diagnostics.js";
 import { Emitter } from "../../ir/emitter.js";
 import { Graph, sourceName, type Node, type Value } from "../../ir/graph.js";
-import { getOp } from "../../ir/op.js";
+import { getOp } from "../../ir/registry.js";
 import { formatShape, isFloat, isSymmetric } from "../../ir/types.js";
 
 export const GRAD_PREFIX = "grad.";

@@ -3,10 +3,10 @@
  * so that the forward value and the Daleckii–Krein backward share one eigendecomposition
  * (without this the backward graph would decompose X a second time).
  */
-import { SPECTRAL_OPS } from "../../ir/ops/spectral.js";
+import { MATRIX_FUNCTIONS } from "../../ir/ops/spectral.js";
 import type { RewriteRule } from "./rewrite.js";
 
-const FN_OF = new Map(SPECTRAL_OPS.map((s) => [s.name, s.fn]));
+const FN_OF = new Map(MATRIX_FUNCTIONS.map((s) => [s.name, s.fn]));
 
 export const CANONICALIZE_RULES: readonly RewriteRule[] = [
   {

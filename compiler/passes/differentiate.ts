@@ -10,7 +10,6 @@ import { rewrite, type RewriteStats } from "./rewrite.js";
 import { SIMPLIFY_RULES } from "./simplify.js";
 import { SPECTRAL_REWRITE } from "./spectral-rewrite.js";
 import { CANONICALIZE_RULES } from "./canonicalize.js";
-import "../../ir/adjoint/index.js";
 
 export interface Differentiated {
   /** Forward + backward, simplified: what runs and what users read. */

@@ -4,7 +4,7 @@
  * folding. CSE and dead-code elimination come with the rewrite engine.
  */
 import type { Node, Value } from "../../ir/graph.js";
-import { getOp } from "../../ir/op.js";
+import { getOp } from "../../ir/registry.js";
 import { isFloat, isSymmetric, type Shape } from "../../ir/types.js";
 import type { RewriteRule } from "./rewrite.js";
 

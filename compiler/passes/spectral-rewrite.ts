@@ -10,7 +10,7 @@
  */
 import type { Emitter } from "../../ir/emitter.js";
 import type { Node, Value } from "../../ir/graph.js";
-import { getOp } from "../../ir/op.js";
+import { getOp } from "../../ir/registry.js";
 import type { RewriteRule } from "./rewrite.js";
 
 function transposeOf(v: Value): Value | undefined {

@@ -1,6 +1,6 @@
 /** Metrics for the examples: adjusted Rand index, effective rank, accuracy, and a small k-means. */
-import { eighMatrix } from "../../runtime/cpu/kernels/eigh.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { eighMatrix } from "../../numeric/linalg/eigh.js";
+import { Random } from "../../numeric/random.js";
 
 /**
  * Adjusted Rand index of two labelings of the same items (Hubert & Arabie 1985): 1 for identical

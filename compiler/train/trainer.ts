@@ -5,13 +5,12 @@
  * The params live here as float64 arrays; a step feeds them explicitly, so the backends never
  * re-initialise anything.
  */
-import "../../ir/ops/index.js";
+import type { Graph, Node, Value } from "../../ir/graph.js";
 import { Graph as GraphClass } from "../../ir/graph.js";
-import type { Graph } from "../../ir/graph.js";
-import { initParam, type InitName } from "../../runtime/cpu/init.js";
+import { initParam, type InitName } from "../../numeric/init.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import type { NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { asModel, type Model, type ModelExport } from "../dsl/model.js";
 import { differentiate } from "../passes/differentiate.js";
 import type { Optimizer } from "./optim.js";

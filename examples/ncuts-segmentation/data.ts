@@ -4,8 +4,8 @@
  * orientation and frequency, and Gaussian noise on top. In about half the scenes two regions share
  * their colour (up to a small offset), so only texture tells them apart.
  */
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import type { NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 
 export interface Scene {
   /** [3, S, S] channel-major pixels, roughly in [0, 1]. */

@@ -14,7 +14,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Adam, chartsSvg, ema, emaBeta, progress, Trainer } from "../../compiler/train/index.js";
 import { parseExampleArgs, type ExampleOptions } from "../../compiler/train/example-args.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { Random } from "../../numeric/random.js";
 import { generateScenes, sceneBatch, type Scene } from "./data.js";
 import ncuts, { FEATURES, PIXELS, SEGMENTS, SIZE } from "./model.js";
 import { matchLabels, segmentationSvg } from "./picture.js";

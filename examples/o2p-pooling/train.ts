@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { Adam, Trainer, type Backend, type ModelLike } from "../../compiler/train/index.js";
 import { parseExampleArgs, type ExampleOptions } from "../../compiler/train/example-args.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import { loadMnist } from "../o2p-mnist/data.js";
 import { batchOrder, budget, images, trainOne, trainingSvg, type ModelResult } from "../o2p-mnist/train.js";
 import { LABELS, NS_ITERS, POOLINGS } from "./models.js";

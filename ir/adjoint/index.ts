@@ -1,6 +1,5 @@
-/** Registers every op's adjoint rule (importing this after ir/ops/index.ts). */
-import "../ops/index.js";
-import { defineAdjoint } from "../op.js";
+/** Every op's adjoint rule by op name (ir/registry.ts attaches them), and the ops that have none. */
+import type { AdjointRule } from "../op.js";
 import { ELEMENTWISE_ADJOINTS } from "./elementwise.js";
 import { INDEXING_ADJOINTS } from "./indexing.js";
 import { LINALG_ADJOINTS } from "./linalg.js";
@@ -8,9 +7,14 @@ import { MOVEMENT_ADJOINTS } from "./movement.js";
 import { NN_ADJOINTS } from "./nn.js";
 import { SPECTRAL_ADJOINTS } from "./spectral.js";
 
-for (const table of [ELEMENTWISE_ADJOINTS, MOVEMENT_ADJOINTS, INDEXING_ADJOINTS, LINALG_ADJOINTS, SPECTRAL_ADJOINTS, NN_ADJOINTS]) {
-  for (const [name, rule] of Object.entries(table)) defineAdjoint(name, rule);
-}
+export const ADJOINT_RULES: Readonly<Record<string, AdjointRule>> = {
+  ...ELEMENTWISE_ADJOINTS,
+  ...MOVEMENT_ADJOINTS,
+  ...INDEXING_ADJOINTS,
+  ...LINALG_ADJOINTS,
+  ...SPECTRAL_ADJOINTS,
+  ...NN_ADJOINTS,
+};
 
 /**
  * Ops without an adjoint rule, with the reason. They appear only inside backward graphs built by

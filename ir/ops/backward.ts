@@ -6,24 +6,26 @@
  */
 import { dimListAttr, intAttr, intListAttr, stringAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
-import { defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { nchw, windowAttrs, windowOut, type Pair } from "../window.js";
 import { broadcastShapes, squareDims } from "../shape.js";
 import { DTYPES, formatShape, isFloat, isSymmetric, promote, tensorType, type Dim, type Shape, type TensorType } from "../types.js";
 import { demand } from "./linalg.js";
-import { scalar } from "../../runtime/cpu/ndarray.js";
-import type { SpectralFn } from "../../runtime/cpu/kernels/spectral.js";
-import { sign } from "../../runtime/cpu/backward/sign.js";
-import { broadcastTo } from "../../runtime/cpu/backward/broadcast.js";
-import { lowerHalf } from "../../runtime/cpu/backward/lower-half.js";
-import { eigGapInverse, svdGapInverse } from "../../runtime/cpu/backward/gap-inverse.js";
-import { projectorGap } from "../../runtime/cpu/backward/projector-gap.js";
-import { divdiff, loewner } from "../../runtime/cpu/backward/loewner.js";
-import { spectralApply } from "../../runtime/cpu/backward/spectral-apply.js";
-import { conv2dGradInput, conv2dGradWeight } from "../../runtime/cpu/backward/conv-grad.js";
-import { avgPool2dBackward, maxPool2dBackward } from "../../runtime/cpu/backward/pool-grad.js";
-import { softmax } from "../../runtime/cpu/backward/softmax.js";
-import { oneHot } from "../../runtime/cpu/backward/one-hot.js";
+import { scalar } from "../../numeric/ndarray.js";
+import type { SpectralFn } from "../../numeric/spectral/spectral.js";
+import { sign } from "../../numeric/sign.js";
+import { broadcastTo } from "../../numeric/broadcast.js";
+import { lowerHalf } from "../../numeric/linalg/lower-half.js";
+import { eigGapInverse, svdGapInverse } from "../../numeric/spectral/gap-inverse.js";
+import { projectorGap } from "../../numeric/spectral/projector-gap.js";
+import { divdiff, loewner } from "../../numeric/spectral/loewner.js";
+import { spectralApply } from "../../numeric/spectral/spectral-apply.js";
+import { conv2dGradInput, conv2dGradWeight } from "../../numeric/nn/conv-grad.js";
+import { avgPool2dBackward, maxPool2dBackward } from "../../numeric/nn/pool-grad.js";
+import { softmax } from "../../numeric/nn/softmax-grad.js";
+import { oneHot } from "../../numeric/nn/one-hot.js";
+
+const table = new OpTable();
 
 
 function demandFloat(op: string, t: TensorType, what = "input"): void {
@@ -47,7 +49,7 @@ function demandShape(op: string, t: TensorType, want: Shape, what: string): void
 
 // ---- elementwise and movement -------------------------------------------------------------
 
-defineOp({
+table.define({
   name: "sign",
   family: "elementwise",
   arity: 1,
@@ -56,7 +58,7 @@ defineOp({
   evalCPU: ([x]) => [sign(x)],
 });
 
-defineOp({
+table.define({
   name: "broadcastTo",
   family: "movement",
   arity: 1,
@@ -71,7 +73,7 @@ defineOp({
   evalCPU: ([x], attrs, ctx) => [broadcastTo(x, (attrs.shape as Dim[]).map((d) => ctx.dim(d)))],
 });
 
-defineOp({
+table.define({
   name: "dimSize",
   family: "source",
   arity: 0,
@@ -88,7 +90,7 @@ defineOp({
 
 // ---- linalg: Cholesky, eigh and SVD rules ----------------------------------------------------
 
-defineOp({
+table.define({
   name: "lowerHalf",
   family: "linalg",
   arity: 1,
@@ -104,7 +106,7 @@ for (const [name, kernel, doc] of [
   ["eigGapInverse", eigGapInverse, "eigenvalues w [..., n] → F, F_ij = 1/(w_j − w_i) off the diagonal, 0 on it; an error at repeated eigenvalues"],
   ["svdGapInverse", svdGapInverse, "singular values S [..., k] → F, F_ij = 1/(S_j² − S_i²) off the diagonal, 0 on it; an error at repeated values"],
 ] as const) {
-  defineOp({
+  table.define({
     name,
     family: "linalg",
     arity: 1,
@@ -121,7 +123,7 @@ for (const [name, kernel, doc] of [
 
 const LOEWNER_FNS: readonly SpectralFn[] = ["log", "sqrt", "exp"];
 
-defineOp({
+table.define({
   name: "loewner",
   family: "spectral",
   arity: 1,
@@ -134,7 +136,7 @@ defineOp({
   evalCPU: ([w], attrs) => [loewner(w, attrs.fn as SpectralFn)],
 });
 
-defineOp({
+table.define({
   name: "divdiff",
   family: "spectral",
   arity: 3,
@@ -154,7 +156,7 @@ defineOp({
  * Daleckii–Krein rule X̄ = U (L ∘ (Uᵀ sym(Ȳ) U)) Uᵀ, L = divdiff(w, g(w), g′(w)), which stays
  * finite at repeated eigenvalues (DESIGN.md rule 2).
  */
-defineOp({
+table.define({
   name: "spectralApply",
   family: "spectral",
   arity: 5,
@@ -172,7 +174,7 @@ defineOp({
   evalCPU: ([x, w, u, gw, dgw]) => [spectralApply(x, w, u, gw, dgw)],
 });
 
-defineOp({
+table.define({
   name: "projectorGap",
   family: "spectral",
   arity: 1,
@@ -197,7 +199,7 @@ function demandWindowed(op: string, g: TensorType, n: Dim, c: Dim, size: Pair, k
   demandShape(op, g, want, "the cotangent g");
 }
 
-defineOp({
+table.define({
   name: "conv2dGradInput",
   family: "nn",
   arity: 2,
@@ -213,7 +215,7 @@ defineOp({
   evalCPU: ([g, w], attrs) => [conv2dGradInput(g, w, attrs.stride as Pair, attrs.padding as Pair, attrs.inputSize as Pair)],
 });
 
-defineOp({
+table.define({
   name: "conv2dGradWeight",
   family: "nn",
   arity: 2,
@@ -233,7 +235,7 @@ for (const [name, kernel, doc] of [
   ["avgPool2dBackward", avgPool2dBackward, "x, g → x̄, the adjoint of avgPool2d: each window's g spread as g/(kh·kw) over its positions"],
   ["maxPool2dBackward", maxPool2dBackward, "x, g → x̄, the adjoint of maxPool2d: each window's g added at its first maximum"],
 ] as const) {
-  defineOp({
+  table.define({
     name,
     family: "nn",
     arity: 2,
@@ -250,7 +252,7 @@ for (const [name, kernel, doc] of [
   });
 }
 
-defineOp({
+table.define({
   name: "softmax",
   family: "nn",
   arity: 1,
@@ -263,7 +265,7 @@ defineOp({
   evalCPU: ([z]) => [softmax(z)],
 });
 
-defineOp({
+table.define({
   name: "oneHot",
   family: "nn",
   arity: 1,
@@ -275,3 +277,6 @@ defineOp({
   },
   evalCPU: ([labels], attrs) => [oneHot(labels, attrs.classes as number)],
 });
+
+/** The backward ops, for ir/registry.ts. */
+export const BACKWARD_OPS = table.ops;

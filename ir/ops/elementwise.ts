@@ -4,11 +4,13 @@
  * result; sums and Hadamard products of SPD matrices are SPD (Schur product theorem).
  */
 import { numberAttr } from "../attrs.js";
-import { defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { broadcastShapes } from "../shape.js";
 import { isSymmetric, promote, tensorType, type Structure, type TensorType } from "../types.js";
-import { map, zip } from "../../runtime/cpu/elementwise.js";
+import { map, zip } from "../../numeric/elementwise.js";
 import type { Attrs } from "../attrs.js";
+
+const table = new OpTable();
 
 /** A value broadcast to a constant (rank 0 or all dims 1): it cannot break symmetry. */
 function isScalarLike(t: TensorType): boolean {
@@ -57,7 +59,7 @@ export function sigmoid(x: number): number {
 }
 
 function defineUnary(name: string, doc: string, f: (x: number, attrs: Attrs) => number, check?: (attrs: Attrs) => void) {
-  defineOp({
+  table.define({
     name,
     family: "elementwise",
     arity: 1,
@@ -71,7 +73,7 @@ function defineUnary(name: string, doc: string, f: (x: number, attrs: Attrs) => 
 }
 
 function defineBinary(name: string, doc: string, f: (x: number, y: number) => number, rule: BinaryRule) {
-  defineOp({
+  table.define({
     name,
     family: "elementwise",
     arity: 2,
@@ -96,3 +98,6 @@ defineBinary("mul", "a ∘ b, the elementwise (Hadamard) product (broadcasting)"
 defineBinary("div", "a / b elementwise (broadcasting)", (x, y) => x / y, divRule);
 defineBinary("maximum", "elementwise maximum (broadcasting)", Math.max, symmetricPair);
 defineBinary("minimum", "elementwise minimum (broadcasting)", Math.min, symmetricPair);
+
+/** The elementwise ops, for ir/registry.ts. */
+export const ELEMENTWISE_OPS = table.ops;

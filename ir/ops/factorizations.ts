@@ -10,8 +10,8 @@ import { matrixDims } from "../shape.js";
 import { formatShape, tensorType } from "../types.js";
 import { demandFloat } from "./linalg.js";
 import { last, tallOrSquare, thinDim } from "./linalg-helpers.js";
-import { qr } from "../../runtime/cpu/kernels/qr.js";
-import { pinv, polar } from "../../runtime/cpu/kernels/polar.js";
+import { qr } from "../../numeric/linalg/qr.js";
+import { pinv, polar } from "../../numeric/linalg/polar.js";
 
 // ---- qr -------------------------------------------------------------------------------------------
 

@@ -5,10 +5,12 @@
  */
 import { intAttr, intListAttr, type Attrs } from "../attrs.js";
 import { fail } from "../diagnostics.js";
-import { defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { normaliseAxes } from "../shape.js";
 import { dimEquals, formatShape, promote, tensorType, type Dim, type TensorType } from "../types.js";
-import { concatenate, permute, slice, take, takeGrad } from "../../runtime/cpu/indexing.js";
+import { concatenate, permute, slice, take, takeGrad } from "../../numeric/indexing.js";
+
+const table = new OpTable();
 
 /** `attrs.axis` of an op on a rank-`rank` value, made non-negative. */
 export function axisOf(op: string, attrs: Attrs, rank: number): number {
@@ -16,7 +18,7 @@ export function axisOf(op: string, attrs: Attrs, rank: number): number {
   return normaliseAxes(op, [intAttr(op, attrs, "axis")], rank)[0];
 }
 
-defineOp({
+table.define({
   name: "concatenate",
   family: "movement",
   arity: "variadic",
@@ -45,7 +47,7 @@ export function sliceBounds(attrs: Attrs, n: number): [number, number] {
   return [at(intAttr("slice", attrs, "start")), at(stop)];
 }
 
-defineOp({
+table.define({
   name: "slice",
   family: "movement",
   arity: 1,
@@ -69,7 +71,7 @@ function demandIndices(op: string, t: TensorType): void {
   if (t.dtype !== "i32") fail("MP2006", `${op}: indices must be i32, got ${t.dtype}`);
 }
 
-defineOp({
+table.define({
   name: "take",
   family: "movement",
   arity: 2,
@@ -82,7 +84,7 @@ defineOp({
   evalCPU: ([x, idx], attrs) => [take(x, idx, axisOf("take", attrs, x.shape.length))],
 });
 
-defineOp({
+table.define({
   name: "takeGrad",
   family: "movement",
   arity: 2,
@@ -109,7 +111,7 @@ export function permutationOf(op: string, attrs: Attrs, rank: number): number[] 
   return norm;
 }
 
-defineOp({
+table.define({
   name: "permute",
   family: "movement",
   arity: 1,
@@ -123,3 +125,6 @@ defineOp({
   },
   evalCPU: ([x], attrs) => [permute(x, permutationOf("permute", attrs, x.shape.length))],
 });
+
+/** The indexing ops, for ir/registry.ts. */
+export const INDEXING_OPS = table.ops;

@@ -10,9 +10,9 @@ import { matrixDims, squareDims } from "../shape.js";
 import { formatShape, tensorType } from "../types.js";
 import { demand, demandFloat } from "./linalg.js";
 import { asColumn, last } from "./linalg-helpers.js";
-import { eigh } from "../../runtime/cpu/kernels/eigh.js";
-import { det, slogdet } from "../../runtime/cpu/kernels/det.js";
-import { norm, normWeights, type NormOrd } from "../../runtime/cpu/kernels/norm.js";
+import { eigh } from "../../numeric/linalg/eigh.js";
+import { det, slogdet } from "../../numeric/linalg/det.js";
+import { norm, normWeights, type NormOrd } from "../../numeric/linalg/norm.js";
 
 // ---- eigvalsh -------------------------------------------------------------------------------------
 

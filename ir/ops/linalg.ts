@@ -4,17 +4,19 @@
  */
 import { numberAttr, stringAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
-import { defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { broadcastShapes, matrixDims, squareDims } from "../shape.js";
 import { formatShape, isFloat, promote, satisfies, STRUCTURES, tensorType, type Dim, type Structure, type TensorType } from "../types.js";
-import { trace } from "../../runtime/cpu/movement.js";
-import { matmul } from "../../runtime/cpu/kernels/matmul.js";
-import { eigh } from "../../runtime/cpu/kernels/eigh.js";
-import { svd } from "../../runtime/cpu/kernels/svd.js";
-import { cholesky } from "../../runtime/cpu/kernels/cholesky.js";
-import { inv, solve } from "../../runtime/cpu/kernels/solve.js";
-import { cov } from "../../runtime/cpu/kernels/cov.js";
-import { checkStructure } from "../../runtime/cpu/structure-check.js";
+import { trace } from "../../numeric/movement.js";
+import { matmul } from "../../numeric/linalg/matmul.js";
+import { eigh } from "../../numeric/linalg/eigh.js";
+import { svd } from "../../numeric/linalg/svd.js";
+import { cholesky } from "../../numeric/linalg/cholesky.js";
+import { inv, solve } from "../../numeric/linalg/solve.js";
+import { cov } from "../../numeric/linalg/cov.js";
+import { checkStructure } from "../../numeric/structure-check.js";
+
+const table = new OpTable();
 
 export function demand(op: string, t: TensorType, want: Structure, what = "input"): void {
   if (!satisfies(t.structure, want)) {
@@ -27,7 +29,7 @@ export function demandFloat(op: string, t: TensorType): void {
   if (!isFloat(t.dtype)) fail("MP2006", `${op}: needs a float input, got ${t.dtype}`);
 }
 
-defineOp({
+table.define({
   name: "matmul",
   family: "linalg",
   arity: 2,
@@ -47,7 +49,7 @@ defineOp({
   evalCPU: ([a, b]) => [matmul(a, b)],
 });
 
-defineOp({
+table.define({
   name: "trace",
   family: "linalg",
   arity: 1,
@@ -56,7 +58,7 @@ defineOp({
   evalCPU: ([x]) => [trace(x)],
 });
 
-defineOp({
+table.define({
   name: "inv",
   family: "linalg",
   arity: 1,
@@ -69,7 +71,7 @@ defineOp({
   evalCPU: ([x]) => [inv(x)],
 });
 
-defineOp({
+table.define({
   name: "solve",
   family: "linalg",
   arity: 2,
@@ -88,7 +90,7 @@ defineOp({
   evalCPU: ([a, b]) => [solve(a, b)],
 });
 
-defineOp({
+table.define({
   name: "cholesky",
   family: "linalg",
   arity: 1,
@@ -101,7 +103,7 @@ defineOp({
   evalCPU: ([x]) => [cholesky(x)],
 });
 
-defineOp({
+table.define({
   name: "eigh",
   family: "linalg",
   arity: 1,
@@ -114,7 +116,7 @@ defineOp({
   evalCPU: ([x]) => eigh(x),
 });
 
-defineOp({
+table.define({
   name: "svd",
   family: "linalg",
   arity: 1,
@@ -131,7 +133,7 @@ defineOp({
   evalCPU: ([a]) => svd(a),
 });
 
-defineOp({
+table.define({
   name: "cov",
   family: "linalg",
   arity: 1,
@@ -145,7 +147,7 @@ defineOp({
   evalCPU: ([f], attrs) => [cov(f, attrs.eps as number)],
 });
 
-defineOp({
+table.define({
   name: "assume",
   family: "linalg",
   arity: 1,
@@ -160,3 +162,6 @@ defineOp({
     return [x];
   },
 });
+
+/** The linalg ops, for ir/registry.ts. */
+export const LINALG_OPS = table.ops;

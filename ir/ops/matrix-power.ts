@@ -11,8 +11,8 @@ import { tensorType } from "../types.js";
 import { spectralConjugate } from "../adjoint/spectral.js";
 import { demand } from "./linalg.js";
 import { asColumn } from "./linalg-helpers.js";
-import { powLoewner, powm } from "../../runtime/cpu/kernels/matrix-power.js";
-import { newtonSchulzSqrtm } from "../../runtime/cpu/kernels/newton-schulz.js";
+import { powLoewner, powm } from "../../numeric/linalg/matrix-power.js";
+import { newtonSchulzSqrtm } from "../../numeric/linalg/newton-schulz.js";
 
 // ---- powm -----------------------------------------------------------------------------------------
 

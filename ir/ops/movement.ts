@@ -1,12 +1,14 @@
 /** Data movement: transpose of the last two dims, reshape, diagonal extraction and construction. */
 import { dimListAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
-import { defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { matrixDims, resolveReshape, squareDims } from "../shape.js";
 import { formatShape, tensorType } from "../types.js";
-import { diag, diagm, transpose } from "../../runtime/cpu/movement.js";
+import { diag, diagm, transpose } from "../../numeric/movement.js";
 
-defineOp({
+const table = new OpTable();
+
+table.define({
   name: "transpose",
   family: "movement",
   arity: 1,
@@ -18,7 +20,7 @@ defineOp({
   evalCPU: ([x]) => [transpose(x)],
 });
 
-defineOp({
+table.define({
   name: "reshape",
   family: "movement",
   arity: 1,
@@ -32,7 +34,7 @@ defineOp({
   },
 });
 
-defineOp({
+table.define({
   name: "diag",
   family: "movement",
   arity: 1,
@@ -44,7 +46,7 @@ defineOp({
   evalCPU: ([x]) => [diag(x)],
 });
 
-defineOp({
+table.define({
   name: "diagm",
   family: "movement",
   arity: 1,
@@ -56,3 +58,6 @@ defineOp({
   },
   evalCPU: ([v]) => [diagm(v)],
 });
+
+/** The movement ops, for ir/registry.ts. */
+export const MOVEMENT_OPS = table.ops;

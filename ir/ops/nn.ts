@@ -1,14 +1,16 @@
 /** Neural-network ops on NCHW images: conv2d, average and max pooling, softmax cross-entropy. */
 import { fail } from "../diagnostics.js";
-import { defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { nchw, windowAttrs, windowOut } from "../window.js";
 import { formatShape, isFloat, tensorType } from "../types.js";
-import { conv2d, avgPool2d, maxPool2d, softmaxCrossEntropy } from "../../runtime/cpu/kernels/nn.js";
+import { conv2d, avgPool2d, maxPool2d, softmaxCrossEntropy } from "../../numeric/nn/nn.js";
+
+const table = new OpTable();
 
 
 
 
-defineOp({
+table.define({
   name: "conv2d",
   family: "nn",
   arity: 2,
@@ -25,7 +27,7 @@ defineOp({
 });
 
 for (const [name, kernel] of [["avgPool2d", avgPool2d], ["maxPool2d", maxPool2d]] as const) {
-  defineOp({
+  table.define({
     name,
     family: "nn",
     arity: 1,
@@ -40,7 +42,7 @@ for (const [name, kernel] of [["avgPool2d", avgPool2d], ["maxPool2d", maxPool2d]
   });
 }
 
-defineOp({
+table.define({
   name: "softmaxCrossEntropy",
   family: "nn",
   arity: 2,
@@ -56,3 +58,6 @@ defineOp({
   },
   evalCPU: ([logits, labels]) => [softmaxCrossEntropy(logits, labels)],
 });
+
+/** The nn ops, for ir/registry.ts. */
+export const NN_OPS = table.ops;

@@ -1,13 +1,15 @@
 /** The two projectors of the normalized-cuts layer (see DESIGN.md, matrix calculus rules 3 and 4). */
 import { intAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
-import { defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { matrixDims, squareDims } from "../shape.js";
 import { tensorType } from "../types.js";
 import { demand } from "./linalg.js";
-import { rangeProjector, topEigenProjector } from "../../runtime/cpu/kernels/projectors.js";
+import { rangeProjector, topEigenProjector } from "../../numeric/spectral/projectors.js";
 
-defineOp({
+const table = new OpTable();
+
+table.define({
   name: "topEigenProjector",
   family: "spectral",
   arity: 1,
@@ -22,7 +24,7 @@ defineOp({
   evalCPU: ([x], attrs) => [topEigenProjector(x, attrs.k as number)],
 });
 
-defineOp({
+table.define({
   name: "rangeProjector",
   family: "spectral",
   arity: 1,
@@ -36,3 +38,6 @@ defineOp({
   },
   evalCPU: ([z]) => [rangeProjector(z)],
 });
+
+/** The projector ops, for ir/registry.ts. */
+export const PROJECTOR_OPS = table.ops;

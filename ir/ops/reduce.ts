@@ -1,12 +1,14 @@
 /** Reductions over axes (all axes by default), NumPy-style `axis` and `keepdims`: sum, mean, max, min, argmax, argmin. */
 import { axesAttr, boolAttr, type Attrs } from "../attrs.js";
-import { defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { normaliseAxes, reducedShape } from "../shape.js";
 import { fail } from "../diagnostics.js";
 import { isFloat, tensorType, type Structure, type TensorType } from "../types.js";
-import { countAxes, sumAxes } from "../../runtime/cpu/reduce.js";
-import { map } from "../../runtime/cpu/elementwise.js";
-import { extremeAxes } from "../../runtime/cpu/extreme.js";
+import { countAxes, sumAxes } from "../../numeric/reduce.js";
+import { map } from "../../numeric/elementwise.js";
+import { extremeAxes } from "../../numeric/extreme.js";
+
+const table = new OpTable();
 
 function inferReduce(op: string, x: TensorType, attrs: Attrs): TensorType {
   const axes = normaliseAxes(op, axesAttr(op, attrs, "axis"), x.shape.length);
@@ -18,7 +20,7 @@ function inferReduce(op: string, x: TensorType, attrs: Attrs): TensorType {
   return tensorType(x.dtype, reducedShape(x.shape, axes, keepdims), structure);
 }
 
-defineOp({
+table.define({
   name: "sum",
   family: "reduce",
   arity: 1,
@@ -27,7 +29,7 @@ defineOp({
   evalCPU: ([x], attrs) => [sumAxes(x, normaliseAxes("sum", axesAttr("sum", attrs, "axis"), x.shape.length), attrs.keepdims as boolean)],
 });
 
-defineOp({
+table.define({
   name: "mean",
   family: "reduce",
   arity: 1,
@@ -42,7 +44,7 @@ defineOp({
 
 /** max / min: the reduced axes' extreme entry (NumPy's max/min; NaN propagates). */
 for (const which of ["max", "min"] as const) {
-  defineOp({
+  table.define({
     name: which,
     family: "reduce",
     arity: 1,
@@ -57,7 +59,7 @@ for (const which of ["max", "min"] as const) {
  * array when `axis` is null (NumPy's argmax), as i32.
  */
 for (const [name, which] of [["argmax", "max"], ["argmin", "min"]] as const) {
-  defineOp({
+  table.define({
     name,
     family: "reduce",
     arity: 1,
@@ -72,3 +74,6 @@ for (const [name, which] of [["argmax", "max"], ["argmin", "min"]] as const) {
     evalCPU: ([x], attrs) => [extremeAxes(x, normaliseAxes(name, axesAttr(name, attrs, "axis"), x.shape.length), attrs.keepdims as boolean, which, true)],
   });
 }
+
+/** The reduce ops, for ir/registry.ts. */
+export const REDUCE_OPS = table.ops;

@@ -1,10 +1,12 @@
 /** Ops that start the graph: declared inputs and params, scalar constants, identity matrices. */
 import { dimListAttr, numberAttr, stringAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
-import { defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { DTYPES, STRUCTURES, tensorType, type Dim } from "../types.js";
-import { eye as eyeCPU } from "../../runtime/cpu/movement.js";
-import { scalar } from "../../runtime/cpu/ndarray.js";
+import { eye as eyeCPU } from "../../numeric/movement.js";
+import { scalar } from "../../numeric/ndarray.js";
+
+const table = new OpTable();
 
 /** How params are initialised when a run does not give their values. */
 export const PARAM_INITS = ["normal", "glorot", "he", "zeros", "ones", "identity"] as const;
@@ -25,7 +27,7 @@ function fedByRun(op: string): never {
   throw new Error(`${op} nodes are bound by the executor, not evaluated`);
 }
 
-defineOp({
+table.define({
   name: "input",
   family: "source",
   arity: 0,
@@ -38,7 +40,7 @@ defineOp({
   evalCPU: () => fedByRun("input"),
 });
 
-defineOp({
+table.define({
   name: "param",
   family: "source",
   arity: 0,
@@ -52,7 +54,7 @@ defineOp({
   evalCPU: () => fedByRun("param"),
 });
 
-defineOp({
+table.define({
   name: "constant",
   family: "source",
   arity: 0,
@@ -65,7 +67,7 @@ defineOp({
   evalCPU: (_, attrs) => [scalar(attrs.value as number)],
 });
 
-defineOp({
+table.define({
   name: "eye",
   family: "source",
   arity: 0,
@@ -79,3 +81,6 @@ defineOp({
   },
   evalCPU: (_, attrs, ctx) => [eyeCPU(ctx.dim((attrs.shape as Dim[])[0]))],
 });
+
+/** The source ops, for ir/registry.ts. */
+export const SOURCE_OPS = table.ops;

@@ -6,16 +6,18 @@
  */
 import { stringAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
-import { defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { squareDims } from "../shape.js";
 import { formatShape, tensorType } from "../types.js";
-import { applySpectral, type SpectralFn } from "../../runtime/cpu/kernels/spectral.js";
-import { symmetricProduct } from "../../runtime/cpu/kernels/dense.js";
-import { matrixBatch } from "../../runtime/cpu/ndarray.js";
+import { applySpectral, type SpectralFn } from "../../numeric/spectral/spectral.js";
+import { symmetricProduct } from "../../numeric/dense.js";
+import { matrixBatch } from "../../numeric/ndarray.js";
+
+const table = new OpTable();
 
 export const SPECTRAL_FNS: readonly SpectralFn[] = ["log", "sqrt", "exp"];
 
-defineOp({
+table.define({
   name: "spectralFn",
   family: "spectral",
   arity: 3,
@@ -39,3 +41,6 @@ defineOp({
     return [{ shape: [...u.shape], data: out }];
   },
 });
+
+/** The spectral-fn ops, for ir/registry.ts. */
+export const SPECTRAL_FN_OPS = table.ops;

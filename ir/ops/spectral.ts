@@ -2,11 +2,13 @@
  * Spectral matrix functions f(X) = U diag(f(λ)) Uᵀ of a symmetric X: logm, sqrtm, expm.
  * One table defines them; the adjoint pass adds the Daleckii–Krein rule (DESIGN.md rule 2).
  */
-import { defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { squareDims } from "../shape.js";
 import { tensorType, type Structure } from "../types.js";
 import { demand } from "./linalg.js";
-import { spectralFunction, type SpectralFn } from "../../runtime/cpu/kernels/spectral.js";
+import { spectralFunction, type SpectralFn } from "../../numeric/spectral/spectral.js";
+
+const table = new OpTable();
 
 interface SpectralOp {
   readonly name: string;
@@ -16,14 +18,14 @@ interface SpectralOp {
   readonly doc: string;
 }
 
-export const SPECTRAL_OPS: readonly SpectralOp[] = [
+export const MATRIX_FUNCTIONS: readonly SpectralOp[] = [
   { name: "logm", fn: "log", needs: "spd", gives: "symmetric", doc: "matrix logarithm of an SPD matrix" },
   { name: "sqrtm", fn: "sqrt", needs: "spd", gives: "spd", doc: "principal square root of an SPD matrix" },
   { name: "expm", fn: "exp", needs: "symmetric", gives: "spd", doc: "matrix exponential of a symmetric matrix" },
 ];
 
-for (const s of SPECTRAL_OPS) {
-  defineOp({
+for (const s of MATRIX_FUNCTIONS) {
+  table.define({
     name: s.name,
     family: "spectral",
     arity: 1,
@@ -36,3 +38,6 @@ for (const s of SPECTRAL_OPS) {
     evalCPU: ([x]) => [spectralFunction(x, s.fn)],
   });
 }
+
+/** The spectral ops, for ir/registry.ts. */
+export const SPECTRAL_OPS = table.ops;

@@ -4,13 +4,13 @@
  * i32 labels) with the declared number of elements — or `{ data, shape }` whose shape must equal
  * the declared one — and no NaN or Infinity, nor an f64 value beyond the f32 range. The result is what the GPU takes: f32 arrays by name.
  * A tensor declared symmetric, spd, diagonal, orthogonal or projector must be one (MP7016), checked
- * as the CPU executor checks its inputs (runtime/cpu/structure-check.ts) on the f32 values the GPU
+ * as the CPU executor checks its inputs (numeric/structure-check.ts) on the f32 values the GPU
  * takes, with the f32 tolerances of WebGPU's `assume`: a non-symmetric matrix handed to a symmetric
  * input would otherwise run through eigh as its symmetric part, silently. (Params a `step` has
  * updated are not checked again.)
  */
-import { NumericError } from "../cpu/kernels/numeric-error.js";
-import { checkStructure, F32_STRUCTURE } from "../cpu/structure-check.js";
+import { NumericError } from "../../numeric/numeric-error.js";
+import { checkStructure, F32_STRUCTURE } from "../../numeric/structure-check.js";
 import { bundleFail } from "./errors.js";
 import { elementCount, type TensorSpec } from "./manifest.js";
 

@@ -18,28 +18,44 @@ import { GRAD_PREFIX, parseManifest, type Manifest } from "./manifest.js";
 import { kernelSource, programOf } from "./program.js";
 import { FORWARD, filesOf, TRAINING_STEP, verifyContents, type VerifiedBundle } from "./verify.js";
 
+/** Tensors by name: a Float32Array for each array, a number for each scalar. */
 export type Tensors = Record<string, Float32Array | number>;
 
+/** What a bundle's `grad(inputs)` returns: the loss, the model's outputs and the gradients. */
 export interface GradResult {
+  /** The loss the model returned. */
   readonly loss: number;
+  /** The model's outputs, by name. */
   readonly outputs: Tensors;
   /** ∂loss/∂x for every float input and param, by name. */
   readonly grads: Record<string, Float32Array>;
 }
 
+/** A loaded, checked kernel bundle: `forward`, `grad` and `step` run it on its WebGPU device. */
 export interface LoadedBundle {
+  /** The model's name. */
   readonly name: string;
+  /** The content hash manifest.json records (checked at load). */
   readonly hash: string;
+  /** The bundle's checked manifest.json. */
   readonly manifest: Manifest;
+  /** The WebGPU adapter the bundle runs on, in words. */
   readonly adapter: string;
   /** Copies of the params the bundle holds. */
   params(): Record<string, Float32Array>;
   /** Replaces some or all params (checked like inputs). */
   setParams(values: Record<string, unknown>): void;
+  /** Runs the forward program; returns the outputs by name. */
   forward(inputs: Record<string, unknown>): Promise<Tensors>;
+  /** Runs the training program without updating params: the loss, outputs and every gradient. */
   grad(inputs: Record<string, unknown>): Promise<GradResult>;
   /** One SGD update `p ← p − lr·∂loss/∂p` of every param; returns the loss and outputs before the update. */
-  step(inputs: Record<string, unknown>, opts: { lr: number }): Promise<{ loss: number; outputs: Tensors }>;
+  step(inputs: Record<string, unknown>, opts: { lr: number }): Promise<{
+    /** The loss before the update. */
+    loss: number;
+    /** The outputs before the update. */
+    outputs: Tensors;
+  }>;
 }
 
 const FETCH_TIMEOUT_MS = 60_000;
@@ -77,6 +93,12 @@ function isDevice(d: unknown): d is GPUDevice {
   return typeof d === "object" && d !== null && "limits" in d && "queue" in d && typeof (d as GPUDevice).createBuffer === "function";
 }
 
+/**
+ * Loads the bundle in folder `base` (a file: URL, path or http(s) URL): reads and checks its
+ * manifest, content hash, kernels and params, gets a WebGPU device (`opts.device`, or one requested
+ * here) and compiles every kernel before the first run. A bundle's own `index.js` `load()` calls it.
+ * Every failure is a {@link BundleError}.
+ */
 export async function openBundle(base: string | URL, opts: { device?: unknown; timeoutMs?: unknown } = {}): Promise<LoadedBundle> {
   const timeoutMs = opts.timeoutMs;
   if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))) {

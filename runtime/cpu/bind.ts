@@ -8,12 +8,12 @@ import { fail, formatLoc, MatpropError } from "../../ir/diagnostics.js";
 import type { Graph, Node } from "../../ir/graph.js";
 import { checkBoundSizes } from "../../ir/limits.js";
 import type { Dim, Structure } from "../../ir/types.js";
-import { firstNonFinite } from "./finite.js";
-import { initParam, type InitName } from "./init.js";
-import { NumericError } from "./kernels/numeric-error.js";
-import type { NDArray } from "./ndarray.js";
-import { Random } from "./random.js";
-import { checkStructure } from "./structure-check.js";
+import { firstNonFinite } from "../../numeric/finite.js";
+import { initParam, type InitName } from "../../numeric/init.js";
+import { NumericError } from "../../numeric/numeric-error.js";
+import type { NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
+import { checkStructure } from "../../numeric/structure-check.js";
 
 export interface Bound {
   /** The array bound to each input/param node. */

@@ -13,17 +13,18 @@
  */
 import { fail, formatLoc, MatpropError } from "../../ir/diagnostics.js";
 import type { Graph, Node, Value } from "../../ir/graph.js";
-import { getOp, type EvalContext } from "../../ir/op.js";
+import { type EvalContext } from "../../ir/op.js";
+import { getOp } from "../../ir/registry.js";
 import type { Dim } from "../../ir/types.js";
 import { bindInputs, type Bound } from "./bind.js";
-import { FINITE_PRESERVING, firstNonFinite } from "./finite.js";
+import { FINITE_PRESERVING, firstNonFinite } from "../../numeric/finite.js";
 import { planFusion, type FusionPlan } from "./fusion/groups.js";
 import { compileGroup, type CompiledGroup } from "./fusion/kernel.js";
 import { runGroup } from "./fusion/run.js";
-import { cov } from "./kernels/cov.js";
-import { matmul } from "./kernels/matmul.js";
-import { NumericError } from "./kernels/numeric-error.js";
-import type { NDArray } from "./ndarray.js";
+import { cov } from "../../numeric/linalg/cov.js";
+import { matmul } from "../../numeric/linalg/matmul.js";
+import { NumericError } from "../../numeric/numeric-error.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 
 /** The result of `executeCPU`. */
 export interface CpuRun {

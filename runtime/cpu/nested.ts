@@ -1,7 +1,7 @@
 /** NDArrays from JSON data: nested arrays of numbers (a number for a scalar), rectangular. */
 import { fail } from "../../ir/diagnostics.js";
 import { getMaxElements, MAX_RANK } from "../../ir/limits.js";
-import type { NDArray } from "./ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 
 function describe(v: unknown): string {
   if (v === null) return "null";

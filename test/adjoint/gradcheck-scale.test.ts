@@ -6,10 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { linalg, model, ops } from "../../index.js";
 import { gradcheck } from "../../compiler/gradcheck.js";
-import { defineAdjoint, defineOp } from "../../ir/op.js";
-import { map } from "../../runtime/cpu/elementwise.js";
-import { ndarray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { registerOp } from "../../ir/registry.js";
+import { map } from "../../numeric/elementwise.js";
+import { ndarray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { F64, graphModel, orthogonal, randn, spd } from "./cases/types.js";
 
 const f64 = (rows: number[][]) => ndarray([rows.length, rows[0].length], rows.flat());
@@ -17,15 +17,15 @@ const Z = f64([[2, 1, 0], [0, 3, 1], [1, 0, 4]]);
 const W = f64([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
 
 // x³ with the derivative off by 1 % (3.03x²): gradcheck must catch a gradient this close.
-defineOp({
+registerOp({
   name: "test.cubeWrongGrad",
   family: "elementwise",
   arity: 1,
   doc: "x³, with a wrong derivative (tests gradcheck)",
   infer: ([x]) => [x],
   evalCPU: ([x]) => [map(x, (v) => v * v * v)],
+  adjoint: ({ inputs: [x], cotangents: [g], e }) => [e.mul(e.mul(g!, e.mul(x, x)), 3.03)],
 });
-defineAdjoint("test.cubeWrongGrad", ({ inputs: [x], cotangents: [g], e }) => [e.mul(e.mul(g!, e.mul(x, x)), 3.03)]);
 
 describe("gradcheck: errors relative to the scale of the gradients", () => {
   it("an exactly zero gradient passes: rangeProjector of a square full-rank Z is I (loss ×1000)", () => {

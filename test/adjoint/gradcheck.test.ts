@@ -12,12 +12,12 @@
 import { describe, expect, it } from "vitest";
 import "../../index.js";
 import { NO_ADJOINT } from "../../ir/adjoint/index.js";
-import { allOps, hasOp } from "../../ir/op.js";
+import { allOps, hasOp } from "../../ir/registry.js";
 import { gradcheck } from "../../compiler/gradcheck.js";
 import { addBackward } from "../../compiler/passes/adjoint.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { Random } from "../../numeric/random.js";
 import { GRAD_CASES } from "./cases/index.js";
 import { DEFAULT_TOL } from "./cases/types.js";
 

@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import "../../index.js";
 import { gradcheck } from "../../compiler/gradcheck.js";
-import { ndarray, type NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { ndarray, type NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { randn, uniform } from "./cases/types.js";
 import { o2p, o2pBatched } from "../models/adjoint/o2p.js";
 import { ncuts, ncutsGaussian } from "../models/adjoint/ncuts.js";

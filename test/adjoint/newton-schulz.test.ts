@@ -12,8 +12,8 @@ import "../../index.js";
 import { linalg, model, ops } from "../../index.js";
 import { gradcheck } from "../../compiler/gradcheck.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import { ndarray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { ndarray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { conjugateDiag, DEFAULT_TOL, F64, orthogonal, randn, SPD, symmetricWith } from "./cases/types.js";
 
 /** u_N from u₀ = √x: the factor the iteration leaves on an eigenvalue with λ / tr X = x. */

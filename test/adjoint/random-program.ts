@@ -9,8 +9,8 @@
  * differences are a fair reference.
  */
 import { Graph, verify, type Value } from "../../ir/index.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import type { NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { randn, spd, symmetric } from "./cases/types.js";
 
 export interface RandomProgram {

@@ -22,8 +22,8 @@ import type { Graph } from "../../ir/graph.js";
 import { gradcheck } from "../../compiler/gradcheck.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import { ndarray, type NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { ndarray, type NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { conjugateDiag, orthogonal, randn } from "./cases/types.js";
 import { eigenvectorLoss, handWritten, paramInG, powmLoss, projectorLoss, spectralLoss, twoBases, type Elementwise, type Spelling } from "../models/adjoint/spectral-ties.js";
 

@@ -17,8 +17,8 @@ import { MatpropError } from "../../ir/diagnostics.js";
 import { gradcheck } from "../../compiler/gradcheck.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import { ndarray, type NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { ndarray, type NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { orthogonal, randn } from "./cases/types.js";
 import { normLoss, polarLoss, procrustesBySvd } from "../models/adjoint/singular-ties.js";
 

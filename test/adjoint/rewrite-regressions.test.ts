@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { linalg, model, nn, ops, type Model, type Tensor } from "../../index.js";
 import { gradcheck } from "../../compiler/gradcheck.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
-import { Random } from "../../runtime/cpu/random.js";
-import { ndarray, type NDArray } from "../../runtime/cpu/ndarray.js";
+import { Random } from "../../numeric/random.js";
+import { ndarray, type NDArray } from "../../numeric/ndarray.js";
 import { F64, randn, spd, SPD, SYM, symmetric } from "./cases/types.js";
 
 const t = (x: unknown) => x as Tensor;

@@ -1,10 +1,10 @@
 /** Running the backward-only ops through the registry, as the executor does. */
-import "../../ir/ops/index.js";
 import "../../ir/ops/backward.js";
 import type { Attrs } from "../../ir/attrs.js";
-import { getOp, type EvalContext } from "../../ir/op.js";
+import { type EvalContext } from "../../ir/op.js";
+import { getOp } from "../../ir/registry.js";
 import type { Dim, TensorType } from "../../ir/types.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 
 export function ctxOf(dims: Readonly<Record<string, number>> = {}): EvalContext {
   return {

@@ -1,10 +1,10 @@
 /** Every backward-only op: the type rule's shape is the shape the CPU kernel returns. */
 import { describe, expect, it } from "vitest";
 import type { Attrs } from "../../ir/attrs.js";
-import { getOp } from "../../ir/op.js";
+import { getOp } from "../../ir/registry.js";
 import { tensorType, type DType, type Dim, type Structure, type TensorType } from "../../ir/types.js";
-import { eigh } from "../../runtime/cpu/kernels/eigh.js";
-import { type NDArray, ndarray } from "../../runtime/cpu/ndarray.js";
+import { eigh } from "../../numeric/linalg/eigh.js";
+import { type NDArray, ndarray } from "../../numeric/ndarray.js";
 import { arr, randn, randomSPD } from "../runtime/cpu/helpers.js";
 import { ctxOf } from "./helpers.js";
 

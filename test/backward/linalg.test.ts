@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { tensorType } from "../../ir/types.js";
-import { NumericError } from "../../runtime/cpu/kernels/numeric-error.js";
+import { NumericError } from "../../numeric/numeric-error.js";
 import { arr, expectClose, expectNumericError } from "../runtime/cpu/helpers.js";
 import { infer, run } from "./helpers.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { tensorType } from "../../ir/types.js";
-import { conv2d } from "../../runtime/cpu/kernels/conv.js";
-import { avgPool2d, maxPool2d } from "../../runtime/cpu/kernels/pool.js";
-import { ndarray } from "../../runtime/cpu/ndarray.js";
+import { conv2d } from "../../numeric/nn/conv.js";
+import { avgPool2d, maxPool2d } from "../../numeric/nn/pool.js";
+import { ndarray } from "../../numeric/ndarray.js";
 import { arr, expectClose, expectNumericError, randn } from "../runtime/cpu/helpers.js";
 import { dot, infer, run } from "./helpers.js";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { tensorType } from "../../ir/types.js";
-import { NumericError } from "../../runtime/cpu/kernels/numeric-error.js";
-import { eigh } from "../../runtime/cpu/kernels/eigh.js";
-import { logm } from "../../runtime/cpu/kernels/spectral.js";
-import { type NDArray, ndarray } from "../../runtime/cpu/ndarray.js";
+import { NumericError } from "../../numeric/numeric-error.js";
+import { eigh } from "../../numeric/linalg/eigh.js";
+import { logm } from "../../numeric/spectral/spectral.js";
+import { type NDArray, ndarray } from "../../numeric/ndarray.js";
 import { arr, expectClose, expectNumericError, randn, randomSPD, relErr } from "../runtime/cpu/helpers.js";
 import { infer, run } from "./helpers.js";
 

@@ -17,7 +17,7 @@ import { linalg, model, ops } from "../../index.js";
 import { BundleError } from "../../runtime/bundle/errors.js";
 import { openBundle } from "../../runtime/bundle/open.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import { ndarray } from "../../runtime/cpu/ndarray.js";
+import { ndarray } from "../../numeric/ndarray.js";
 import { hasGPU } from "../webgpu/gpu.js";
 import { failureInputs, FAILURES, type FailureCase } from "../webgpu/failures/cases.js";
 import { writeBundles, type BuiltModel } from "./models.js";

@@ -13,7 +13,7 @@ import { bundleFiles } from "../../compiler/bundle/build.js";
 import { MatpropError } from "../../ir/diagnostics.js";
 import type { Graph } from "../../ir/graph.js";
 import type { Manifest, TensorSpec } from "../../runtime/bundle/manifest.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 

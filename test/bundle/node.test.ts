@@ -13,7 +13,7 @@ import { runWebGPU } from "../../compiler/backend/webgpu.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { decodeSafetensors } from "../../runtime/bundle/safetensors.js";
 import { bindInputs } from "../../runtime/cpu/bind.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import { hasGPU } from "../webgpu/gpu.js";
 import { buildModels, ROOT, writeBundles, type BuiltModel } from "./models.js";
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { linearAxis, logAxis, tickLabel } from "../../compiler/train/chart-axis.js";
 import { chartsSvg, ema, emaBeta } from "../../compiler/train/index.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { Random } from "../../numeric/random.js";
 
 /** Bounded random ranges [lo, hi] over many magnitudes, seeded. */
 function ranges(count: number, positive: boolean): [number, number][] {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { asModel, model, ops } from "../../index.js";
-import { ndarray } from "../../runtime/cpu/ndarray.js";
+import { ndarray } from "../../numeric/ndarray.js";
 import { SGD, Trainer } from "../../compiler/train/index.js";
 
 const quadratic = model("quadratic", ({ input, param }) => {

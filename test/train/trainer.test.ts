@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { model, ops } from "../../index.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import { ndarray } from "../../runtime/cpu/ndarray.js";
+import { ndarray } from "../../numeric/ndarray.js";
 import { initParams, SGD, Trainer } from "../../compiler/train/index.js";
 
 // loss = ½ Σ (W − T)² + 0·Σ x: ∂loss/∂W = W − T; x is an input whose gradient no step needs.

@@ -15,7 +15,7 @@ import { differentiate } from "../../compiler/passes/differentiate.js";
 import type { Graph } from "../../ir/graph.js";
 import { openBundle } from "../../runtime/bundle/open.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 
 /** max |a − b| / max |a| (a is the reference; the plain max |a − b| where a is all zeros). */
 export function normwise(want: ArrayLike<number>, got: ArrayLike<number>): number {

@@ -13,8 +13,8 @@ import { model, nn } from "../../index.js";
 import { runWebGPU } from "../../compiler/backend/webgpu.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import { ndarray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { ndarray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { hasGPU } from "./gpu.js";
 
 /**

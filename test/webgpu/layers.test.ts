@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import "../../index.js";
 import type { Graph } from "../../ir/graph.js";
-import { ndarray, type NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { ndarray, type NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { conjugateDiag, orthogonal, randn, uniform } from "../adjoint/cases/types.js";
 import { ncuts, ncutsGaussian } from "../models/adjoint/ncuts.js";
 import { o2p, o2pBatched } from "../models/adjoint/o2p.js";

@@ -7,8 +7,8 @@
  */
 import { describe, it } from "vitest";
 import { linalg, model, nn, ops, type Tensor } from "../../index.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import type { NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { randn, uniform, withSingularValues } from "../adjoint/cases/types.js";
 import { compareBoth, compareBundle } from "./compare.js";
 import { hasGPU } from "./gpu.js";

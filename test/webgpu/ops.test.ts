@@ -6,11 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import "../../index.js";
-import { allOps } from "../../ir/op.js";
+import { allOps } from "../../ir/registry.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { runWebGPU } from "../../compiler/backend/webgpu.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { Random } from "../../numeric/random.js";
 import { GRAD_CASES } from "../adjoint/cases/index.js";
 import { GPU_TOL } from "../adjoint/cases/types.js";
 import { normwise } from "./compare.js";

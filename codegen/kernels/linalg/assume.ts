@@ -1,10 +1,10 @@
 /**
  * `ops.assume(x, structure)` on WebGPU: the kernel copies x and checks the asserted structure on
- * the device, as the CPU executor checks it (runtime/cpu/structure-check.ts), reporting a false
+ * the device, as the CPU executor checks it (numeric/structure-check.ts), reporting a false
  * assertion through the status buffer (MP5001 at the assume line) instead of letting a matrix that
  * lacks the structure flow into logm, eigh or a projector. One workgroup per matrix.
  *
- * f32 tolerances (runtime/cpu/structure-check.ts F32_STRUCTURE, shared with bundles' checks of
+ * f32 tolerances (numeric/structure-check.ts F32_STRUCTURE, shared with bundles' checks of
  * declared inputs): symmetric (and diagonal, projector) within F32_SYMMETRY_TOL·max|x|; orthogonal
  * |QᵀQ − I| and projector |P² − P| within F32_PRODUCT_TOL entrywise; spd by a Cholesky
  * (cholesky.ts in its `assume` mode).
@@ -12,7 +12,7 @@
 import type { KernelBinding, KernelCheck, KernelSource } from "../../kernel.js";
 import { STATUS_WGSL } from "../../status-wgsl.js";
 import type { Structure } from "../../../ir/types.js";
-import { F32_STRUCTURE } from "../../../runtime/cpu/structure-check.js";
+import { F32_STRUCTURE } from "../../../numeric/structure-check.js";
 import { choleskyKernel } from "./cholesky.js";
 import { F32_SYMMETRY_TOL, type LinalgOptions, checkSizes, constants, declareBindings, lit, perMatrixCovers, perMatrixDispatch, perMatrixEntry, workgroupSizeFor } from "./common.js";
 

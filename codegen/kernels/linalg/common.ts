@@ -6,7 +6,7 @@
  * accessor functions (`ldA(i)`, `stA(i, v)`, `sync()`) whose bodies pick the memory, so the two paths
  * cannot drift apart.
  */
-import { F32_STRUCTURE } from "../../../runtime/cpu/structure-check.js";
+import { F32_STRUCTURE } from "../../../numeric/structure-check.js";
 import { type Coverage, type KernelBinding, type KernelCheck, grid } from "../../kernel.js";
 
 /** The portable default of maxComputeWorkgroupStorageSize. */
@@ -28,7 +28,7 @@ export const F32_EPS = 1.1920929e-7;
 /**
  * Relative asymmetry |a_ij − a_ji| > F32_SYMMETRY_TOL·max|a| at which a matrix counts as not
  * symmetric (cholesky, assume): the f32 tolerance bundles also check declared inputs with
- * (runtime/cpu/structure-check.ts F32_STRUCTURE, which says why). The CPU uses 1e-8 / 1e-10 in f64.
+ * (numeric/structure-check.ts F32_STRUCTURE, which says why). The CPU uses 1e-8 / 1e-10 in f64.
  */
 export const F32_SYMMETRY_TOL = F32_STRUCTURE.relative;
 

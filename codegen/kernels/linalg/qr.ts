@@ -1,6 +1,6 @@
 /**
  * Batched reduced QR by Householder reflections, one workgroup per matrix, normalised to R_jj ≥ 0
- * as runtime/cpu/kernels/qr.ts (the same reflector choice, so the f32 result follows the float64
+ * as numeric/linalg/qr.ts (the same reflector choice, so the f32 result follows the float64
  * reference). Column j: invocation 0 forms the reflector v (vᵀv = 2, or v = 0 for a zero column)
  * from A[j.., j]; then the trailing columns are reflected in parallel, one invocation per column.
  * Q is accumulated backwards from the first k columns of I, again one invocation per column; the

@@ -14,7 +14,7 @@
  * sweep that rotates nothing ends the iteration; a solver still rotating after MAX_SWEEPS sets its
  * status word ("no-convergence", reported at the node's source line) instead of returning what it
  * holds. The end sorts σ descending and makes the largest-magnitude entry of each U column positive
- * (first on ties; Vh's row follows), as runtime/cpu/kernels/svd.ts does. With `rank` the kernel
+ * (first on ties; Vh's row follows), as numeric/linalg/svd.ts does. With `rank` the kernel
  * also reports a rank-deficient matrix (rangeProjector's test): σ_min ≤ max(m, n)·eps_f32·σ_max,
  * where an f32 singular value is round-off of zero.
  *

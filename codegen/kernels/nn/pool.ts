@@ -1,6 +1,6 @@
 /**
  * avg/max pooling on [N, C, H, W] and their adjoints as WGSL (PyTorch semantics, floor mode; the
- * f64 references are runtime/cpu/kernels/pool.ts and runtime/cpu/backward/pool-grad.ts). Average:
+ * f64 references are numeric/nn/pool.ts and numeric/nn/pool-grad.ts). Average:
  * zero padding counted in the divisor (count_include_pad). Max: −∞ padding, first maximum in
  * row-major window order wins ties. The adjoints gather — each input element visits the windows
  * that cover it — so there are no atomics and the result does not depend on scheduling. Operands

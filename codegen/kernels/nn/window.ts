@@ -1,5 +1,5 @@
 /**
- * Sliding-window geometry shared by conv and pooling (the conventions of runtime/cpu/kernels/conv.ts
+ * Sliding-window geometry shared by conv and pooling (the conventions of numeric/nn/conv.ts
  * and pool.ts: NCHW, floor mode, H' = floor((H + 2p − k)/s) + 1).
  */
 export type Pair = readonly [number, number];

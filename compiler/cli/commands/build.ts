@@ -6,7 +6,7 @@ import fs from "node:fs";
 import { fail, MatpropError, type DiagnosticCode } from "../../../ir/diagnostics.js";
 import { BundleError } from "../../../runtime/bundle/errors.js";
 import { decodeSafetensors } from "../../../runtime/bundle/safetensors.js";
-import type { NDArray } from "../../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../../numeric/ndarray.js";
 import { writeBundle } from "../../bundle/build.js";
 import { readInputs } from "../inputs.js";
 import { loadGraph } from "../load-graph.js";

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import { fail } from "../../../ir/diagnostics.js";
 import { executeCPU } from "../../../runtime/cpu/execute.js";
-import { toNested } from "../../../runtime/cpu/ndarray.js";
+import { toNested } from "../../../numeric/ndarray.js";
 import { acquireDevice } from "../../../runtime/webgpu/device.js";
 import { readInputs } from "../inputs.js";
 import { loadGraph } from "../load-graph.js";

@@ -4,8 +4,8 @@
  * (inputs broadcast along it are loaded once per row) driven by an odometer over the others. The
  * layout depends only on the input shapes, so it is worked out once per shape combination.
  */
-import { broadcastShape, broadcastStrides } from "../elementwise.js";
-import { sizeOf, stridesOf, type NDArray } from "../ndarray.js";
+import { broadcastShape, broadcastStrides } from "../../../numeric/elementwise.js";
+import { sizeOf, stridesOf, type NDArray } from "../../../numeric/ndarray.js";
 import type { CompiledGroup, RowKernel } from "./kernel.js";
 
 /** What a fused run gives: the root's value, or why the executor must evaluate node by node. */

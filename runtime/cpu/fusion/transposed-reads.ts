@@ -1,6 +1,6 @@
 /**
  * Transposes that only feed matrix products are not materialised: the product (matmul, or cov's
- * FᵀF) reads the untransposed array with swapped strides (kernels/gemm.ts), which gives bitwise
+ * FᵀF) reads the untransposed array with swapped strides (numeric/gemm.ts), which gives bitwise
  * the same result without the copy. The backward graphs are full of them (Uᵀ in the eigen
  * adjoints, Xᵀ in the weight gradient of a linear layer, Wᵀ in the layer itself, and the
  * positions × channels view of a conv output that second-order pooling takes).

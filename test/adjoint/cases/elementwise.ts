@@ -4,7 +4,7 @@
  * from ties, abs and sign away from 0, log/sqrt/negative powers on positive values.
  */
 import { model, nn, ops, type Tensor } from "../../../index.js";
-import { ndarray } from "../../../runtime/cpu/ndarray.js";
+import { ndarray } from "../../../numeric/ndarray.js";
 import { awayFromZero, F64, randn, uniform, type GradCase, type GradTable } from "./types.js";
 
 type Binary = "add" | "sub" | "mul" | "div" | "maximum" | "minimum";

@@ -1,6 +1,6 @@
 /** Gradient checks of concatenate, stack, slice, take (scatter-add, repeated indices) and permute. */
 import { model, ops, type Tensor } from "../../../index.js";
-import { ndarray } from "../../../runtime/cpu/ndarray.js";
+import { ndarray } from "../../../numeric/ndarray.js";
 import { F64, randn, type GradTable } from "./types.js";
 
 const dot = (y: Tensor, w: Tensor): Tensor => ops.sum(ops.mul(y as never, w as never));

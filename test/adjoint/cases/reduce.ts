@@ -4,7 +4,7 @@
  * even split of the adjoint); argmax/argmin ride along as outputs so WebGPU compares them too.
  */
 import { model, nn, ops, type Tensor } from "../../../index.js";
-import { ndarray } from "../../../runtime/cpu/ndarray.js";
+import { ndarray } from "../../../numeric/ndarray.js";
 import { F64, randn, type GradTable } from "./types.js";
 
 const dot = (y: Tensor, w: Tensor): Tensor => ops.sum(ops.mul(y as never, w as never));

@@ -5,8 +5,8 @@
  */
 import type { Model } from "../../../index.js";
 import { Graph, verify, type Attrs, type DType, type Shape, type Structure, type Value } from "../../../ir/index.js";
-import { ndarray, type NDArray } from "../../../runtime/cpu/ndarray.js";
-import { Random } from "../../../runtime/cpu/random.js";
+import { ndarray, type NDArray } from "../../../numeric/ndarray.js";
+import { Random } from "../../../numeric/random.js";
 
 export interface GradCase {
   /** What the case shows (the test title). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { cholesky } from "../../../runtime/cpu/kernels/cholesky.js";
-import { matmul } from "../../../runtime/cpu/kernels/matmul.js";
-import { inv, solve } from "../../../runtime/cpu/kernels/solve.js";
-import { ndarray } from "../../../runtime/cpu/ndarray.js";
+import { cholesky } from "../../../numeric/linalg/cholesky.js";
+import { matmul } from "../../../numeric/linalg/matmul.js";
+import { inv, solve } from "../../../numeric/linalg/solve.js";
+import { ndarray } from "../../../numeric/ndarray.js";
 import { arr, expectClose, expectNumericError, eye, maxAbsDiff, randn, randomSPD, relErr, transpose } from "./helpers.js";
 
 describe("cholesky", () => {

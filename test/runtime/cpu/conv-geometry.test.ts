@@ -1,13 +1,13 @@
 /**
- * conv2d and its two adjoints (patch matrices + gemm: runtime/cpu/kernels/im2col.ts) against the
+ * conv2d and its two adjoints (patch matrices + gemm: numeric/nn/im2col.ts) against the
  * direct definitions, over random geometries: kernels 1–4, strides 1–3, padding 0–3 (more than
  * the kernel, so whole windows fall in the padding), inputs 1–9 wide, several images, channels
  * and filters.
  */
 import { describe, expect, it } from "vitest";
-import { conv2dGradInput, conv2dGradWeight } from "../../../runtime/cpu/backward/conv-grad.js";
-import { conv2d } from "../../../runtime/cpu/kernels/conv.js";
-import type { NDArray } from "../../../runtime/cpu/ndarray.js";
+import { conv2dGradInput, conv2dGradWeight } from "../../../numeric/nn/conv-grad.js";
+import { conv2d } from "../../../numeric/nn/conv.js";
+import type { NDArray } from "../../../numeric/ndarray.js";
 import { mulberry32 } from "./helpers.js";
 
 describe("conv2d, conv2dGradInput, conv2dGradWeight over random geometries", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cov } from "../../../runtime/cpu/kernels/cov.js";
-import { matmul } from "../../../runtime/cpu/kernels/matmul.js";
-import { ndarray } from "../../../runtime/cpu/ndarray.js";
+import { cov } from "../../../numeric/linalg/cov.js";
+import { matmul } from "../../../numeric/linalg/matmul.js";
+import { ndarray } from "../../../numeric/ndarray.js";
 import { arr, expectClose, eye, maxAbsDiff, randn, relErr, transpose } from "./helpers.js";
 
 describe("cov", () => {

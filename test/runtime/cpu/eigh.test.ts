@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { eigh } from "../../../runtime/cpu/kernels/eigh.js";
-import { matmul } from "../../../runtime/cpu/kernels/matmul.js";
+import { eigh } from "../../../numeric/linalg/eigh.js";
+import { matmul } from "../../../numeric/linalg/matmul.js";
 import { arr, expectClose, expectNumericError, eye, maxAbsDiff, randn, randomSPD, relErr, scaleColumns, transpose } from "./helpers.js";
-import { ndarray } from "../../../runtime/cpu/ndarray.js";
+import { ndarray } from "../../../numeric/ndarray.js";
 
 describe("eigh", () => {
   it("known values: [[2,1],[1,2]] has eigenvalues 1, 3 with eigenvectors (1,−1)/√2, (1,1)/√2", () => {

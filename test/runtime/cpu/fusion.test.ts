@@ -7,14 +7,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { MatpropError } from "../../../ir/diagnostics.js";
 import { Graph, type Value } from "../../../ir/graph.js";
-import { allOps, getOp } from "../../../ir/op.js";
-import "../../../ir/ops/index.js";
-import "../../../ir/adjoint/index.js";
+import { allOps, getOp } from "../../../ir/registry.js";
 import { differentiate } from "../../../compiler/passes/differentiate.js";
 import { executeCPU } from "../../../runtime/cpu/execute.js";
 import { planFusion } from "../../../runtime/cpu/fusion/groups.js";
 import { TEMPLATES } from "../../../runtime/cpu/fusion/templates.js";
-import type { NDArray } from "../../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../../numeric/ndarray.js";
 import { model, nn, ops } from "../../../index.js";
 import { mulberry32 } from "./helpers.js";
 

@@ -1,10 +1,10 @@
 /** Test helpers: seeded random inputs and small dense checks over NDArray. */
 import { expect } from "vitest";
-import { type NDArray, ndarray, sizeOf } from "../../../runtime/cpu/ndarray.js";
-import { NumericError, type NumericErrorKind } from "../../../runtime/cpu/kernels/numeric-error.js";
-import { Random } from "../../../runtime/cpu/random.js";
+import { type NDArray, ndarray, sizeOf } from "../../../numeric/ndarray.js";
+import { NumericError, type NumericErrorKind } from "../../../numeric/numeric-error.js";
+import { Random } from "../../../numeric/random.js";
 
-/** Seeded uniforms in [0, 1): the runtime's own mulberry32 (runtime/cpu/random.ts). */
+/** Seeded uniforms in [0, 1): the runtime's own mulberry32 (numeric/random.ts). */
 export function mulberry32(seed: number): () => number {
   const r = new Random(seed);
   return () => r.uniform();

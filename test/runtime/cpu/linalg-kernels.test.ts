@@ -4,16 +4,16 @@
  * each eigenvalue, and the divided difference of λ^p near ties against its Taylor expansion.
  */
 import { describe, expect, it } from "vitest";
-import { det, slogdet } from "../../../runtime/cpu/kernels/det.js";
-import { matmul } from "../../../runtime/cpu/kernels/matmul.js";
-import { powDividedDifference, powm } from "../../../runtime/cpu/kernels/matrix-power.js";
-import { newtonSchulzScale, newtonSchulzSqrtm } from "../../../runtime/cpu/kernels/newton-schulz.js";
-import { norm } from "../../../runtime/cpu/kernels/norm.js";
-import { pinv, polar } from "../../../runtime/cpu/kernels/polar.js";
-import { qr } from "../../../runtime/cpu/kernels/qr.js";
-import { inv } from "../../../runtime/cpu/kernels/solve.js";
-import { sqrtm } from "../../../runtime/cpu/kernels/spectral.js";
-import { ndarray, sizeOf, type NDArray } from "../../../runtime/cpu/ndarray.js";
+import { det, slogdet } from "../../../numeric/linalg/det.js";
+import { matmul } from "../../../numeric/linalg/matmul.js";
+import { powDividedDifference, powm } from "../../../numeric/linalg/matrix-power.js";
+import { newtonSchulzScale, newtonSchulzSqrtm } from "../../../numeric/linalg/newton-schulz.js";
+import { norm } from "../../../numeric/linalg/norm.js";
+import { pinv, polar } from "../../../numeric/linalg/polar.js";
+import { qr } from "../../../numeric/linalg/qr.js";
+import { inv } from "../../../numeric/linalg/solve.js";
+import { sqrtm } from "../../../numeric/spectral/spectral.js";
+import { ndarray, sizeOf, type NDArray } from "../../../numeric/ndarray.js";
 import { arr, expectClose, expectNumericError, eye, maxAbs, maxAbsDiff, orthonormalColumns, randn, relErr, transpose } from "./helpers.js";
 
 /** Q diag(λ) Qᵀ with Q a seeded random orthogonal matrix (exactly symmetric). */

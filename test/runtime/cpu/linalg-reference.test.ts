@@ -6,14 +6,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { det, slogdet } from "../../../runtime/cpu/kernels/det.js";
-import { eigh } from "../../../runtime/cpu/kernels/eigh.js";
-import { powm } from "../../../runtime/cpu/kernels/matrix-power.js";
-import { newtonSchulzSqrtm } from "../../../runtime/cpu/kernels/newton-schulz.js";
-import { norm } from "../../../runtime/cpu/kernels/norm.js";
-import { pinv, polar } from "../../../runtime/cpu/kernels/polar.js";
-import { qr } from "../../../runtime/cpu/kernels/qr.js";
-import { type NDArray, ndarray } from "../../../runtime/cpu/ndarray.js";
+import { det, slogdet } from "../../../numeric/linalg/det.js";
+import { eigh } from "../../../numeric/linalg/eigh.js";
+import { powm } from "../../../numeric/linalg/matrix-power.js";
+import { newtonSchulzSqrtm } from "../../../numeric/linalg/newton-schulz.js";
+import { norm } from "../../../numeric/linalg/norm.js";
+import { pinv, polar } from "../../../numeric/linalg/polar.js";
+import { qr } from "../../../numeric/linalg/qr.js";
+import { type NDArray, ndarray } from "../../../numeric/ndarray.js";
 import { expectClose, expectNumericError } from "./helpers.js";
 
 interface Stored {

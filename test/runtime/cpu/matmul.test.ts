@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { matmul } from "../../../runtime/cpu/kernels/matmul.js";
-import { ndarray } from "../../../runtime/cpu/ndarray.js";
+import { matmul } from "../../../numeric/linalg/matmul.js";
+import { ndarray } from "../../../numeric/ndarray.js";
 import { arr, expectClose, randn } from "./helpers.js";
 
 /** Naive reference: one output entry of a single matrix product. */

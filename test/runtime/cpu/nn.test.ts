@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { conv2d } from "../../../runtime/cpu/kernels/conv.js";
-import { avgPool2d, maxPool2d } from "../../../runtime/cpu/kernels/pool.js";
-import { softmaxCrossEntropy } from "../../../runtime/cpu/kernels/softmax.js";
-import { type NDArray, ndarray } from "../../../runtime/cpu/ndarray.js";
+import { conv2d } from "../../../numeric/nn/conv.js";
+import { avgPool2d, maxPool2d } from "../../../numeric/nn/pool.js";
+import { softmaxCrossEntropy } from "../../../numeric/nn/softmax.js";
+import { type NDArray, ndarray } from "../../../numeric/ndarray.js";
 import { arr, expectClose, expectNumericError, randn, relErr } from "./helpers.js";
 
 const x33 = arr([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]); // [1, 1, 3, 3]

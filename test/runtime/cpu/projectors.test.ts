@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { eigh } from "../../../runtime/cpu/kernels/eigh.js";
-import { matmul } from "../../../runtime/cpu/kernels/matmul.js";
-import { rangeProjector, topEigenProjector } from "../../../runtime/cpu/kernels/projectors.js";
-import { inv } from "../../../runtime/cpu/kernels/solve.js";
-import { type NDArray, ndarray } from "../../../runtime/cpu/ndarray.js";
+import { eigh } from "../../../numeric/linalg/eigh.js";
+import { matmul } from "../../../numeric/linalg/matmul.js";
+import { rangeProjector, topEigenProjector } from "../../../numeric/spectral/projectors.js";
+import { inv } from "../../../numeric/linalg/solve.js";
+import { type NDArray, ndarray } from "../../../numeric/ndarray.js";
 import { arr, expectClose, expectNumericError, maxAbsDiff, randn, relErr, transpose } from "./helpers.js";
 
 function traces(p: NDArray): number[] {

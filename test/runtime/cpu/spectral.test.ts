@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { matmul } from "../../../runtime/cpu/kernels/matmul.js";
-import { expm, logm, scalarFn, spectralFunction, sqrtm } from "../../../runtime/cpu/kernels/spectral.js";
-import { ndarray } from "../../../runtime/cpu/ndarray.js";
+import { matmul } from "../../../numeric/linalg/matmul.js";
+import { expm, logm, scalarFn, spectralFunction, sqrtm } from "../../../numeric/spectral/spectral.js";
+import { ndarray } from "../../../numeric/ndarray.js";
 import { arr, expectClose, expectNumericError, randn, randomSPD, relErr, transpose } from "./helpers.js";
 
 const E = Math.E;

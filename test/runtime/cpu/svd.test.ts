@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { matmul } from "../../../runtime/cpu/kernels/matmul.js";
-import { svd } from "../../../runtime/cpu/kernels/svd.js";
-import { ndarray } from "../../../runtime/cpu/ndarray.js";
+import { matmul } from "../../../numeric/linalg/matmul.js";
+import { svd } from "../../../numeric/linalg/svd.js";
+import { ndarray } from "../../../numeric/ndarray.js";
 import { arr, expectClose, expectNumericError, eye, maxAbsDiff, randn, relErr, scaleColumns, transpose } from "./helpers.js";
 
 describe("svd", () => {

@@ -9,8 +9,8 @@
  * carry no training step (half the build).
  */
 import { linalg, model, ops, type Model, type Tensor } from "../../../index.js";
-import { ndarray, type NDArray } from "../../../runtime/cpu/ndarray.js";
-import { Random } from "../../../runtime/cpu/random.js";
+import { ndarray, type NDArray } from "../../../numeric/ndarray.js";
+import { Random } from "../../../numeric/random.js";
 import { conjugateDiag, orthogonal, randn, symmetricWith, wellConditioned, withSingularValues } from "../../adjoint/cases/types.js";
 
 export interface FailureCase {

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { linalg, model, ops, type Tensor } from "../../../index.js";
 import { lowerGraph } from "../../../codegen/lower.js";
 import { differentiate } from "../../../compiler/passes/differentiate.js";
-import { Random } from "../../../runtime/cpu/random.js";
+import { Random } from "../../../numeric/random.js";
 import { randn, symmetricWith, uniform, wellConditioned, withSingularValues } from "../../adjoint/cases/types.js";
 import { compareBoth } from "../compare.js";
 import { hasGPU } from "../gpu.js";

@@ -1,7 +1,7 @@
 /** Cholesky against the CPU f64 factor; a matrix that is not SPD, or not symmetric, sets the kernel's status word. */
 import { describe, expect } from "vitest";
 import { choleskyKernel } from "../../../codegen/kernels/linalg/cholesky.js";
-import { choleskyMatrix } from "../../../runtime/cpu/kernels/cholesky.js";
+import { choleskyMatrix } from "../../../numeric/linalg/cholesky.js";
 import { f32, gpuIt, matmul, payloads, random, relMaxErr, runKernels, transpose } from "./gpu.js";
 
 function spd(n: number, seed: number): Float64Array {

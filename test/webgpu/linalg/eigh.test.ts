@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect } from "vitest";
 import { eighKernels, eighScratchLength } from "../../../codegen/kernels/linalg/eigh.js";
-import { eighMatrix } from "../../../runtime/cpu/kernels/eigh.js";
+import { eighMatrix } from "../../../numeric/linalg/eigh.js";
 import { adapterInfo, f32, frob, gpuIt, matmul, payloads, random, runKernels, transpose } from "./gpu.js";
 
 const BATCH = 4;

@@ -8,7 +8,7 @@ import { acquireDevice } from "../../../runtime/webgpu/device.js";
 import type { KernelSource } from "../../../codegen/kernel.js";
 import { pipelineFor } from "../../../runtime/webgpu/pipelines.js";
 import { statusLayout } from "../../../runtime/webgpu/status.js";
-import { Random } from "../../../runtime/cpu/random.js";
+import { Random } from "../../../numeric/random.js";
 
 const acquired = await acquireDevice();
 if (!acquired && process.env.CI === "true") {

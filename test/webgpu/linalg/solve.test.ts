@@ -1,8 +1,8 @@
 /** Solve and inverse (Gaussian elimination, partial pivoting) against the CPU f64 LU; a singular A sets the kernel's status word. */
 import { describe, expect } from "vitest";
 import { invKernel, solveKernel, solveScratchLength } from "../../../codegen/kernels/linalg/solve.js";
-import { ndarray } from "../../../runtime/cpu/ndarray.js";
-import { inv, solve } from "../../../runtime/cpu/kernels/solve.js";
+import { ndarray } from "../../../numeric/ndarray.js";
+import { inv, solve } from "../../../numeric/linalg/solve.js";
 import { f32, gpuIt, payloads, random, relMaxErr, runKernels } from "./gpu.js";
 
 const BATCH = 2;

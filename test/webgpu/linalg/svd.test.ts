@@ -1,7 +1,7 @@
 /** One-sided Jacobi SVD against the CPU f64 SVD: S, U and Vh entry by entry (same sign convention), and the reconstruction. */
 import { describe, expect } from "vitest";
 import { svdKernels, svdScratchLength } from "../../../codegen/kernels/linalg/svd.js";
-import { svdMatrix } from "../../../runtime/cpu/kernels/svd.js";
+import { svdMatrix } from "../../../numeric/linalg/svd.js";
 import { f32, frob, gpuIt, matmul, payloads, random, relMaxErr, runKernels } from "./gpu.js";
 
 const BATCH = 2;

@@ -1,9 +1,9 @@
-/** The conv2d WGSL kernels against the f64 CPU kernels (runtime/cpu/kernels/conv.ts, backward/conv-grad.ts). */
+/** The conv2d WGSL kernels against the f64 CPU kernels (numeric/nn/conv.ts, numeric/nn/conv-grad.ts). */
 import { describe, it } from "vitest";
 import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from "../../../codegen/kernels/nn/conv.js";
-import { conv2d } from "../../../runtime/cpu/kernels/conv.js";
-import { conv2dGradInput, conv2dGradWeight } from "../../../runtime/cpu/backward/conv-grad.js";
-import { buffers, device, expectClose, nd, OUT, random, reportErrors, run } from "./gpu.js";
+import { conv2d } from "../../../numeric/nn/conv.js";
+import { conv2dGradInput, conv2dGradWeight } from "../../../numeric/nn/conv-grad.js";
+import { device, expectClose, nd, random, reportErrors, run } from "./gpu.js";
 
 type Shape4 = [number, number, number, number];
 type Pair = [number, number];

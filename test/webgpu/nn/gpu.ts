@@ -9,8 +9,8 @@ import type { KernelSource } from "../../../codegen/kernel.js";
 import { load, type Expr } from "../../../codegen/expr.js";
 import type { BuiltKernel } from "../../../codegen/kernels/scaffold.js";
 import { runKernel } from "../../../runtime/webgpu/run-kernel.js";
-import { type NDArray, ndarray } from "../../../runtime/cpu/ndarray.js";
-import { Random } from "../../../runtime/cpu/random.js";
+import { type NDArray, ndarray } from "../../../numeric/ndarray.js";
+import { Random } from "../../../numeric/random.js";
 
 const acquired = await acquireDevice();
 if (!acquired && process.env.CI === "true") {

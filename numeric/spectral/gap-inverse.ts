@@ -1,0 +1,77 @@
+/**
+ * The F matrices of the eigenvector and singular-vector adjoints (DESIGN.md rules 1 and 5): the
+ * inverse eigengaps. Both are undefined at a repeated value; the kernels say so instead of
+ * returning ±∞, and name the rewrites that avoid the problem.
+ */
+import { type NDArray, ndarray } from "../ndarray.js";
+import { NumericError } from "../numeric-error.js";
+import { maxAbsRange, vectorBatch } from "../vectors.js";
+
+/** What to do instead, after the eigh gradient's "repeated eigenvalues" error (the WebGPU check says the same). */
+export const EIGH_GAP_ADVICE =
+  "If the loss is a spectral function of the matrix, use logm/sqrtm/expm or write U·diag(g(w))·Uᵀ (matprop rewrites it into a form " +
+  "that is finite at repeated eigenvalues); if it needs an eigenspace, use topEigenProjector(X, k) with a nonzero gap between the k-th and (k+1)-th eigenvalues.";
+export const SVD_GAP_ADVICE = "Make the loss depend on the singular values only, or on a subspace with a nonzero singular-value gap.";
+
+/** Two values closer than this times max(1, max|w|) count as repeated. */
+export const GAP_TOL = 1e-12;
+
+function firstRepeat(w: Float64Array, base: number, n: number): [number, number] | null {
+  const tol = GAP_TOL * Math.max(1, maxAbsRange(w, base, n));
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) if (!(Math.abs(w[base + i] - w[base + j]) > tol)) return [i, j];
+  }
+  return null;
+}
+
+/** w [..., n] → F [..., n, n], F_ij = 1/(w_j − w_i) for i ≠ j, F_ii = 0 (rule 1, eigh). */
+export function eigGapInverse(w: NDArray): NDArray {
+  const { batch, n, count } = vectorBatch(w, "eigGapInverse");
+  const out = ndarray([...batch, n, n]);
+  for (let b = 0; b < count; b++) {
+    const base = b * n;
+    const rep = firstRepeat(w.data, base, n);
+    if (rep) {
+      const [i, j] = rep;
+      throw new NumericError(
+        "domain",
+        `eigh: the gradient through the eigenvectors is undefined at repeated eigenvalues (λ_${i} = ${w.data[base + i]} and λ_${j} = ${w.data[base + j]}` +
+          `${count > 1 ? ` in batch entry ${b}` : ""}). ${EIGH_GAP_ADVICE}`,
+      );
+    }
+    const o = b * n * n;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) if (i !== j) out.data[o + i * n + j] = 1 / (w.data[base + j] - w.data[base + i]);
+    }
+  }
+  return out;
+}
+
+/** S [..., k] → F [..., k, k], F_ij = 1/(S_j² − S_i²) for i ≠ j, F_ii = 0 (rule 5, thin SVD). */
+export function svdGapInverse(s: NDArray): NDArray {
+  const { batch, n, count } = vectorBatch(s, "svdGapInverse");
+  const out = ndarray([...batch, n, n]);
+  for (let b = 0; b < count; b++) {
+    const base = b * n;
+    const rep = firstRepeat(s.data, base, n);
+    if (rep) {
+      const [i, j] = rep;
+      throw new NumericError(
+        "domain",
+        `svd: the gradient through the singular vectors is undefined at repeated singular values (σ_${i} = ${s.data[base + i]} and σ_${j} = ${s.data[base + j]}` +
+          `${count > 1 ? ` in batch entry ${b}` : ""}). ${SVD_GAP_ADVICE}`,
+      );
+    }
+    const o = b * n * n;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (i === j) continue;
+        const si = s.data[base + i];
+        const sj = s.data[base + j];
+        // (S_j − S_i)(S_j + S_i): no cancellation of the squares when the values are close.
+        out.data[o + i * n + j] = 1 / ((sj - si) * (sj + si));
+      }
+    }
+  }
+  return out;
+}
