@@ -6,6 +6,7 @@
  * arithmetic. `WgslEmitter` writes an expression as WGSL statements over u32 coordinates.
  */
 import type { Attrs } from "../ir/attrs.js";
+import { allOps, getOp, hasOp } from "../ir/registry.js";
 import { sizeOf, stridesOf as strides } from "../numeric/ndarray.js";
 import { F32_MATH } from "./kernels/f32-math.js";
 import type { KernelCheck } from "./kernel.js";
@@ -28,14 +29,6 @@ export type Expr =
 export const load = (value: number, shape: readonly number[]): Expr => ({ kind: "load", value, shape });
 export const constant = (value: number): Expr => ({ kind: "const", value, shape: [] });
 export const op = (name: string, args: readonly Expr[], shape: readonly number[], attrs: Attrs = {}, node?: number): Expr => ({ kind: "op", op: name, attrs, args, shape, ...(node === undefined ? {} : { node }) });
-
-/** Ops an expression can hold (everything else needs a kernel of its own). */
-export const EXPR_OPS = new Set([
-  "add", "sub", "mul", "div", "maximum", "minimum", "neg", "exp", "log", "sqrt", "abs", "pow", "sign", "tanh", "sigmoid",
-  "transpose", "reshape", "broadcastTo", "diag", "diagm", "eye", "concatenate", "slice", "take", "takeGrad", "permute",
-  "loewner", "divdiff", "eigGapInverse", "svdGapInverse", "projectorGap", "lowerHalf", "oneHot", "topMask",
-  "powLoewner", "normWeights",
-]);
 
 /**
  * Arithmetic per output element of an expression (a recomputation budget: costly trees get
@@ -77,7 +70,10 @@ function broadcastCoords(coords: readonly string[], shape: readonly number[]): s
   return shape.map((d, i) => (d === 1 ? "0u" : coords[off + i]));
 }
 
-/** WGSL helpers the expressions call (divided differences written for f32, without log1p/expm1 builtins). */
+/**
+ * WGSL helpers the expressions call (divided differences written for f32, without log1p/expm1
+ * builtins), then the helpers of the elementwise ops' rows (ir/ops/elementwise.ts `wgslHelpers`).
+ */
 export const EXPR_PRELUDE = /* wgsl */ `${F32_MATH}
 fn mp_expm1(x: f32) -> f32 {
   if (abs(x) < 1e-2) { return x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x / 24.0))); }
@@ -91,56 +87,9 @@ fn mp_divdiff(wi: f32, wj: f32, gi: f32, gj: f32, di: f32, dj: f32) -> f32 {
   if (abs(d) <= 1e-3 * max(max(abs(wi), abs(wj)), 1e-30)) { return 0.5 * (di + dj); }
   return (gi - gj) / d;
 }
-// tanh and the logistic function from e^(−2|x|) and e^(−|x|) ≤ 1: no overflow (WGSL's tanh may give
-// ∞/∞ = NaN for large |x|), and expm1 keeps tanh's relative accuracy near 0.
-fn mp_tanh(x: f32) -> f32 { let t = mp_expm1(-2.0 * abs(x)); return sign(x) * (-t / (2.0 + t)); }
-fn mp_sigmoid(x: f32) -> f32 { let e = mp_exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }
-fn mp_loewner_pow(a: f32, b: f32, p: f32) -> f32 {
-  let hi = max(a, b); let lo = min(a, b);
-  if (hi == lo) { if (hi == 0.0) { return select(0.0, 1.0, p == 1.0); } return p * pow(hi, p - 1.0); }
-  if (lo == 0.0) { return pow(hi, p - 1.0); }
-  let r = (hi - lo) / lo;
-  if (r > 1.0) { return (pow(hi, p) - pow(lo, p)) / (hi - lo); }
-  return pow(lo, p - 1.0) * mp_expm1(p * mp_log1p(r)) / r;
-}
-fn mp_pow(x: f32, p: f32) -> f32 {
-  if (p == floor(p)) {
-    let m = pow(abs(x), p);
-    if (x < 0.0 && (p - 2.0 * floor(p / 2.0)) == 1.0) { return -m; }
-    return m;
-  }
-  return pow(x, p);
-}
-`;
-
-const UNARY: Record<string, (a: string, attrs: Attrs) => string> = {
-  neg: (a) => `(-${a})`,
-  exp: (a) => `exp(${a})`,
-  log: (a) => `log(${a})`,
-  sqrt: (a) => `sqrt(${a})`,
-  abs: (a) => `abs(${a})`,
-  sign: (a) => `sign(${a})`,
-  tanh: (a) => `mp_tanh(${a})`,
-  sigmoid: (a) => `mp_sigmoid(${a})`,
-  pow: (a, attrs) => {
-    const p = attrs.p as number;
-    if (p === 1) return a;
-    if (p === 2) return `(${a} * ${a})`;
-    if (p === 0.5) return `sqrt(${a})`;
-    if (p === -0.5) return `inverseSqrt(${a})`;
-    if (p === -1) return `(1.0 / ${a})`;
-    return `mp_pow(${a}, ${f32(p)})`;
-  },
-};
-
-const BINARY: Record<string, (a: string, b: string) => string> = {
-  add: (a, b) => `(${a} + ${b})`,
-  sub: (a, b) => `(${a} - ${b})`,
-  mul: (a, b) => `(${a} * ${b})`,
-  div: (a, b) => `(${a} / ${b})`,
-  maximum: (a, b) => `max(${a}, ${b})`,
-  minimum: (a, b) => `min(${a}, ${b})`,
-};
+${allOps()
+  .flatMap((d) => (d.pointwise?.wgslHelpers ? [d.pointwise.wgslHelpers] : []))
+  .join("")}`;
 
 export class WgslEmitter {
   readonly lines: string[] = [];
@@ -455,16 +404,12 @@ export class WgslEmitter {
       case "oneHot":
         return `select(0.0, 1.0, ${at(0, c.slice(0, -1))} == f32(${c[r - 1]}))`;
     }
-    if (UNARY[e.op]) {
-      const a = at(0, broadcastCoords(c, args[0].shape));
-      this.guard(e, c, elementwiseCheck(e.op, e.attrs, a));
-      return UNARY[e.op](a, e.attrs);
-    }
-    if (BINARY[e.op]) {
-      const a = at(0, broadcastCoords(c, args[0].shape));
-      const b = at(1, broadcastCoords(c, args[1].shape));
-      this.guard(e, c, elementwiseCheck(e.op, e.attrs, a, b));
-      return BINARY[e.op](a, b);
+    const pointwise = hasOp(e.op) ? getOp(e.op).pointwise : undefined;
+    if (pointwise) {
+      // The op's row in ir/ops/elementwise.ts; its domain check (log, sqrt, pow, div) from domain.ts.
+      const operands = args.map((_, k) => at(k, broadcastCoords(c, args[k].shape)));
+      this.guard(e, c, elementwiseCheck(e.op, e.attrs, operands[0], operands[1]));
+      return pointwise.wgsl(operands, e.attrs, f32);
     }
     throw new Error(`no WGSL expression for op '${e.op}'`);
   }

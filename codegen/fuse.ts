@@ -16,19 +16,20 @@
 import { fail, formatLoc } from "../ir/diagnostics.js";
 import type { Graph, Node, Value } from "../ir/graph.js";
 import type { Dim } from "../ir/types.js";
-import { constant, EXPR_OPS, exprCost, load, loadsOf, op, type Expr } from "./expr.js";
+import { constant, exprCost, load, loadsOf, op, type Expr } from "./expr.js";
 import { mustCheckEveryElement } from "./domain.js";
 import { getLowering } from "./lowerings/index.js";
+import { opInGroup } from "../ir/registry.js";
 
 /** Expressions costing more than this per element are materialised once instead of recomputed per use. */
 const MAX_FUSED_COST = 4096;
 /** Matrix dims up to this fit one tile of the matmul kernel (kernels/matmul.ts TILE). */
 const PRODUCT_TILE = 8;
-/** Elementwise ops (by arity) that may ride on a matmul as its epilogue. */
-const ELEMENTWISE_ARITY: Record<string, number> = { add: 2, sub: 2, mul: 2, div: 2, maximum: 2, minimum: 2, neg: 1, exp: 1, log: 1, sqrt: 1, abs: 1, pow: 1, sign: 1, tanh: 1, sigmoid: 1 };
+/** Elementwise ops (the op group) may ride on a matmul as its epilogue. */
+const isElementwise = (op: string) => opInGroup(op, "elementwise");
 
 export const isConstant = (n: Node) => n.op === "constant" || n.op === "dimSize";
-export const isSource = (n: Node) => n.op === "input" || n.op === "param";
+export const isSource = (n: Node) => opInGroup(n.op, "source");
 
 /** One kernel of the fused program (it may lower to several dispatches, e.g. an eigensolver and a product). */
 export interface FusedKernel {
@@ -107,7 +108,7 @@ function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, ma
   for (const n of g.nodes) n.inputs.forEach((v, index) => consumers.set(v, [...(consumers.get(v) ?? []), { node: n, index }]));
   const outputs = new Set(g.outputs.map((o) => o.value));
   const takesExpr = (node: Node, index: number) => {
-    if (EXPR_OPS.has(node.op)) return true;
+    if (opInGroup(node.op, "expression")) return true;
     const l = getLowering(node.op);
     return l !== undefined && (l.exprInputs === "all" || l.exprInputs[index] === true);
   };
@@ -164,15 +165,9 @@ function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, ma
         materialised.add(v);
         mapTree.set(n, v.type.shape.length ? op("broadcastTo", [c], shape(v)) : c);
       }
-    } else if (EXPR_OPS.has(n.op) || fusibleProduct(n) || fusibleReduction(n) || inlined(n)) {
-      const e = inlined(n) ?? op(n.op, n.inputs.map(exprOf), shape(v), n.attrs, n.id);
-      if (fuse && n.op === "reshape" && materialised.has(n.inputs[0]) && (outputs.has(v) || someConsumerNeedsBuffer(v))) {
-        // A reshape of a buffer is that buffer: consumers that need a buffer bind it, expression
-        // consumers read the original (e loads it), and no kernel copies it.
-        materialised.add(v);
-        views.set(v, views.get(n.inputs[0]) ?? n.inputs[0]);
-        exprs.set(v, e);
-      } else if (!fuse || materialise.has(n) || outputs.has(v) || someConsumerNeedsBuffer(v) || (exprCost(e) > MAX_FUSED_COST && !fusibleReduction(n)) || (consumers.get(v) ?? []).some((c) => mustCheckEveryElement(e, c.node.op))) {
+    } else if (opInGroup(n.op, "expression") || fusibleProduct(n)) {
+      const e = op(n.op, n.inputs.map(exprOf), shape(v), n.attrs, n.id);
+      if (!fuse || materialise.has(n) || outputs.has(v) || someConsumerNeedsBuffer(v) || exprCost(e) > MAX_FUSED_COST || (consumers.get(v) ?? []).some((c) => mustCheckEveryElement(e, c.node.op))) {
         materialised.add(v);
         exprs.set(v, load(v.id, shape(v)));
         // A product or reduction that needs a buffer goes to its own kernel, not a per-element loop.
@@ -294,8 +289,8 @@ function findEpilogues(
     if (!kind || !materialised.has(m) || outputs.has(m)) continue;
     const canRide = (op: string) => op in ELEMENTWISE_ARITY || (kind === "views" && VIEW_OPS.has(op));
     let c = soleConsumer(m);
-    while (c && !mapTree.has(c) && canRide(c.op) && !materialised.has(c.outputs[0])) c = soleConsumer(c.outputs[0]);
-    if (!c || !mapTree.has(c) || !canRide(c.op) || taken.has(c) || count(shape(c.outputs[0])) !== count(shape(m))) continue;
+    while (c && !mapTree.has(c) && isElementwise(c.op) && !materialised.has(c.outputs[0])) c = soleConsumer(c.outputs[0]);
+    if (!c || !mapTree.has(c) || !(isElementwise(c.op)) || taken.has(c) || shape(c.outputs[0]).join() !== target) continue;
     const acc = op("accumulator", [], shape(m));
     let misplaced = false;
     const swap = (e: Expr, aligned: boolean): Expr => {
@@ -304,10 +299,8 @@ function findEpilogues(
         return acc;
       }
       if (e.kind !== "op") return e;
-      // An entry keeps its place through elementwise ops at one shape; a view op moves it (the
-      // kernel stores through the same moves).
-      const child = (a: Expr) => aligned && (VIEW_OPS.has(e.op) || (e.op in ELEMENTWISE_ARITY && a.shape.join() === e.shape.join()));
-      return { ...e, args: e.args.map((a) => swap(a, child(a))) };
+      const keeps = aligned && isElementwise(e.op) && e.shape.join() === target;
+      return { ...e, args: e.args.map((a) => swap(a, keeps && a.shape.join() === target)) };
     };
     const expr = swap(mapTree.get(c)!, true);
     if (misplaced) continue;

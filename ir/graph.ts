@@ -8,7 +8,7 @@ import type { Attrs } from "./attrs.js";
 import { fail, MatpropError, type SourceLoc } from "./diagnostics.js";
 import { checkDeclaredSizes } from "./limits.js";
 import { arityProblem } from "./op.js";
-import { getOp } from "./registry.js";
+import { getOp, opInGroup } from "./registry.js";
 import { refineStructure } from "./structure.js";
 import type { TensorType } from "./types.js";
 
@@ -82,7 +82,7 @@ export class Graph {
 
   /** Input and param nodes, in declaration order. */
   sources(): Node[] {
-    return this.nodes.filter((n) => n.op === "input" || n.op === "param");
+    return this.nodes.filter((n) => opInGroup(n.op, "source"));
   }
 }
 

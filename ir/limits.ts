@@ -8,6 +8,7 @@
 import { fail, type SourceLoc } from "./diagnostics.js";
 import type { Graph, Node } from "./graph.js";
 import { formatShape, type Dim, type Shape } from "./types.js";
+import { opInGroup } from "./registry.js";
 
 /** Default largest element count of one tensor: 2²⁸ (2 GiB in float64, 1 GiB in f32). */
 export const DEFAULT_MAX_ELEMENTS = 2 ** 28;
@@ -29,7 +30,7 @@ export function getMaxElements(): number {
 
 /** `param 'W'`, or `matmul result` for a derived value. */
 function what(node: Pick<Node, "op" | "attrs" | "loc">, output: number, outputs: number): string {
-  if (node.op === "input" || node.op === "param") return `${node.op} '${String(node.attrs.name)}'`;
+  if (opInGroup(node.op, "source")) return `${node.op} '${String(node.attrs.name)}'`;
   return `${node.op} result${outputs > 1 ? ` ${output}` : ""}`;
 }
 

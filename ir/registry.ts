@@ -3,10 +3,8 @@
  * there is exactly one definition per op; tests walk it so that no op escapes them. Importing it is
  * an ordinary import — the tables are built by their modules, nothing registers itself.
  */
-import { ADJOINT_RULES } from "./adjoint/index.js";
 import { fail } from "./diagnostics.js";
-import type { OpDef } from "./op.js";
-import { BACKWARD_OPS } from "./ops/backward.js";
+import type { OpDef, OpGroup } from "./op.js";
 import { ELEMENTWISE_OPS } from "./ops/elementwise.js";
 import { INDEXING_OPS } from "./ops/indexing.js";
 import { LINALG_OPS } from "./ops/linalg.js";
@@ -28,7 +26,6 @@ const FAMILIES: readonly (readonly OpDef[])[] = [
   SPECTRAL_OPS,
   PROJECTOR_OPS,
   NN_OPS,
-  BACKWARD_OPS,
   SPECTRAL_FN_OPS,
 ];
 
@@ -36,21 +33,16 @@ const registry = new Map<string, OpDef>();
 
 /**
  * Adds an op (the family tables at start-up; tests and extensions after). Throws if the name is
- * taken, so each op — and its derivative — is defined exactly once.
+ * taken, or if the op has both or neither of an adjoint rule and a reason for having none.
  */
 export function registerOp(def: OpDef): OpDef {
   if (registry.has(def.name)) throw new Error(`op '${def.name}' is defined twice`);
+  if ((def.adjoint === undefined) === (def.noAdjoint === undefined)) throw new Error(`op '${def.name}' needs exactly one of an adjoint rule and a noAdjoint reason`);
   registry.set(def.name, def);
   return def;
 }
 
 for (const table of FAMILIES) for (const def of table) registerOp(def);
-for (const [name, rule] of Object.entries(ADJOINT_RULES)) {
-  const def = registry.get(name);
-  if (!def) throw new Error(`adjoint for unknown op '${name}'`);
-  if (def.adjoint) throw new Error(`op '${name}' has two adjoint rules`);
-  registry.set(name, { ...def, adjoint: rule });
-}
 
 export function getOp(name: string): OpDef {
   return registry.get(name) ?? fail("MP3002", `unknown op '${name}'`);
@@ -62,4 +54,9 @@ export function hasOp(name: string): boolean {
 
 export function allOps(): OpDef[] {
   return [...registry.values()];
+}
+
+/** Whether op `name` is registered and in `group` (false for names that are not ops, e.g. expression-only nodes). */
+export function opInGroup(name: string, group: OpGroup): boolean {
+  return registry.get(name)?.groups?.includes(group) ?? false;
 }

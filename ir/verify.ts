@@ -7,7 +7,7 @@
 import { fail } from "./diagnostics.js";
 import { atLoc, type Graph, type Value } from "./graph.js";
 import { arityProblem } from "./op.js";
-import { getOp } from "./registry.js";
+import { getOp, opInGroup } from "./registry.js";
 import { printType } from "./print.js";
 import { refineStructure } from "./structure.js";
 
@@ -28,7 +28,7 @@ export function verify(g: Graph): void {
         if (printType(v.type) !== printType(types[i])) fail("MP3003", `${where}: output ${i} is typed ${printType(v.type)} but the op gives ${printType(types[i])}`);
         defined.add(v);
       });
-      if (node.op === "input" || node.op === "param") {
+      if (opInGroup(node.op, "source")) {
         const name = node.attrs.name as string;
         if (names.has(name)) fail("MP2010", `'${name}' is declared twice (inputs and params share one namespace)`);
         names.add(name);

@@ -10,6 +10,7 @@ import { Graph, type Value } from "../../ir/graph.js";
 import type { DType, Structure } from "../../ir/types.js";
 import { callerLocation } from "./location.js";
 import type { Operand, Shape, Tensor } from "./types.js";
+import { opInGroup } from "../../ir/registry.js";
 
 const CURRENT = Symbol.for("matprop.dsl.currentBuilder");
 type Global = { [CURRENT]?: Builder };
@@ -24,7 +25,7 @@ export class Builder {
   constructor(readonly graph: Graph) {}
 
   add(op: string, inputs: readonly Value[], attrs: Attrs, loc: SourceLoc | undefined): Value[] {
-    const sources = op === "input" || op === "param";
+    const sources = opInGroup(op, "source");
     const key = `${op}(${inputs.map((v) => v.id).join(",")})${JSON.stringify(attrs)}`;
     const known = sources ? undefined : this.memo.get(key);
     if (known) return known;

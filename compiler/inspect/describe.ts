@@ -4,7 +4,7 @@
  * layout, the SVG and the HTML page all read this, never the IR itself.
  */
 import type { Graph, Node, Value } from "../../ir/graph.js";
-import { getOp, hasOp } from "../../ir/registry.js";
+import { getOp, hasOp, opInGroup } from "../../ir/registry.js";
 import { printAttr, printType } from "../../ir/print.js";
 import type { Kernels } from "./kernels.js";
 import type { SourceLinker, SourceRef } from "./source.js";
@@ -68,7 +68,7 @@ export interface GraphView {
 
 function title(n: Node): string {
   const a = n.attrs;
-  if ((n.op === "input" || n.op === "param") && typeof a.name === "string") return `${n.op} ${a.name}`;
+  if (opInGroup(n.op, "source") && typeof a.name === "string") return `${n.op} ${a.name}`;
   if (n.op === "constant" && typeof a.value === "number") return `constant ${a.value}`;
   if (typeof a.fn === "string") return `${n.op} ${a.fn}`;
   return n.op;
@@ -79,7 +79,7 @@ function familyOf(op: string): string {
 }
 
 function kindOf(n: Node): NodeKind {
-  if (n.op === "input" || n.op === "param") return "source";
+  if (opInGroup(n.op, "source")) return "source";
   return n.op === "constant" || n.op === "dimSize" ? "constant" : "op";
 }
 
@@ -142,7 +142,7 @@ export function describeGraph(g: Graph, kernels: Kernels, link?: SourceLinker): 
       title: title(n),
       kind: kindOf(n),
       family: familyOf(n.op),
-      ...((n.op === "input" || n.op === "param") && typeof n.attrs.name === "string" ? { name: n.attrs.name } : {}),
+      ...(opInGroup(n.op, "source") && typeof n.attrs.name === "string" ? { name: n.attrs.name } : {}),
       backward: n.gradOf !== undefined,
       values: n.outputs.map((v) => ({ name: valueNames.get(v)!, type: printType(v.type) })),
       attrs: visibleAttrs(n),

@@ -8,6 +8,7 @@ import { MatpropError } from "../../ir/diagnostics.js";
 import { Emitter } from "../../ir/emitter.js";
 import { Graph, type Node, type Value } from "../../ir/graph.js";
 import { formatType, satisfies } from "../../ir/types.js";
+import { opInGroup } from "../../ir/registry.js";
 
 export type Phase = "canonicalize" | "spectral" | "simplify";
 
@@ -29,7 +30,7 @@ export interface RewriteStats {
 const MAX_ROUNDS = 20;
 
 function cseKey(node: Node, inputs: readonly Value[]): string | undefined {
-  if (node.op === "input" || node.op === "param") return undefined;
+  if (opInGroup(node.op, "source")) return undefined;
   return `${node.op}(${inputs.map((v) => v.id).join(",")})${JSON.stringify(node.attrs)}`;
 }
 

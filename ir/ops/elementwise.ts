@@ -2,9 +2,13 @@
  * Elementwise ops with NumPy broadcasting. Structure: a symmetric matrix stays symmetric under any
  * elementwise map, and two symmetric operands (or a symmetric one and a scalar) give a symmetric
  * result; sums and Hadamard products of SPD matrices are SPD (Schur product theorem).
+ *
+ * Each op is one row: its float64 function (the reference `evalCPU`), the JavaScript of the CPU
+ * executor's fused loops, the WGSL of fused GPU kernels, and its adjoint — a new elementwise op is a
+ * new row (plus its DSL function; domain checks of the WGSL form live in codegen/domain.ts).
  */
 import { numberAttr } from "../attrs.js";
-import { OpTable } from "../op.js";
+import { OpTable, type AdjointRule, type OpGroup, type Pointwise } from "../op.js";
 import { broadcastShapes } from "../shape.js";
 import { isSymmetric, promote, tensorType, type Structure, type TensorType } from "../types.js";
 import { map, zip } from "../../numeric/elementwise.js";
@@ -49,55 +53,236 @@ const mulRule: BinaryRule = (a, b) => {
 
 const divRule: BinaryRule = (a, b) => (a.structure === "diagonal" && isScalarLike(b) ? "diagonal" : symmetricPair(a, b));
 
-/**
- * 1 / (1 + e⁻ˣ) without overflow, and with full relative accuracy in the lower tail (where
- * 1 − σ(−x) would round to 0): e^(−|x|) ≤ 1 is the only exponential taken.
- */
-export function sigmoid(x: number): number {
-  const e = Math.exp(-Math.abs(x));
-  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+interface Row extends Pointwise {
+  readonly name: string;
+  readonly doc: string;
+  readonly adjoint: AdjointRule;
+  /** Finite inputs give finite outputs (OpGroup `finite-preserving`). */
+  readonly finitePreserving?: boolean;
 }
 
-function defineUnary(name: string, doc: string, f: (x: number, attrs: Attrs) => number, check?: (attrs: Attrs) => void) {
+const groups = (r: Row): OpGroup[] => ["elementwise", "expression", ...(r.finitePreserving ? (["finite-preserving"] as const) : [])];
+const forms = (r: Row): Pointwise => ({ js: r.js, wgsl: r.wgsl, ...(r.wgslHelpers ? { wgslHelpers: r.wgslHelpers } : {}) });
+
+function unary(r: Row & { readonly f64: (x: number, attrs: Attrs) => number; readonly check?: (attrs: Attrs) => void }): void {
   table.define({
-    name,
+    name: r.name,
     family: "elementwise",
+    groups: groups(r),
     arity: 1,
-    doc,
+    doc: r.doc,
     infer: ([x], attrs) => {
-      check?.(attrs);
+      r.check?.(attrs);
       return [tensorType(x.dtype, x.shape, unaryStructure(x.structure))];
     },
-    evalCPU: ([x], attrs) => [map(x, (v) => f(v, attrs))],
+    evalCPU: ([x], attrs) => [map(x, (v) => r.f64(v, attrs))],
+    pointwise: forms(r),
+    adjoint: r.adjoint,
   });
 }
 
-function defineBinary(name: string, doc: string, f: (x: number, y: number) => number, rule: BinaryRule) {
+function binary(r: Row & { readonly f64: (x: number, y: number) => number; readonly structure: BinaryRule }): void {
   table.define({
-    name,
+    name: r.name,
     family: "elementwise",
+    groups: groups(r),
     arity: 2,
-    doc,
-    infer: ([a, b]) => [tensorType(promote(a.dtype, b.dtype), broadcastShapes(name, a.shape, b.shape), rule(a, b))],
-    evalCPU: ([a, b]) => [zip(a, b, f)],
+    doc: r.doc,
+    infer: ([a, b]) => [tensorType(promote(a.dtype, b.dtype), broadcastShapes(r.name, a.shape, b.shape), r.structure(a, b))],
+    evalCPU: ([a, b]) => [zip(a, b, r.f64)],
+    pointwise: forms(r),
+    adjoint: r.adjoint,
   });
 }
 
-defineUnary("neg", "−x", (x) => -x);
-defineUnary("exp", "eˣ elementwise", Math.exp);
-defineUnary("log", "natural log elementwise", Math.log);
-defineUnary("sqrt", "√x elementwise", Math.sqrt);
-defineUnary("abs", "|x| elementwise", Math.abs);
-defineUnary("tanh", "hyperbolic tangent elementwise", Math.tanh);
-defineUnary("sigmoid", "the logistic function 1 / (1 + e⁻ˣ) elementwise", sigmoid);
-defineUnary("pow", "xᵖ elementwise for a constant exponent p", (x, a) => Math.pow(x, a.p as number), (a) => numberAttr("pow", a, "p"));
+unary({
+  name: "neg",
+  doc: "−x",
+  f64: (x) => -x,
+  js: ([a]) => `(-${a})`,
+  wgsl: ([a]) => `(-${a})`,
+  finitePreserving: true,
+  adjoint: ({ cotangents: [g], e }) => [e.neg(g!)],
+});
+unary({
+  name: "exp",
+  doc: "eˣ elementwise",
+  f64: Math.exp,
+  js: ([a]) => `Math.exp(${a})`,
+  wgsl: ([a]) => `exp(${a})`,
+  adjoint: ({ outputs: [y], cotangents: [g], e }) => [e.mul(g!, y)],
+});
+unary({
+  name: "log",
+  doc: "natural log elementwise",
+  f64: Math.log,
+  js: ([a]) => `Math.log(${a})`,
+  wgsl: ([a]) => `log(${a})`,
+  adjoint: ({ inputs: [x], cotangents: [g], e }) => [e.div(g!, x)],
+});
+unary({
+  name: "sqrt",
+  doc: "√x elementwise",
+  f64: Math.sqrt,
+  js: ([a]) => `Math.sqrt(${a})`,
+  wgsl: ([a]) => `sqrt(${a})`,
+  // d√x = dx / (2√x)
+  adjoint: ({ outputs: [y], cotangents: [g], e }) => [e.div(e.mul(g!, 0.5), y)],
+});
+unary({
+  name: "abs",
+  doc: "|x| elementwise",
+  f64: Math.abs,
+  js: ([a]) => `Math.abs(${a})`,
+  wgsl: ([a]) => `abs(${a})`,
+  finitePreserving: true,
+  adjoint: ({ inputs: [x], cotangents: [g], e }) => [e.mul(g!, e.op("sign", [x]))],
+});
+unary({
+  name: "pow",
+  doc: "xᵖ elementwise for a constant exponent p",
+  f64: (x, a) => Math.pow(x, a.p as number),
+  check: (a) => numberAttr("pow", a, "p"),
+  js: ([a], attrs, param) => `Math.pow(${a}, ${param(attrs.p as number)})`,
+  wgsl: ([a], attrs, literal) => {
+    const p = attrs.p as number;
+    if (p === 1) return a;
+    if (p === 2) return `(${a} * ${a})`;
+    if (p === 0.5) return `sqrt(${a})`;
+    if (p === -0.5) return `inverseSqrt(${a})`;
+    if (p === -1) return `(1.0 / ${a})`;
+    return `mp_pow(${a}, ${literal(p)})`;
+  },
+  // WGSL's pow is undefined for x < 0; integer exponents take |x| and the sign.
+  wgslHelpers: /* wgsl */ `fn mp_pow(x: f32, p: f32) -> f32 {
+  if (p == floor(p)) {
+    let m = pow(abs(x), p);
+    if (x < 0.0 && (p - 2.0 * floor(p / 2.0)) == 1.0) { return -m; }
+    return m;
+  }
+  return pow(x, p);
+}
+`,
+  adjoint: ({ inputs: [x], attrs, cotangents: [g], e }) => {
+    const p = attrs.p as number;
+    if (p === 1) return [g];
+    const dx = p === 2 ? e.mul(x, 2) : e.mul(e.op("pow", [x], { p: p - 1 }), p);
+    return [e.mul(g!, dx)];
+  },
+});
+unary({
+  name: "sign",
+  doc: "−1, 0 or 1 elementwise (NumPy's sign)",
+  f64: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
+  // (a > 0) − (a < 0): 1, −1, or +0 for ±0, as NumPy's sign (NaN gives 0: flagged before it matters).
+  js: ([a]) => `((${a} > 0) - (${a} < 0))`,
+  wgsl: ([a]) => `sign(${a})`,
+  finitePreserving: true,
+  // sign is piecewise constant: its derivative is zero wherever it exists.
+  adjoint: () => [null],
+});
 
-defineBinary("add", "a + b (broadcasting)", (x, y) => x + y, addRule);
-defineBinary("sub", "a − b (broadcasting)", (x, y) => x - y, subRule);
-defineBinary("mul", "a ∘ b, the elementwise (Hadamard) product (broadcasting)", (x, y) => x * y, mulRule);
-defineBinary("div", "a / b elementwise (broadcasting)", (x, y) => x / y, divRule);
-defineBinary("maximum", "elementwise maximum (broadcasting)", Math.max, symmetricPair);
-defineBinary("minimum", "elementwise minimum (broadcasting)", Math.min, symmetricPair);
+unary({
+  name: "tanh",
+  doc: "hyperbolic tangent elementwise",
+  f64: Math.tanh,
+  js: ([a]) => `Math.tanh(${a})`,
+  wgsl: ([a]) => `mp_tanh(${a})`,
+  // From e^(−2|x|) ≤ 1: no overflow (WGSL's tanh may give ∞/∞ = NaN for large |x|), and expm1
+  // keeps tanh's relative accuracy near 0.
+  wgslHelpers: /* wgsl */ `fn mp_tanh(x: f32) -> f32 { let t = mp_expm1(-2.0 * abs(x)); return sign(x) * (-t / (2.0 + t)); }
+`,
+  finitePreserving: true,
+  // d tanh x = (1 − tanh² x) dx
+  adjoint: ({ outputs: [y], cotangents: [g], e }) => [e.mul(g!, e.sub(1, e.mul(y, y)))],
+});
+unary({
+  name: "sigmoid",
+  doc: "the logistic function 1 / (1 + e⁻ˣ) elementwise",
+  f64: sigmoid,
+  // sigmoid above, inlined.
+  js: ([a]) => `(${a} >= 0 ? 1 / (1 + Math.exp(-Math.abs(${a}))) : Math.exp(-Math.abs(${a})) / (1 + Math.exp(-Math.abs(${a}))))`,
+  wgsl: ([a]) => `mp_sigmoid(${a})`,
+  // From e^(−|x|) ≤ 1, as the float64 form.
+  wgslHelpers: /* wgsl */ `fn mp_sigmoid(x: f32) -> f32 { let e = mp_exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0); }
+`,
+  finitePreserving: true,
+  // dσ = σ (1 − σ) dx
+  adjoint: ({ outputs: [y], cotangents: [g], e }) => [e.mul(g!, e.mul(y, e.sub(1, y)))],
+});
+
+binary({
+  name: "add",
+  doc: "a + b (broadcasting)",
+  f64: (x, y) => x + y,
+  structure: addRule,
+  js: ([a, b]) => `(${a} + ${b})`,
+  wgsl: ([a, b]) => `(${a} + ${b})`,
+  adjoint: ({ inputs: [a, b], cotangents: [g], e }) => [e.sumTo(g!, a.type.shape), e.sumTo(g!, b.type.shape)],
+});
+binary({
+  name: "sub",
+  doc: "a − b (broadcasting)",
+  f64: (x, y) => x - y,
+  structure: subRule,
+  js: ([a, b]) => `(${a} - ${b})`,
+  wgsl: ([a, b]) => `(${a} - ${b})`,
+  adjoint: ({ inputs: [a, b], cotangents: [g], e }) => [e.sumTo(g!, a.type.shape), e.sumTo(e.neg(g!), b.type.shape)],
+});
+binary({
+  name: "mul",
+  doc: "a ∘ b, the elementwise (Hadamard) product (broadcasting)",
+  f64: (x, y) => x * y,
+  structure: mulRule,
+  js: ([a, b]) => `(${a} * ${b})`,
+  wgsl: ([a, b]) => `(${a} * ${b})`,
+  adjoint: ({ inputs: [a, b], cotangents: [g], e }) => [e.sumTo(e.mul(g!, b), a.type.shape), e.sumTo(e.mul(g!, a), b.type.shape)],
+});
+binary({
+  name: "div",
+  doc: "a / b elementwise (broadcasting)",
+  f64: (x, y) => x / y,
+  structure: divRule,
+  js: ([a, b]) => `(${a} / ${b})`,
+  wgsl: ([a, b]) => `(${a} / ${b})`,
+  // d(a/b) = da/b − (a/b)·db/b
+  adjoint: ({ inputs: [a, b], outputs: [y], cotangents: [g], e }) => {
+    const gb = e.div(g!, b);
+    return [e.sumTo(gb, a.type.shape), e.sumTo(e.neg(e.mul(gb, y)), b.type.shape)];
+  },
+});
+binary({
+  name: "maximum",
+  doc: "elementwise maximum (broadcasting)",
+  f64: Math.max,
+  structure: symmetricPair,
+  // The selected operand plus a signed zero: exact for finite a, b, including max(−0, +0) = +0.
+  js: ([a, b]) => `((${a} > ${b}) * ${a} + (${a} <= ${b}) * ${b})`,
+  wgsl: ([a, b]) => `max(${a}, ${b})`,
+  finitePreserving: true,
+  // Ties split the cotangent evenly (as JAX does): mask = (1 + sign(a − b)) / 2.
+  adjoint: ({ inputs: [a, b], cotangents: [g], e }) => {
+    const mask = e.mul(e.add(e.op("sign", [e.sub(a, b)]), 1), 0.5);
+    const ga = e.mul(g!, mask);
+    return [e.sumTo(ga, a.type.shape), e.sumTo(e.sub(g!, ga), b.type.shape)];
+  },
+});
+binary({
+  name: "minimum",
+  doc: "elementwise minimum (broadcasting)",
+  f64: Math.min,
+  structure: symmetricPair,
+  // maximum's selection on −a, −b, negated: min(−0, +0) = −0 as Math.min.
+  js: ([a, b]) => `(-((-${a} > -${b}) * -${a} + (-${a} <= -${b}) * -${b}))`,
+  wgsl: ([a, b]) => `min(${a}, ${b})`,
+  finitePreserving: true,
+  // Ties split the cotangent evenly, as for maximum: mask = (1 − sign(a − b)) / 2.
+  adjoint: ({ inputs: [a, b], cotangents: [g], e }) => {
+    const mask = e.mul(e.sub(1, e.op("sign", [e.sub(a, b)])), 0.5);
+    const ga = e.mul(g!, mask);
+    return [e.sumTo(ga, a.type.shape), e.sumTo(e.sub(g!, ga), b.type.shape)];
+  },
+});
 
 /** The elementwise ops, for ir/registry.ts. */
 export const ELEMENTWISE_OPS = table.ops;

@@ -21,6 +21,7 @@ export function axisOf(op: string, attrs: Attrs, rank: number): number {
 table.define({
   name: "concatenate",
   family: "movement",
+  groups: ["expression", "finite-preserving"],
   arity: "variadic",
   doc: "inputs joined along `axis` (numpy.concatenate); every other dim must agree",
   infer: (xs, attrs) => {
@@ -38,6 +39,16 @@ table.define({
     return [tensorType(xs.map((x) => x.dtype).reduce(promote), shape)];
   },
   evalCPU: (xs, attrs) => [concatenate(xs, axisOf("concatenate", attrs, xs[0].shape.length))],
+  // Each input's cotangent is its slice of g.
+  adjoint: ({ inputs, attrs, cotangents: [g], e }) => {
+    const axis = axisOf("concatenate", attrs, g!.type.shape.length);
+    let start = 0;
+    return inputs.map((x) => {
+      const n = x.type.shape[axis] as number;
+      start += n;
+      return n === g!.type.shape[axis] ? g : e.op("slice", [g!], { axis, start: start - n, stop: start });
+    });
+  },
 });
 
 /** start and stop of a slice along a dim of size n: negative ones count from the end; both are clamped to [0, n] (Python). */
@@ -50,6 +61,7 @@ export function sliceBounds(attrs: Attrs, n: number): [number, number] {
 table.define({
   name: "slice",
   family: "movement",
+  groups: ["expression", "finite-preserving"],
   arity: 1,
   doc: "entries start ≤ k < stop along `axis` (x[..., start:stop, ...]; stop null = the end)",
   infer: ([x], attrs) => {
@@ -65,6 +77,15 @@ table.define({
     const [start, stop] = sliceBounds(attrs, x.shape[axis]);
     return [slice(x, axis, start, stop)];
   },
+  // g between zeros: x̄ = [0 … 0, g, 0 … 0] along the axis.
+  adjoint: ({ inputs: [x], attrs, cotangents: [g], e }) => {
+    const axis = axisOf("slice", attrs, x.type.shape.length);
+    const n = x.type.shape[axis] as number;
+    const [start, stop] = sliceBounds(attrs, n);
+    const zeros = (size: number) => e.broadcastTo(e.constant(0, g!.type.dtype), g!.type.shape.map((d, i) => (i === axis ? size : d)));
+    const parts = [...(start > 0 ? [zeros(start)] : []), g!, ...(stop < n ? [zeros(n - stop)] : [])];
+    return [e.op("concatenate", parts, { axis })];
+  },
 });
 
 function demandIndices(op: string, t: TensorType): void {
@@ -74,6 +95,7 @@ function demandIndices(op: string, t: TensorType): void {
 table.define({
   name: "take",
   family: "movement",
+  groups: ["expression", "finite-preserving"],
   arity: 2,
   doc: "x's entries at i32 `indices` along `axis` (numpy.take; negative indices count from the end, out of range is an error)",
   infer: ([x, idx], attrs) => {
@@ -82,11 +104,17 @@ table.define({
     return [tensorType(x.dtype, [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)])];
   },
   evalCPU: ([x, idx], attrs) => [take(x, idx, axisOf("take", attrs, x.shape.length))],
+  // Gathered entries scatter-add back; an index taken twice gets both cotangents. Indices get none.
+  adjoint: ({ inputs: [x, idx], attrs, cotangents: [g], e }) => {
+    const axis = axisOf("take", attrs, x.type.shape.length);
+    return [e.op("takeGrad", [g!, idx], { axis, size: x.type.shape[axis] }), null];
+  },
 });
 
 table.define({
   name: "takeGrad",
   family: "movement",
+  groups: ["backward-only", "expression"],
   arity: 2,
   doc: "g, indices → x̄, the adjoint of take: g's entries added at their indices along `axis` of size `size`",
   infer: ([g, idx], attrs) => {
@@ -100,6 +128,7 @@ table.define({
     return [tensorType(g.dtype, [...g.shape.slice(0, axis), size, ...g.shape.slice(axis + r)])];
   },
   evalCPU: ([g, idx], attrs, ctx) => [takeGrad(g, idx, attrs.axis as number, ctx.dim(attrs.size as Dim))],
+  noAdjoint: "backward-only (take rule); second derivatives are not supported",
 });
 
 /** `attrs.axes` as a permutation of 0..rank−1 (negative axes count from the end). */
@@ -114,6 +143,7 @@ export function permutationOf(op: string, attrs: Attrs, rank: number): number[] 
 table.define({
   name: "permute",
   family: "movement",
+  groups: ["expression", "finite-preserving"],
   arity: 1,
   doc: "dims reordered: output dim d is input dim axes[d] (numpy.transpose(x, axes))",
   infer: ([x], attrs) => {
@@ -124,6 +154,12 @@ table.define({
     return [tensorType(x.dtype, axes.map((a) => x.shape[a]), keepsMatrices ? x.structure : "general")];
   },
   evalCPU: ([x], attrs) => [permute(x, permutationOf("permute", attrs, x.shape.length))],
+  // The inverse permutation: input dim axes[d] is output dim d.
+  adjoint: ({ inputs: [x], attrs, cotangents: [g], e }) => {
+    const axes = permutationOf("permute", attrs, x.type.shape.length);
+    const inverse = axes.map((_, d) => axes.indexOf(d));
+    return [e.op("permute", [g!], { axes: inverse })];
+  },
 });
 
 /** The indexing ops, for ir/registry.ts. */

@@ -2,9 +2,11 @@
 import { dimListAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
 import { OpTable } from "../op.js";
-import { matrixDims, resolveReshape, squareDims } from "../shape.js";
-import { formatShape, tensorType } from "../types.js";
+import { broadcastShapes, matrixDims, resolveReshape, squareDims } from "../shape.js";
+import { type Dim, formatShape, tensorType } from "../types.js";
 import { diag, diagm, transpose } from "../../numeric/movement.js";
+import { broadcastTo } from "../../numeric/broadcast.js";
+import { sameShape } from "./demand.js";
 
 const table = new OpTable();
 
@@ -18,6 +20,8 @@ table.define({
     return [tensorType(x.dtype, [...batch, c, r], x.structure)];
   },
   evalCPU: ([x]) => [transpose(x)],
+  adjoint: ({ cotangents: [g], e }) => [e.transpose(g!)],
+  groups: ["expression", "finite-preserving"],
 });
 
 table.define({
@@ -32,6 +36,8 @@ table.define({
     const shape = target.map((d) => (d === -1 ? x.data.length / known : d));
     return [{ shape, data: x.data }];
   },
+  adjoint: ({ inputs: [x], cotangents: [g], e }) => [e.reshape(g!, x.type.shape)],
+  groups: ["expression", "finite-preserving"],
 });
 
 table.define({
@@ -44,6 +50,8 @@ table.define({
     return [tensorType(x.dtype, [...batch, n])];
   },
   evalCPU: ([x]) => [diag(x)],
+  adjoint: ({ cotangents: [g], e }) => [e.op("diagm", [g!])],
+  groups: ["expression", "finite-preserving"],
 });
 
 table.define({
@@ -57,6 +65,25 @@ table.define({
     return [tensorType(v.dtype, [...v.shape, n], "diagonal")];
   },
   evalCPU: ([v]) => [diagm(v)],
+  adjoint: ({ cotangents: [g], e }) => [e.op("diag", [g!])],
+  groups: ["expression", "finite-preserving"],
+});
+
+table.define({
+  name: "broadcastTo",
+  family: "movement",
+  arity: 1,
+  doc: "NumPy broadcast_to: x repeated along new leading dims and dims of size 1 to `shape`",
+  infer: ([x], attrs) => {
+    const target = dimListAttr("broadcastTo", attrs, "shape");
+    if (target.some((d) => typeof d === "number" && d < 0)) fail("MP2012", `broadcastTo: invalid target shape ${formatShape(target)}`);
+    const out = x.shape.length <= target.length ? broadcastShapes("broadcastTo", x.shape, target) : null;
+    if (!out || !sameShape(out, target)) fail("MP2003", `broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(target)}`);
+    return [tensorType(x.dtype, target)];
+  },
+  evalCPU: ([x], attrs, ctx) => [broadcastTo(x, (attrs.shape as Dim[]).map((d) => ctx.dim(d)))],
+  adjoint: ({ inputs: [x], cotangents: [g], e }) => [e.sumTo(g!, x.type.shape)],
+  groups: ["expression", "finite-preserving"],
 });
 
 /** The movement ops, for ir/registry.ts. */

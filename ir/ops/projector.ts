@@ -4,8 +4,10 @@ import { fail } from "../diagnostics.js";
 import { OpTable } from "../op.js";
 import { matrixDims, squareDims } from "../shape.js";
 import { tensorType } from "../types.js";
-import { demand } from "./linalg.js";
+
 import { rangeProjector, topEigenProjector } from "../../numeric/spectral/projectors.js";
+import { demand } from "./demand.js";
+import { spectralConjugate } from "./spectral.js";
 
 const table = new OpTable();
 
@@ -22,6 +24,10 @@ table.define({
     return [tensorType(x.dtype, [...batch, n, n], "projector")];
   },
   evalCPU: ([x], attrs) => [topEigenProjector(x, attrs.k as number)],
+  adjoint: ({ inputs: [x], attrs, cotangents: [g], e }) => {
+      const [w, u] = e.ops("eigh", [x]);
+      return [spectralConjugate(e, u, e.op("projectorGap", [w], { k: attrs.k }), g!)];
+    },
 });
 
 table.define({
@@ -37,6 +43,13 @@ table.define({
     return [tensorType(z.dtype, [...batch, n, n], "projector")];
   },
   evalCPU: ([z]) => [rangeProjector(z)],
+  // Π = Z (ZᵀZ)⁻¹ Zᵀ: Z̄ = 2 (I − Π) sym(Π̄) (Z⁺)ᵀ with (Z⁺)ᵀ = Z (ZᵀZ)⁻¹.
+  adjoint: ({ inputs: [z], outputs: [p], cotangents: [g], e }) => {
+      const zt = e.transpose(z);
+      const zpt = e.transpose(e.op("solve", [e.matmul(zt, z), zt]));
+      const a = e.matmul(e.sym(g!), zpt);
+      return [e.mul(e.sub(a, e.matmul(p, a)), 2)];
+    },
 });
 
 /** The projector ops, for ir/registry.ts. */

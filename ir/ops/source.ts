@@ -38,6 +38,8 @@ table.define({
     return [declaredType("input", attrs)];
   },
   evalCPU: () => fedByRun("input"),
+  groups: ["source"],
+  noAdjoint: "a source: gradients are taken with respect to it",
 });
 
 table.define({
@@ -52,6 +54,8 @@ table.define({
     return [declaredType("param", attrs)];
   },
   evalCPU: () => fedByRun("param"),
+  groups: ["source"],
+  noAdjoint: "a source: gradients are taken with respect to it",
 });
 
 table.define({
@@ -65,6 +69,7 @@ table.define({
     return [tensorType(stringAttr("constant", attrs, "dtype", DTYPES), [])];
   },
   evalCPU: (_, attrs) => [scalar(attrs.value as number)],
+  noAdjoint: "no inputs",
 });
 
 table.define({
@@ -80,6 +85,24 @@ table.define({
     return [tensorType(stringAttr("eye", attrs, "dtype", DTYPES), [n, n], "spd")];
   },
   evalCPU: (_, attrs, ctx) => [eyeCPU(ctx.dim((attrs.shape as Dim[])[0]))],
+  groups: ["expression", "finite-preserving"],
+  noAdjoint: "no inputs",
+});
+
+table.define({
+  name: "dimSize",
+  family: "source",
+  arity: 0,
+  typeAttrs: ["dtype"],
+  doc: "a scalar holding the size of a dim (the count a mean divides by, when the dim is named)",
+  infer: (_, attrs) => {
+    const d = attrs.dim;
+    const ok = (typeof d === "number" && Number.isInteger(d) && d >= 0) || (typeof d === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(d));
+    if (!ok) fail("MP2004", `dimSize: attribute 'dim' must be a size or a named dim, got ${JSON.stringify(d)}`);
+    return [tensorType(stringAttr("dimSize", attrs, "dtype", DTYPES), [])];
+  },
+  evalCPU: (_, attrs, ctx) => [scalar(ctx.dim(attrs.dim as Dim))],
+  noAdjoint: "no inputs",
 });
 
 /** The source ops, for ir/registry.ts. */

@@ -9,13 +9,12 @@ import { fail } from "../diagnostics.js";
 import { OpTable } from "../op.js";
 import { squareDims } from "../shape.js";
 import { formatShape, tensorType } from "../types.js";
-import { applySpectral, type SpectralFn } from "../../numeric/spectral/spectral.js";
+import { applySpectral, SPECTRAL_FNS, type SpectralFn } from "../../numeric/spectral/spectral.js";
 import { symmetricProduct } from "../../numeric/dense.js";
 import { matrixBatch } from "../../numeric/ndarray.js";
+import { spectralConjugate } from "./spectral.js";
 
 const table = new OpTable();
-
-export const SPECTRAL_FNS: readonly SpectralFn[] = ["log", "sqrt", "exp"];
 
 table.define({
   name: "spectralFn",
@@ -40,6 +39,8 @@ table.define({
     }
     return [{ shape: [...u.shape], data: out }];
   },
+  // The canonical form of logm/sqrtm/expm in gradient graphs: the same rule on the shared eigh.
+  adjoint: ({ inputs: [, w, u], attrs, cotangents: [g], e }) => [spectralConjugate(e, u, e.op("loewner", [w], { fn: attrs.fn }), g!), null, null],
 });
 
 /** The spectral-fn ops, for ir/registry.ts. */

@@ -4,11 +4,25 @@
  */
 import { OpTable } from "../op.js";
 import { squareDims } from "../shape.js";
-import { tensorType, type Structure } from "../types.js";
-import { demand } from "./linalg.js";
-import { spectralFunction, type SpectralFn } from "../../numeric/spectral/spectral.js";
+import { promote, type Structure, tensorType } from "../types.js";
+
+import { SPECTRAL_FNS, spectralFunction, type SpectralFn } from "../../numeric/spectral/spectral.js";
+import { demand, demandFloat, demandShape, vectorDims } from "./demand.js";
+import { divdiff, loewner } from "../../numeric/spectral/loewner.js";
+import { intAttr, stringAttr } from "../attrs.js";
+import { fail } from "../diagnostics.js";
+import { spectralApply } from "../../numeric/spectral/spectral-apply.js";
+import { projectorGap } from "../../numeric/spectral/projector-gap.js";
+import { type Value } from "../graph.js";
+import { type Emitter } from "../emitter.js";
 
 const table = new OpTable();
+
+/** X̄ = U (K ∘ (Uᵀ sym(Ȳ) U)) Uᵀ for a kernel matrix K built from the eigenvalues (Daleckii–Krein). */
+export function spectralConjugate(e: Emitter, u: Value, k: Value, g: Value): Value {
+  const m = e.matmul(e.matmul(e.transpose(u), e.sym(g)), u);
+  return e.conjugate(u, e.mul(k, m));
+}
 
 interface SpectralOp {
   readonly name: string;
@@ -36,8 +50,85 @@ for (const s of MATRIX_FUNCTIONS) {
       return [tensorType(x.dtype, x.shape, s.gives)];
     },
     evalCPU: ([x]) => [spectralFunction(x, s.fn)],
+    // Daleckii–Krein with the stably evaluated Loewner matrix (docs/architecture.md).
+    adjoint: ({ inputs: [x], cotangents: [g], e }) => {
+      const [w, u] = e.ops("eigh", [x]);
+      return [spectralConjugate(e, u, e.op("loewner", [w], { fn: s.fn }), g!)];
+    },
   });
 }
+
+table.define({
+  name: "loewner",
+  family: "spectral",
+  arity: 1,
+  doc: "eigenvalues → the Loewner matrix (f(λ_i) − f(λ_j))/(λ_i − λ_j), f′(λ_i) on the diagonal, f = log, sqrt or exp, evaluated stably",
+  infer: ([w], attrs) => {
+    stringAttr("loewner", attrs, "fn", SPECTRAL_FNS);
+    const [batch, n] = vectorDims("loewner", w);
+    return [tensorType(w.dtype, [...batch, n, n], "symmetric")];
+  },
+  evalCPU: ([w], attrs) => [loewner(w, attrs.fn as SpectralFn)],
+  groups: ["backward-only", "expression"],
+  noAdjoint: "backward-only (spectral rules); second derivatives are not supported",
+});
+table.define({
+  name: "divdiff",
+  family: "spectral",
+  arity: 3,
+  doc: "w, g(w), g′(w) → the Loewner matrix of an elementwise g (mean derivative where w_i ≈ w_j)",
+  infer: ([w, gw, dgw]) => {
+    const [batch, n] = vectorDims("divdiff", w, "w");
+    demandShape("divdiff", gw, w.shape, "g(w)");
+    demandShape("divdiff", dgw, w.shape, "g′(w)");
+    return [tensorType(promote(w.dtype, promote(gw.dtype, dgw.dtype)), [...batch, n, n], "symmetric")];
+  },
+  evalCPU: ([w, gw, dgw]) => [divdiff(w, gw, dgw)],
+  groups: ["backward-only", "expression"],
+  noAdjoint: "backward-only (spectralApply rule); second derivatives are not supported",
+});
+/**
+ * `U diag(g(w)) Uᵀ` where (w, U) = eigh(X): the target of the rewrite of a hand-built spectral
+ * function. Its value ignores X and g′(w); they are inputs so that the adjoint can apply the
+ * Daleckii–Krein rule X̄ = U (L ∘ (Uᵀ sym(Ȳ) U)) Uᵀ, L = divdiff(w, g(w), g′(w)), which stays
+ * finite at repeated eigenvalues (DESIGN.md rule 2).
+ */
+table.define({
+  name: "spectralApply",
+  family: "spectral",
+  arity: 5,
+  doc: "X, w, U, g(w), g′(w) with (w, U) = eigh(X) → U diag(g(w)) Uᵀ, exactly symmetric (differentiated by Daleckii–Krein)",
+  infer: ([x, w, u, gw, dgw]) => {
+    const [batch, n] = squareDims("spectralApply", x, "X");
+    demand("spectralApply", x, "symmetric", "X");
+    demandShape("spectralApply", w, [...batch, n], "w");
+    demandShape("spectralApply", u, x.shape, "U");
+    demandShape("spectralApply", gw, w.shape, "g(w)");
+    demandShape("spectralApply", dgw, w.shape, "g′(w)");
+    demandFloat("spectralApply", gw, "g(w)");
+    return [tensorType(promote(u.dtype, gw.dtype), x.shape, "symmetric")];
+  },
+  evalCPU: ([x, w, u, gw, dgw]) => [spectralApply(x, w, u, gw, dgw)],
+  // Y = U diag(g(w)) Uᵀ written by hand and recognised by the spectral rewrite: the same
+  // Daleckii–Krein rule with divided differences of the user's g (w, U, g(w), g'(w) are functions
+  // of X, so X receives the whole derivative and they receive none from this node).
+  adjoint: ({ inputs: [, w, u, gw, dgw], cotangents: [g], e }) => [spectralConjugate(e, u, e.op("divdiff", [w, gw, dgw]), g!), null, null, null, null],
+});
+table.define({
+  name: "projectorGap",
+  family: "spectral",
+  arity: 1,
+  doc: "ascending eigenvalues → G, G_ij = G_ji = 1/(λ_i − λ_j) for i among the top k and j not, else 0; an error with no gap",
+  infer: ([w], attrs) => {
+    const k = intAttr("projectorGap", attrs, "k", 1);
+    const [batch, n] = vectorDims("projectorGap", w);
+    if (typeof n === "number" && k > n) fail("MP2004", `projectorGap: k = ${k} exceeds the number of eigenvalues ${n}`);
+    return [tensorType(w.dtype, [...batch, n, n], "symmetric")];
+  },
+  evalCPU: ([w], attrs) => [projectorGap(w, attrs.k as number)],
+  groups: ["backward-only", "expression"],
+  noAdjoint: "backward-only (topEigenProjector rule); second derivatives are not supported",
+});
 
 /** The spectral ops, for ir/registry.ts. */
 export const SPECTRAL_OPS = table.ops;

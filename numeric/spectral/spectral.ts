@@ -4,7 +4,9 @@ import { symmetricProduct } from "../dense.js";
 import { eighMatrix } from "../linalg/eigh.js";
 import { NumericError } from "../numeric-error.js";
 
-export type SpectralFn = "log" | "sqrt" | "exp";
+/** The scalar functions of the spectral matrix functions (logm, sqrtm, expm), listed once. */
+export const SPECTRAL_FNS = ["log", "sqrt", "exp"] as const;
+export type SpectralFn = (typeof SPECTRAL_FNS)[number];
 
 /**
  * Eigenvalues of sqrt below zero but at or above −SQRT_CLAMP·max|λ| are round-off on a PSD matrix

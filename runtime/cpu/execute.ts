@@ -13,11 +13,11 @@
  */
 import { fail, formatLoc, MatpropError } from "../../ir/diagnostics.js";
 import type { Graph, Node, Value } from "../../ir/graph.js";
-import { type EvalContext } from "../../ir/op.js";
-import { getOp } from "../../ir/registry.js";
+import type { EvalContext } from "../../ir/op.js";
+import { getOp, opInGroup } from "../../ir/registry.js";
 import type { Dim } from "../../ir/types.js";
 import { bindInputs, type Bound } from "./bind.js";
-import { FINITE_PRESERVING, firstNonFinite } from "../../numeric/finite.js";
+import { firstNonFinite } from "../../numeric/finite.js";
 import { planFusion, type FusionPlan } from "./fusion/groups.js";
 import { compileGroup, type CompiledGroup } from "./fusion/kernel.js";
 import { runGroup } from "./fusion/run.js";
@@ -91,7 +91,7 @@ function evaluate(node: Node, values: ReadonlyMap<Value, NDArray>, ctx: EvalCont
 
 /** `outs` of `node`, after an MP5001 for the first NaN/∞ where one can first appear (finite.ts). */
 function checked(node: Node, outs: NDArray[]): NDArray[] {
-  if (!FINITE_PRESERVING.has(node.op)) {
+  if (!opInGroup(node.op, "finite-preserving")) {
     outs.forEach((out, i) => {
       const bad = firstNonFinite(out.data);
       if (bad >= 0) {

@@ -1,5 +1,4 @@
 /** Running the backward-only ops through the registry, as the executor does. */
-import "../../ir/ops/backward.js";
 import type { Attrs } from "../../ir/attrs.js";
 import { type EvalContext } from "../../ir/op.js";
 import { getOp } from "../../ir/registry.js";

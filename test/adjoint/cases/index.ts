@@ -1,6 +1,6 @@
 /**
  * The gradient-check table, keyed by op name (`dsl:<name>` for DSL composites). Every registered op
- * has cases here or an entry in ir/adjoint's NO_ADJOINT with its reason (test/adjoint/gradcheck.test.ts
+ * has cases here or a `noAdjoint` reason in its op block (test/adjoint/gradcheck.test.ts
  * fails otherwise).
  */
 import { ELEMENTWISE_GRAD_CASES } from "./elementwise.js";

@@ -1,5 +1,5 @@
 /**
- * Known values for the ops only gradient graphs use (ir/ops/backward.ts, ir/ops/spectral-fn.ts). The DSL does
+ * Known values for the ops only gradient graphs use (the `backward-only` op group, and ir/ops/spectral-fn.ts). The DSL does
  * not expose them, so these models are built with the Graph API; expected values follow from each
  * op's documented formula, worked out by hand below.
  */
