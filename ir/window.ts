@@ -2,6 +2,7 @@
 import { intListAttr, type Attrs } from "./attrs.js";
 import { fail } from "./diagnostics.js";
 import { formatShape, type Dim, type TensorType } from "./types.js";
+import { slidingWindowExtent } from "../numeric/nn/conv.js";
 
 export type Pair = [number, number];
 
@@ -15,7 +16,7 @@ export function nchw(op: string, t: TensorType, what: string): [Dim, Dim, number
 
 /** Output size of a sliding window: floor((size + 2·pad − window) / stride) + 1. */
 export function windowOut(op: string, size: number, window: number, stride: number, pad: number): number {
-  const out = Math.floor((size + 2 * pad - window) / stride) + 1;
+  const out = slidingWindowExtent(size, window, stride, pad);
   if (out < 1) fail("MP2001", `${op}: window ${window} with padding ${pad} does not fit in size ${size}`);
   return out;
 }

@@ -8,7 +8,7 @@
  * new row (plus its DSL function; domain checks of the WGSL form live in codegen/domain.ts).
  */
 import { numberAttr } from "../attrs.js";
-import { OpTable, type AdjointRule, type OpGroup, type Pointwise } from "../op.js";
+import { OpTable, type AdjointRule, type OpDef, type OpGroup, type Pointwise } from "../op.js";
 import { broadcastShapes } from "../shape.js";
 import { isSymmetric, promote, tensorType, type Structure, type TensorType } from "../types.js";
 import { map, zip } from "../../numeric/elementwise.js";
@@ -64,35 +64,21 @@ interface Row extends Pointwise {
 const groups = (r: Row): OpGroup[] => ["elementwise", "expression", ...(r.finitePreserving ? (["finite-preserving"] as const) : [])];
 const forms = (r: Row): Pointwise => ({ js: r.js, wgsl: r.wgsl, ...(r.wgslHelpers ? { wgslHelpers: r.wgslHelpers } : {}) });
 
+/** The op of a row, with the type rule and float64 evaluation of its arity. */
+function define(r: Row, arity: 1 | 2, infer: OpDef["infer"], evalCPU: OpDef["evalCPU"]): void {
+  table.define({ name: r.name, family: "elementwise", groups: groups(r), arity, doc: r.doc, infer, evalCPU, pointwise: forms(r), adjoint: r.adjoint });
+}
+
 function unary(r: Row & { readonly f64: (x: number, attrs: Attrs) => number; readonly check?: (attrs: Attrs) => void }): void {
-  table.define({
-    name: r.name,
-    family: "elementwise",
-    groups: groups(r),
-    arity: 1,
-    doc: r.doc,
-    infer: ([x], attrs) => {
-      r.check?.(attrs);
-      return [tensorType(x.dtype, x.shape, unaryStructure(x.structure))];
-    },
-    evalCPU: ([x], attrs) => [map(x, (v) => r.f64(v, attrs))],
-    pointwise: forms(r),
-    adjoint: r.adjoint,
-  });
+  const infer: OpDef["infer"] = ([x], attrs) => {
+    r.check?.(attrs);
+    return [tensorType(x.dtype, x.shape, unaryStructure(x.structure))];
+  };
+  define(r, 1, infer, ([x], attrs) => [map(x, (v) => r.f64(v, attrs))]);
 }
 
 function binary(r: Row & { readonly f64: (x: number, y: number) => number; readonly structure: BinaryRule }): void {
-  table.define({
-    name: r.name,
-    family: "elementwise",
-    groups: groups(r),
-    arity: 2,
-    doc: r.doc,
-    infer: ([a, b]) => [tensorType(promote(a.dtype, b.dtype), broadcastShapes(r.name, a.shape, b.shape), r.structure(a, b))],
-    evalCPU: ([a, b]) => [zip(a, b, r.f64)],
-    pointwise: forms(r),
-    adjoint: r.adjoint,
-  });
+  define(r, 2, ([a, b]) => [tensorType(promote(a.dtype, b.dtype), broadcastShapes(r.name, a.shape, b.shape), r.structure(a, b))], ([a, b]) => [zip(a, b, r.f64)]);
 }
 
 unary({

@@ -255,6 +255,7 @@ table.define({
 table.define({
   name: "lowerHalf",
   family: "linalg",
+  groups: ["backward-only", "expression"],
   arity: 1,
   doc: "Φ(A) (Murray 2016): the lower triangle with the diagonal halved, zeros above",
   infer: ([a]) => {
@@ -262,9 +263,9 @@ table.define({
     return [tensorType(a.dtype, a.shape)];
   },
   evalCPU: ([a]) => [lowerHalf(a)],
-  groups: ["backward-only", "expression"],
   noAdjoint: "backward-only (Cholesky rule); second derivatives are not supported",
 });
+
 for (const [name, kernel, doc] of [
   ["eigGapInverse", eigGapInverse, "eigenvalues w [..., n] → F, F_ij = 1/(w_j − w_i) off the diagonal, 0 on it; an error at repeated eigenvalues"],
   ["svdGapInverse", svdGapInverse, "singular values S [..., k] → F, F_ij = 1/(S_j² − S_i²) off the diagonal, 0 on it; an error at repeated values"],
@@ -272,6 +273,7 @@ for (const [name, kernel, doc] of [
   table.define({
     name,
     family: "linalg",
+    groups: ["backward-only", "expression"],
     arity: 1,
     doc,
     infer: ([w]) => {
@@ -279,7 +281,6 @@ for (const [name, kernel, doc] of [
       return [tensorType(w.dtype, [...batch, n, n])];
     },
     evalCPU: ([w]) => [kernel(w)],
-    groups: ["backward-only", "expression"],
     noAdjoint: `backward-only (${name === "eigGapInverse" ? "eigh" : "svd"} rule); second derivatives are not supported`,
   });
 }

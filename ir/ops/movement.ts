@@ -13,6 +13,7 @@ const table = new OpTable();
 table.define({
   name: "transpose",
   family: "movement",
+  groups: ["expression", "finite-preserving"],
   arity: 1,
   doc: "swaps the last two dims (matrix transpose, batched)",
   infer: ([x]) => {
@@ -21,12 +22,12 @@ table.define({
   },
   evalCPU: ([x]) => [transpose(x)],
   adjoint: ({ cotangents: [g], e }) => [e.transpose(g!)],
-  groups: ["expression", "finite-preserving"],
 });
 
 table.define({
   name: "reshape",
   family: "movement",
+  groups: ["expression", "finite-preserving"],
   arity: 1,
   doc: "same elements (row-major), new shape; one -1 is inferred",
   infer: ([x], attrs) => [tensorType(x.dtype, resolveReshape("reshape", x.shape, dimListAttr("reshape", attrs, "shape")))],
@@ -37,12 +38,12 @@ table.define({
     return [{ shape, data: x.data }];
   },
   adjoint: ({ inputs: [x], cotangents: [g], e }) => [e.reshape(g!, x.type.shape)],
-  groups: ["expression", "finite-preserving"],
 });
 
 table.define({
   name: "diag",
   family: "movement",
+  groups: ["expression", "finite-preserving"],
   arity: 1,
   doc: "the main diagonal of a square matrix: [..., n, n] → [..., n]",
   infer: ([x]) => {
@@ -51,12 +52,12 @@ table.define({
   },
   evalCPU: ([x]) => [diag(x)],
   adjoint: ({ cotangents: [g], e }) => [e.op("diagm", [g!])],
-  groups: ["expression", "finite-preserving"],
 });
 
 table.define({
   name: "diagm",
   family: "movement",
+  groups: ["expression", "finite-preserving"],
   arity: 1,
   doc: "the diagonal matrix of a vector: [..., n] → [..., n, n]",
   infer: ([v]) => {
@@ -66,12 +67,12 @@ table.define({
   },
   evalCPU: ([v]) => [diagm(v)],
   adjoint: ({ cotangents: [g], e }) => [e.op("diag", [g!])],
-  groups: ["expression", "finite-preserving"],
 });
 
 table.define({
   name: "broadcastTo",
   family: "movement",
+  groups: ["expression", "finite-preserving"],
   arity: 1,
   doc: "NumPy broadcast_to: x repeated along new leading dims and dims of size 1 to `shape`",
   infer: ([x], attrs) => {
@@ -83,7 +84,6 @@ table.define({
   },
   evalCPU: ([x], attrs, ctx) => [broadcastTo(x, (attrs.shape as Dim[]).map((d) => ctx.dim(d)))],
   adjoint: ({ inputs: [x], cotangents: [g], e }) => [e.sumTo(g!, x.type.shape)],
-  groups: ["expression", "finite-preserving"],
 });
 
 /** The movement ops, for ir/registry.ts. */

@@ -95,6 +95,7 @@ function demandWindowed(op: string, g: TensorType, n: Dim, c: Dim, size: Pair, k
 table.define({
   name: "conv2dGradInput",
   family: "nn",
+  groups: ["backward-only"],
   arity: 2,
   doc: "transposed convolution: g [N,O,H',W'], w [O,C,kh,kw] → x̄ [N,C,H,W], the adjoint of conv2d in x",
   infer: ([g, w], attrs) => {
@@ -106,12 +107,13 @@ table.define({
     return [tensorType(promote(g.dtype, w.dtype), [n, c, ...size])];
   },
   evalCPU: ([g, w], attrs) => [conv2dGradInput(g, w, attrs.stride as Pair, attrs.padding as Pair, attrs.inputSize as Pair)],
-  groups: ["backward-only"],
   noAdjoint: "backward-only (conv2d rule); second derivatives are not supported",
 });
+
 table.define({
   name: "conv2dGradWeight",
   family: "nn",
+  groups: ["backward-only"],
   arity: 2,
   doc: "x [N,C,H,W], g [N,O,H',W'] → w̄ [O,C,kh,kw], the adjoint of conv2d in the weight",
   infer: ([x, g], attrs) => {
@@ -123,9 +125,9 @@ table.define({
     return [tensorType(promote(x.dtype, g.dtype), [o, c, ...kernel])];
   },
   evalCPU: ([x, g], attrs) => [conv2dGradWeight(x, g, attrs.stride as Pair, attrs.padding as Pair, attrs.kernel as Pair)],
-  groups: ["backward-only"],
   noAdjoint: "backward-only (conv2d rule); second derivatives are not supported",
 });
+
 for (const [name, kernel, doc] of [
   ["avgPool2dBackward", avgPool2dBackward, "x, g → x̄, the adjoint of avgPool2d: each window's g spread as g/(kh·kw) over its positions"],
   ["maxPool2dBackward", maxPool2dBackward, "x, g → x̄, the adjoint of maxPool2d: each window's g added at its first maximum"],
@@ -133,6 +135,7 @@ for (const [name, kernel, doc] of [
   table.define({
     name,
     family: "nn",
+    groups: ["backward-only"],
     arity: 2,
     doc,
     infer: ([x, g], attrs) => {
@@ -144,10 +147,10 @@ for (const [name, kernel, doc] of [
       return [tensorType(promote(x.dtype, g.dtype), x.shape)];
     },
     evalCPU: ([x, g], attrs) => [kernel(x, g, attrs.kernel as Pair, attrs.stride as Pair, attrs.padding as Pair)],
-    groups: ["backward-only"],
     noAdjoint: `backward-only (${name === "avgPool2dBackward" ? "avgPool2d" : "maxPool2d"} rule); second derivatives are not supported`,
   });
 }
+
 table.define({
   name: "softmax",
   family: "nn",
@@ -165,9 +168,11 @@ table.define({
       return [e.mul(y, e.sub(g!, dot))];
     },
 });
+
 table.define({
   name: "oneHot",
   family: "nn",
+  groups: ["backward-only", "expression", "finite-preserving"],
   arity: 1,
   doc: "i32 class labels [B] → f32 [B, classes] with a 1 at each label",
   infer: ([labels], attrs) => {
@@ -176,7 +181,6 @@ table.define({
     return [tensorType("f32", [...labels.shape, classes])];
   },
   evalCPU: ([labels], attrs) => [oneHot(labels, attrs.classes as number)],
-  groups: ["backward-only", "expression", "finite-preserving"],
   noAdjoint: "integer labels in, constant out: nothing to differentiate",
 });
 

@@ -27,36 +27,26 @@ function fedByRun(op: string): never {
   throw new Error(`${op} nodes are bound by the executor, not evaluated`);
 }
 
-table.define({
-  name: "input",
-  family: "source",
-  arity: 0,
-  typeAttrs: ["dtype", "shape", "structure"],
-  doc: "a named model input (data), given with every run",
-  infer: (_, attrs) => {
-    stringAttr("input", attrs, "name");
-    return [declaredType("input", attrs)];
-  },
-  evalCPU: () => fedByRun("input"),
-  groups: ["source"],
-  noAdjoint: "a source: gradients are taken with respect to it",
-});
-
-table.define({
-  name: "param",
-  family: "source",
-  arity: 0,
-  typeAttrs: ["dtype", "shape", "structure"],
-  doc: "a named trainable parameter, initialised by its declared init when a run does not give it",
-  infer: (_, attrs) => {
-    stringAttr("param", attrs, "name");
-    stringAttr("param", attrs, "init", PARAM_INITS);
-    return [declaredType("param", attrs)];
-  },
-  evalCPU: () => fedByRun("param"),
-  groups: ["source"],
-  noAdjoint: "a source: gradients are taken with respect to it",
-});
+for (const [name, doc] of [
+  ["input", "a named model input (data), given with every run"],
+  ["param", "a named trainable parameter, initialised by its declared init when a run does not give it"],
+] as const) {
+  table.define({
+    name,
+    family: "source",
+    groups: ["source"],
+    arity: 0,
+    typeAttrs: ["dtype", "shape", "structure"],
+    doc,
+    infer: (_, attrs) => {
+      stringAttr(name, attrs, "name");
+      if (name === "param") stringAttr(name, attrs, "init", PARAM_INITS);
+      return [declaredType(name, attrs)];
+    },
+    evalCPU: () => fedByRun(name),
+    noAdjoint: "a source: gradients are taken with respect to it",
+  });
+}
 
 table.define({
   name: "constant",
@@ -75,6 +65,7 @@ table.define({
 table.define({
   name: "eye",
   family: "source",
+  groups: ["expression", "finite-preserving"],
   arity: 0,
   typeAttrs: ["dtype", "shape"],
   doc: "the n×n identity matrix",
@@ -85,7 +76,6 @@ table.define({
     return [tensorType(stringAttr("eye", attrs, "dtype", DTYPES), [n, n], "spd")];
   },
   evalCPU: (_, attrs, ctx) => [eyeCPU(ctx.dim((attrs.shape as Dim[])[0]))],
-  groups: ["expression", "finite-preserving"],
   noAdjoint: "no inputs",
 });
 

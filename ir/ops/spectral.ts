@@ -61,6 +61,7 @@ for (const s of MATRIX_FUNCTIONS) {
 table.define({
   name: "loewner",
   family: "spectral",
+  groups: ["backward-only", "expression"],
   arity: 1,
   doc: "eigenvalues → the Loewner matrix (f(λ_i) − f(λ_j))/(λ_i − λ_j), f′(λ_i) on the diagonal, f = log, sqrt or exp, evaluated stably",
   infer: ([w], attrs) => {
@@ -69,12 +70,13 @@ table.define({
     return [tensorType(w.dtype, [...batch, n, n], "symmetric")];
   },
   evalCPU: ([w], attrs) => [loewner(w, attrs.fn as SpectralFn)],
-  groups: ["backward-only", "expression"],
   noAdjoint: "backward-only (spectral rules); second derivatives are not supported",
 });
+
 table.define({
   name: "divdiff",
   family: "spectral",
+  groups: ["backward-only", "expression"],
   arity: 3,
   doc: "w, g(w), g′(w) → the Loewner matrix of an elementwise g (mean derivative where w_i ≈ w_j)",
   infer: ([w, gw, dgw]) => {
@@ -84,9 +86,9 @@ table.define({
     return [tensorType(promote(w.dtype, promote(gw.dtype, dgw.dtype)), [...batch, n, n], "symmetric")];
   },
   evalCPU: ([w, gw, dgw]) => [divdiff(w, gw, dgw)],
-  groups: ["backward-only", "expression"],
   noAdjoint: "backward-only (spectralApply rule); second derivatives are not supported",
 });
+
 /**
  * `U diag(g(w)) Uᵀ` where (w, U) = eigh(X): the target of the rewrite of a hand-built spectral
  * function. Its value ignores X and g′(w); they are inputs so that the adjoint can apply the
@@ -114,9 +116,11 @@ table.define({
   // of X, so X receives the whole derivative and they receive none from this node).
   adjoint: ({ inputs: [, w, u, gw, dgw], cotangents: [g], e }) => [spectralConjugate(e, u, e.op("divdiff", [w, gw, dgw]), g!), null, null, null, null],
 });
+
 table.define({
   name: "projectorGap",
   family: "spectral",
+  groups: ["backward-only", "expression"],
   arity: 1,
   doc: "ascending eigenvalues → G, G_ij = G_ji = 1/(λ_i − λ_j) for i among the top k and j not, else 0; an error with no gap",
   infer: ([w], attrs) => {
@@ -126,7 +130,6 @@ table.define({
     return [tensorType(w.dtype, [...batch, n, n], "symmetric")];
   },
   evalCPU: ([w], attrs) => [projectorGap(w, attrs.k as number)],
-  groups: ["backward-only", "expression"],
   noAdjoint: "backward-only (topEigenProjector rule); second derivatives are not supported",
 });
 

@@ -4,11 +4,20 @@ import { gemm } from "../gemm.js";
 import { im2col, type ConvGeometry } from "./im2col.js";
 import { scratch } from "../scratch.js";
 
-/** Output extent of a sliding window: floor((size + 2·pad − kernel) / stride) + 1; RangeError if < 1. */
+/**
+ * The sliding-window size rule, once for every layer that slides a window (conv, pools, their
+ * adjoints; the IR's type rules and the WGSL kernels call it too): floor((size + 2·pad − kernel) / stride) + 1,
+ * PyTorch's floor mode. Below 1 the window does not fit.
+ */
+export function slidingWindowExtent(size: number, kernel: number, stride: number, pad: number): number {
+  return Math.floor((size + 2 * pad - kernel) / stride) + 1;
+}
+
+/** Output extent of a sliding window (slidingWindowExtent); RangeError if < 1. */
 export function windowOutSize(size: number, kernel: number, stride: number, pad: number, op: string): number {
   if (!(stride >= 1) || !Number.isInteger(stride)) throw new RangeError(`${op}: stride ${stride} must be a positive integer`);
   if (!(pad >= 0) || !Number.isInteger(pad)) throw new RangeError(`${op}: padding ${pad} must be a non-negative integer`);
-  const out = Math.floor((size + 2 * pad - kernel) / stride) + 1;
+  const out = slidingWindowExtent(size, kernel, stride, pad);
   if (out < 1) throw new RangeError(`${op}: window ${kernel} does not fit input ${size} with padding ${pad}`);
   return out;
 }

@@ -5,7 +5,7 @@
  * (the same `windowArgmax`).
  */
 import { type NDArray, ndarray } from "../ndarray.js";
-import { poolGeometry, windowArgmax, windowCells } from "./pool.js";
+import { forEachWindow, poolGeometry, windowArgmax } from "./pool.js";
 
 function poolBackward(x: NDArray, g: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number], mode: "avg" | "max"): NDArray {
   const op = `${mode}Pool2dBackward`;
@@ -15,19 +15,12 @@ function poolBackward(x: NDArray, g: NDArray, kernel: [number, number], stride: 
     throw new RangeError(`${op}: cotangent has shape [${g.shape.join(", ")}], expected [${want.join(", ")}]`);
   }
   const out = ndarray(x.shape);
-  const cells = new Int32Array(kernel[0] * kernel[1]);
   const area = kernel[0] * kernel[1];
-  let o = 0;
-  for (let nc = 0; nc < geo.N * geo.C; nc++) {
-    for (let i = 0; i < geo.Ho; i++) {
-      for (let j = 0; j < geo.Wo; j++, o++) {
-        const n = windowCells(geo, nc, i, j, cells);
-        const gv = g.data[o];
-        if (mode === "max") out.data[windowArgmax(x.data, cells, n)] += gv;
-        else for (let k = 0; k < n; k++) out.data[cells[k]] += gv / area;
-      }
-    }
-  }
+  forEachWindow(geo, (o, cells, n) => {
+    const gv = g.data[o];
+    if (mode === "max") out.data[windowArgmax(x.data, cells, n)] += gv;
+    else for (let k = 0; k < n; k++) out.data[cells[k]] += gv / area;
+  });
   return out;
 }
 

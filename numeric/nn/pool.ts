@@ -56,26 +56,33 @@ export function windowArgmax(xd: Float64Array, cells: Int32Array, count: number)
   return arg;
 }
 
-function pool2d(x: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number], mode: "avg" | "max"): NDArray {
-  const g = poolGeometry(`${mode}Pool2d`, x, kernel, stride, padding);
-  const out = ndarray([g.N, g.C, g.Ho, g.Wo]);
-  const cells = new Int32Array(kernel[0] * kernel[1]);
-  const area = kernel[0] * kernel[1];
+/**
+ * Visits every output window in order: `visit(o, cells, n)` with o the flat output index and
+ * cells[0..n) the flat input indices the window covers (the loop nest pooling and its adjoints share).
+ */
+export function forEachWindow(g: PoolGeometry, visit: (o: number, cells: Int32Array, n: number) => void): void {
+  const cells = new Int32Array(g.kernel[0] * g.kernel[1]);
   let o = 0;
   for (let nc = 0; nc < g.N * g.C; nc++) {
     for (let i = 0; i < g.Ho; i++) {
-      for (let j = 0; j < g.Wo; j++, o++) {
-        const n = windowCells(g, nc, i, j, cells);
-        if (mode === "max") out.data[o] = x.data[windowArgmax(x.data, cells, n)];
-        else {
-          // count_include_pad = true: padded zeros count, the divisor is always kh·kw.
-          let acc = 0;
-          for (let k = 0; k < n; k++) acc += x.data[cells[k]];
-          out.data[o] = acc / area;
-        }
-      }
+      for (let j = 0; j < g.Wo; j++, o++) visit(o, cells, windowCells(g, nc, i, j, cells));
     }
   }
+}
+
+function pool2d(x: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number], mode: "avg" | "max"): NDArray {
+  const g = poolGeometry(`${mode}Pool2d`, x, kernel, stride, padding);
+  const out = ndarray([g.N, g.C, g.Ho, g.Wo]);
+  const area = kernel[0] * kernel[1];
+  forEachWindow(g, (o, cells, n) => {
+    if (mode === "max") out.data[o] = x.data[windowArgmax(x.data, cells, n)];
+    else {
+      // count_include_pad = true: padded zeros count, the divisor is always kh·kw.
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += x.data[cells[k]];
+      out.data[o] = acc / area;
+    }
+  });
   return out;
 }
 

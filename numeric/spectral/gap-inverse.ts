@@ -24,54 +24,39 @@ function firstRepeat(w: Float64Array, base: number, n: number): [number, number]
   return null;
 }
 
-/** w [..., n] → F [..., n, n], F_ij = 1/(w_j − w_i) for i ≠ j, F_ii = 0 (rule 1, eigh). */
-export function eigGapInverse(w: NDArray): NDArray {
-  const { batch, n, count } = vectorBatch(w, "eigGapInverse");
+/**
+ * v [..., n] → F [..., n, n], F_ij = 1/gap(v_i, v_j) for i ≠ j, F_ii = 0; a NumericError naming
+ * the first repeated pair (`repeated(i, j, v_i, v_j, where)`, with its advice) instead of ±∞.
+ */
+function gapInverse(v: NDArray, op: string, gap: (vi: number, vj: number) => number, repeated: (i: number, j: number, vi: number, vj: number, where: string) => string): NDArray {
+  const { batch, n, count } = vectorBatch(v, op);
   const out = ndarray([...batch, n, n]);
   for (let b = 0; b < count; b++) {
     const base = b * n;
-    const rep = firstRepeat(w.data, base, n);
+    const rep = firstRepeat(v.data, base, n);
     if (rep) {
       const [i, j] = rep;
-      throw new NumericError(
-        "domain",
-        `eigh: the gradient through the eigenvectors is undefined at repeated eigenvalues (λ_${i} = ${w.data[base + i]} and λ_${j} = ${w.data[base + j]}` +
-          `${count > 1 ? ` in batch entry ${b}` : ""}). ${EIGH_GAP_ADVICE}`,
-      );
+      throw new NumericError("domain", repeated(i, j, v.data[base + i], v.data[base + j], count > 1 ? ` in batch entry ${b}` : ""));
     }
     const o = b * n * n;
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) if (i !== j) out.data[o + i * n + j] = 1 / (w.data[base + j] - w.data[base + i]);
+      for (let j = 0; j < n; j++) if (i !== j) out.data[o + i * n + j] = 1 / gap(v.data[base + i], v.data[base + j]);
     }
   }
   return out;
 }
 
+/** w [..., n] → F [..., n, n], F_ij = 1/(w_j − w_i) for i ≠ j, F_ii = 0 (rule 1, eigh). */
+export function eigGapInverse(w: NDArray): NDArray {
+  return gapInverse(w, "eigGapInverse", (wi, wj) => wj - wi, (i, j, wi, wj, where) =>
+    `eigh: the gradient through the eigenvectors is undefined at repeated eigenvalues (λ_${i} = ${wi} and λ_${j} = ${wj}${where}). ${EIGH_GAP_ADVICE}`,
+  );
+}
+
 /** S [..., k] → F [..., k, k], F_ij = 1/(S_j² − S_i²) for i ≠ j, F_ii = 0 (rule 5, thin SVD). */
 export function svdGapInverse(s: NDArray): NDArray {
-  const { batch, n, count } = vectorBatch(s, "svdGapInverse");
-  const out = ndarray([...batch, n, n]);
-  for (let b = 0; b < count; b++) {
-    const base = b * n;
-    const rep = firstRepeat(s.data, base, n);
-    if (rep) {
-      const [i, j] = rep;
-      throw new NumericError(
-        "domain",
-        `svd: the gradient through the singular vectors is undefined at repeated singular values (σ_${i} = ${s.data[base + i]} and σ_${j} = ${s.data[base + j]}` +
-          `${count > 1 ? ` in batch entry ${b}` : ""}). ${SVD_GAP_ADVICE}`,
-      );
-    }
-    const o = b * n * n;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        if (i === j) continue;
-        const si = s.data[base + i];
-        const sj = s.data[base + j];
-        // (S_j − S_i)(S_j + S_i): no cancellation of the squares when the values are close.
-        out.data[o + i * n + j] = 1 / ((sj - si) * (sj + si));
-      }
-    }
-  }
-  return out;
+  // (S_j − S_i)(S_j + S_i): no cancellation of the squares when the values are close.
+  return gapInverse(s, "svdGapInverse", (si, sj) => (sj - si) * (sj + si), (i, j, si, sj, where) =>
+    `svd: the gradient through the singular vectors is undefined at repeated singular values (σ_${i} = ${si} and σ_${j} = ${sj}${where}). ${SVD_GAP_ADVICE}`,
+  );
 }

@@ -2,6 +2,8 @@
  * Sliding-window geometry shared by conv and pooling (the conventions of numeric/nn/conv.ts
  * and pool.ts: NCHW, floor mode, H' = floor((H + 2p − k)/s) + 1).
  */
+import { slidingWindowExtent } from "../../../numeric/nn/conv.js";
+
 export type Pair = readonly [number, number];
 export type Shape4 = readonly [number, number, number, number];
 
@@ -20,7 +22,7 @@ export function windowOut(op: string, size: number, kernel: number, stride: numb
   checkPositiveInts(op, "stride", [stride], 1);
   checkPositiveInts(op, "padding", [pad], 0);
   checkPositiveInts(op, "kernel", [kernel], 1);
-  const out = Math.floor((size + 2 * pad - kernel) / stride) + 1;
+  const out = slidingWindowExtent(size, kernel, stride, pad);
   if (out < 1) throw new RangeError(`${op}: window ${kernel} does not fit input ${size} with padding ${pad}`);
   return out;
 }
