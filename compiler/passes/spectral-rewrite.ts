@@ -2,7 +2,7 @@
  * The spectral rewrite: `U · diag(g(w)) · Uᵀ` built by hand from `[w, U] = linalg.eigh(X)` and an
  * elementwise g becomes `spectralApply(X, w, U, g(w), g'(w))`, whose adjoint is the Daleckii–Krein
  * rule — finite at repeated eigenvalues, where chaining the eigh rule divides by zero. The two
- * give the same derivative wherever the eigenvalues are distinct (DESIGN.md rule 2), so the
+ * give the same derivative wherever the eigenvalues are distinct (docs/architecture.md, rule 2), so the
  * rewrite changes no number there. Recognised spellings of the product:
  *   (U · diagm(v)) · Uᵀ,   U · (diagm(v) · Uᵀ),   (U ∘ v) · Uᵀ  (v broadcast as a row),
  * with v = g(w) a chain of elementwise ops whose only non-constant leaf is w. It does not fire

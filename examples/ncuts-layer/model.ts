@@ -1,4 +1,4 @@
-// The normalized-cuts layer (DESIGN.md, in the style of Bach & Jordan's learned spectral
+// The normalized-cuts layer (docs/design.md, in the style of Bach & Jordan's learned spectral
 // clustering): affinity W = F Fᵀ of per-position features, degrees D = diag(W·1), and the
 // projector onto the leading eigenspace of D^{-1/2} W D^{-1/2}, which is the column space of
 // Z = D^{-1/2} F. The loss compares it with the ground-truth segmentation projector Π_Y.

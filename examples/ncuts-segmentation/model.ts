@@ -1,8 +1,8 @@
 /**
- * The normalized-cuts layer of DESIGN.md trained end to end. A small conv net maps each image
+ * The normalized-cuts layer of docs/design.md trained end to end. A small conv net maps each image
  * x [B, 3, S, S] to positive per-pixel features F [B, S², d] (exp keeps every affinity, hence every
  * degree, positive). Affinity W = F Fᵀ, degrees D = diag(W·1), Z = D^{-1/2} F, and the layer's output
- * Π_W = Z (ZᵀZ)⁻¹ Zᵀ (rangeProjector, DESIGN.md rule 4), the projector onto the leading eigenspace
+ * Π_W = Z (ZᵀZ)⁻¹ Zᵀ (rangeProjector, docs/architecture.md, rule 4), the projector onto the leading eigenspace
  * of D^{-1/2} W D^{-1/2}. The loss is J = ½ ‖Π_W − Π_Y‖²_F against the ground-truth segmentation
  * projector Π_Y, averaged over the batch. Every matrix op maps over the batch dim.
  */

@@ -2,7 +2,7 @@
  * Second-order pooling on MNIST (DeepO2P): the conv trunk's features per image, F [B, 49, c2]
  * (positions × channels), are pooled into logm(FᵀF/49 + εI) [B, c2, c2] — cov and logm map over
  * the batch dim — flattened, and classified by a linear layer. The gradient flows back through
- * logm by the Daleckii–Krein rule (DESIGN.md, rule 2).
+ * logm by the Daleckii–Krein rule (docs/architecture.md, rule 2).
  */
 import { linalg, model, nn, ops, type Tensor } from "matprop";
 import { C2, CLASSES, convTrunk, POSITIONS } from "./trunk.js";

@@ -31,13 +31,13 @@ table.define({
   },
   evalCPU: ([x, w], attrs) => [conv2d(x, w, attrs.stride as [number, number], attrs.padding as [number, number])],
   adjoint: ({ inputs: [x, w], attrs, cotangents: [g], e }) => {
-      const [, , h, wd] = x.type.shape;
-      const [, , kh, kw] = w.type.shape;
-      return [
-        e.op("conv2dGradInput", [g!, w], { stride: attrs.stride, padding: attrs.padding, inputSize: [h, wd] as number[] }),
-        e.op("conv2dGradWeight", [x, g!], { stride: attrs.stride, padding: attrs.padding, kernel: [kh, kw] as number[] }),
-      ];
-    },
+    const [, , h, wd] = x.type.shape;
+    const [, , kh, kw] = w.type.shape;
+    return [
+      e.op("conv2dGradInput", [g!, w], { stride: attrs.stride, padding: attrs.padding, inputSize: [h, wd] as number[] }),
+      e.op("conv2dGradWeight", [x, g!], { stride: attrs.stride, padding: attrs.padding, kernel: [kh, kw] as number[] }),
+    ];
+  },
 });
 
 for (const [name, kernel] of [["avgPool2d", avgPool2d], ["maxPool2d", maxPool2d]] as const) {
@@ -76,14 +76,14 @@ table.define({
   // p_y − 1 is formed as −Σ_{c≠y} p_c: for a confident prediction p_y rounds to 1 and p_y − 1
   // would lose every digit (in f32 from a margin of about 12).
   adjoint: ({ inputs: [z, labels], cotangents: [g], e }) => {
-      const [b, c] = z.type.shape;
-      if (typeof c !== "number") fail("MP2012", "softmaxCrossEntropy: the number of classes must be a size to differentiate");
-      const onehot = e.op("oneHot", [labels], { classes: c });
-      const others = e.mul(e.op("softmax", [z]), e.sub(1, onehot));
-      const rest = e.op("sum", [others], { axis: [-1], keepdims: true });
-      const diff = e.sub(others, e.mul(onehot, rest));
-      return [e.div(e.mul(diff, g!), e.count([b], z.type.dtype)), null];
-    },
+    const [b, c] = z.type.shape;
+    if (typeof c !== "number") fail("MP2012", "softmaxCrossEntropy: the number of classes must be a size to differentiate");
+    const onehot = e.op("oneHot", [labels], { classes: c });
+    const others = e.mul(e.op("softmax", [z]), e.sub(1, onehot));
+    const rest = e.op("sum", [others], { axis: [-1], keepdims: true });
+    const diff = e.sub(others, e.mul(onehot, rest));
+    return [e.div(e.mul(diff, g!), e.count([b], z.type.dtype)), null];
+  },
 });
 
 /** The cotangent g must have the shape of the forward output: [n, c, out(h), out(w)]. */
@@ -164,9 +164,9 @@ table.define({
   evalCPU: ([z]) => [softmax(z)],
   // y = softmax(z): z̄ = y ∘ (ȳ − Σ ȳ∘y) along the last axis.
   adjoint: ({ outputs: [y], cotangents: [g], e }) => {
-      const dot = e.op("sum", [e.mul(g!, y)], { axis: [-1], keepdims: true });
-      return [e.mul(y, e.sub(g!, dot))];
-    },
+    const dot = e.op("sum", [e.mul(g!, y)], { axis: [-1], keepdims: true });
+    return [e.mul(y, e.sub(g!, dot))];
+  },
 });
 
 table.define({

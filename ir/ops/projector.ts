@@ -1,4 +1,4 @@
-/** The two projectors of the normalized-cuts layer (see DESIGN.md, matrix calculus rules 3 and 4). */
+/** The two projectors of the normalized-cuts layer (docs/architecture.md, rules 3 and 4). */
 import { intAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
 import { OpTable } from "../op.js";
@@ -25,9 +25,9 @@ table.define({
   },
   evalCPU: ([x], attrs) => [topEigenProjector(x, attrs.k as number)],
   adjoint: ({ inputs: [x], attrs, cotangents: [g], e }) => {
-      const [w, u] = e.ops("eigh", [x]);
-      return [spectralConjugate(e, u, e.op("projectorGap", [w], { k: attrs.k }), g!)];
-    },
+    const [w, u] = e.ops("eigh", [x]);
+    return [spectralConjugate(e, u, e.op("projectorGap", [w], { k: attrs.k }), g!)];
+  },
 });
 
 table.define({
@@ -45,11 +45,11 @@ table.define({
   evalCPU: ([z]) => [rangeProjector(z)],
   // Π = Z (ZᵀZ)⁻¹ Zᵀ: Z̄ = 2 (I − Π) sym(Π̄) (Z⁺)ᵀ with (Z⁺)ᵀ = Z (ZᵀZ)⁻¹.
   adjoint: ({ inputs: [z], outputs: [p], cotangents: [g], e }) => {
-      const zt = e.transpose(z);
-      const zpt = e.transpose(e.op("solve", [e.matmul(zt, z), zt]));
-      const a = e.matmul(e.sym(g!), zpt);
-      return [e.mul(e.sub(a, e.matmul(p, a)), 2)];
-    },
+    const zt = e.transpose(z);
+    const zpt = e.transpose(e.op("solve", [e.matmul(zt, z), zt]));
+    const a = e.matmul(e.sym(g!), zpt);
+    return [e.mul(e.sub(a, e.matmul(p, a)), 2)];
+  },
 });
 
 /** The projector ops, for ir/registry.ts. */

@@ -1,6 +1,6 @@
 /**
  * Spectral matrix functions f(X) = U diag(f(λ)) Uᵀ of a symmetric X: logm, sqrtm, expm.
- * One table defines them; the adjoint pass adds the Daleckii–Krein rule (DESIGN.md rule 2).
+ * One table defines them; the adjoint pass adds the Daleckii–Krein rule (docs/architecture.md, rule 2).
  */
 import { OpTable } from "../op.js";
 import { squareDims } from "../shape.js";
@@ -93,7 +93,7 @@ table.define({
  * `U diag(g(w)) Uᵀ` where (w, U) = eigh(X): the target of the rewrite of a hand-built spectral
  * function. Its value ignores X and g′(w); they are inputs so that the adjoint can apply the
  * Daleckii–Krein rule X̄ = U (L ∘ (Uᵀ sym(Ȳ) U)) Uᵀ, L = divdiff(w, g(w), g′(w)), which stays
- * finite at repeated eigenvalues (DESIGN.md rule 2).
+ * finite at repeated eigenvalues (docs/architecture.md, rule 2).
  */
 table.define({
   name: "spectralApply",

@@ -1,5 +1,5 @@
 /**
- * The F matrices of the eigenvector and singular-vector adjoints (DESIGN.md rules 1 and 5): the
+ * The F matrices of the eigenvector and singular-vector adjoints (docs/architecture.md, rules 1 and 5): the
  * inverse eigengaps. Both are undefined at a repeated value; the kernels say so instead of
  * returning ±∞, and name the rewrites that avoid the problem.
  */

@@ -1,5 +1,5 @@
 /**
- * Loewner matrices of divided differences, the L of the Daleckii–Krein rule (DESIGN.md rule 2):
+ * Loewner matrices of divided differences, the L of the Daleckii–Krein rule (docs/architecture.md, rule 2):
  * `L_ij = (f(λ_i) − f(λ_j)) / (λ_i − λ_j)`, `L_ii = f′(λ_i)`. They stay finite at repeated
  * eigenvalues, which is why the adjoint of a spectral function uses them instead of rule 1.
  */

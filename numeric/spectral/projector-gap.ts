@@ -1,4 +1,4 @@
-/** The G matrix of the top-k eigenprojector adjoint (DESIGN.md rule 3). */
+/** The G matrix of the top-k eigenprojector adjoint (docs/architecture.md, rule 3). */
 import { type NDArray, ndarray } from "../ndarray.js";
 import { NumericError } from "../numeric-error.js";
 import { maxAbsRange, vectorBatch } from "../vectors.js";

@@ -1,7 +1,7 @@
 /**
  * `U diag(g(w)) Uᵀ` from a precomputed eigendecomposition: what the compiler rewrites a
  * hand-written `U·diag(g(w))·Uᵀ` (U, w from eigh of X) into, so that it gets the Daleckii–Krein
- * adjoint (DESIGN.md rule 2) instead of the eigenvector rule, which fails at repeated eigenvalues.
+ * adjoint (docs/architecture.md, rule 2) instead of the eigenvector rule, which fails at repeated eigenvalues.
  */
 import { type NDArray, matrixBatch, ndarray } from "../ndarray.js";
 import { symmetricProduct } from "../dense.js";

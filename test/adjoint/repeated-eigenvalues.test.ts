@@ -1,5 +1,5 @@
 /**
- * Gradients at exactly repeated eigenvalues. The Daleckii–Krein rule (DESIGN.md rule 2) is finite
+ * Gradients at exactly repeated eigenvalues. The Daleckii–Krein rule (docs/architecture.md, rule 2) is finite
  * there; so is the top-k projector rule (rule 3) as long as the k-th and (k+1)-th eigenvalues
  * differ. Expected values are computed here from the closed form
  *   X̄ = Q (L ∘ (Qᵀ sym(W) Q)) Qᵀ,  L_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j),  L_ii = f′(λ_i)

@@ -29,7 +29,7 @@ export const procrustes = (m: number, n: number) =>
     return { loss: ops.sum(ops.mul(ops.matmul(U, Vh), T)) };
   });
 
-/** The normalized-cuts layer of DESIGN.md on `n` pixels: W = F·Fᵀ, Z = D^{-1/2} F, J = ½‖Π_W − Π_Y‖². */
+/** The normalized-cuts layer of docs/design.md on `n` pixels: W = F·Fᵀ, Z = D^{-1/2} F, J = ½‖Π_W − Π_Y‖². */
 export const ncutsLayer = (n: number) =>
   model(`ncuts-${n}`, ({ input }) => {
     const F = input("F", [n, 3]);

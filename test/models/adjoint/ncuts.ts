@@ -1,5 +1,5 @@
 /**
- * The normalized-cuts layer (DESIGN.md "The two structured layers", our formulation): features
+ * The normalized-cuts layer (docs/design.md "The two structured layers", our formulation): features
  * F [n, d], affinity A = F Fᵀ, degrees A·1, Z = D^{-1/2} F, Π_W = Z (ZᵀZ)⁻¹ Zᵀ, and the loss
  * J = ½ ‖Π_W − Π_Y‖_F² against a ground-truth segmentation projector Π_Y (a general input: the
  * gradient check perturbs it, and a perturbed projector is no longer one).

@@ -1,5 +1,5 @@
 /**
- * Second-order pooling (DeepO2P, DESIGN.md "The two structured layers"): local features F [n, d]
+ * Second-order pooling (DeepO2P, docs/design.md "The two structured layers"): local features F [n, d]
  * → C = FᵀF/n + εI (SPD) → logm(C), scored against a weight matrix W. One image, and a batch of two
  * sharing W.
  */
