@@ -13,7 +13,7 @@ import { opInGroup } from "./registry.js";
 /** Default largest element count of one tensor: 2²⁸ (2 GiB in float64, 1 GiB in f32). */
 export const DEFAULT_MAX_ELEMENTS = 2 ** 28;
 /** Largest element count any setting allows: typed arrays hold at most 2³² − 1 entries. */
-export const HARD_MAX_ELEMENTS = 2 ** 32 - 1;
+const HARD_MAX_ELEMENTS = 2 ** 32 - 1;
 /** Largest rank of a tensor. */
 export const MAX_RANK = 64;
 

@@ -39,10 +39,6 @@ export function isFloat(d: DType): boolean {
   return d === "f32" || d === "f64";
 }
 
-export function dimEquals(a: Dim, b: Dim): boolean {
-  return a === b;
-}
-
 export function formatDim(d: Dim): string {
   return typeof d === "number" ? String(d) : d;
 }
@@ -60,15 +56,6 @@ export function tensorType(dtype: DType, shape: Shape, structure: Structure = "g
   // Structure only means something for square matrices; anything else is general.
   const square = shape.length >= 2 && shape[shape.length - 1] === shape[shape.length - 2];
   return { dtype, shape: [...shape], structure: square ? structure : "general" };
-}
-
-export function typesEqual(a: TensorType, b: TensorType): boolean {
-  return (
-    a.dtype === b.dtype &&
-    a.structure === b.structure &&
-    a.shape.length === b.shape.length &&
-    a.shape.every((d, i) => d === b.shape[i])
-  );
 }
 
 /** The float dtype two operands promote to (f64 wins), i32 only when both are i32. */

@@ -50,13 +50,6 @@ export function matrixBatch(a: NDArray): { batch: number[]; rows: number; cols: 
   return { batch, rows: a.shape[a.shape.length - 2], cols: a.shape[a.shape.length - 1], count: sizeOf(batch) };
 }
 
-/** A view of matrix `b` of a batched array as a fresh row-major copy. */
-export function getMatrix(a: NDArray, b: number): Float64Array {
-  const { rows, cols } = matrixBatch(a);
-  const n = rows * cols;
-  return a.data.slice(b * n, (b + 1) * n);
-}
-
 /** Nested JS arrays (or a number for rank 0) from an NDArray, for JSON output. */
 export function toNested(a: NDArray): number | unknown[] {
   if (a.shape.length === 0) return a.data[0];

@@ -16,7 +16,7 @@ export interface StructureTolerances {
 }
 
 /** For float64 values (the CPU executor): symmetry to 1e-10 of the matrix's scale. */
-export const F64_STRUCTURE: StructureTolerances = { relative: 1e-10, product: 1e-8 };
+const F64_STRUCTURE: StructureTolerances = { relative: 1e-10, product: 1e-8 };
 
 /**
  * For f32 values (WebGPU's `assume` kernels, values handed to a bundle): about 80 ulps of the

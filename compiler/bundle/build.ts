@@ -122,7 +122,7 @@ export function bundleFiles(graph: Graph, opts: Omit<BuildOptions, "out"> = {}):
 }
 
 /** JSON with two-space indentation, arrays of numbers on one line (shapes, dispatches, buffer lists). */
-export function prettyJSON(v: unknown, indent = ""): string {
+function prettyJSON(v: unknown, indent = ""): string {
   const inner = indent + "  ";
   if (Array.isArray(v)) {
     if (v.every((x) => typeof x === "number")) return JSON.stringify(v).replace(/,/g, ", ");

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 /** runtime/ next to this compiler (source tree or dist/). */
 const RUNTIME_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "runtime");
-export const RUNTIME_ENTRY = "runtime/bundle/open.js";
+const RUNTIME_ENTRY = "runtime/bundle/open.js";
 /** Where a bundle's modules may come from: everything below the compiler. */
 const FLOORS = ["runtime/", "codegen/", "ir/", "numeric/"];
 

@@ -54,7 +54,7 @@ function forced(paths: CompilerOptions["paths"]): CompilerOptions {
 const IGNORED = new Set([18003]);
 
 /** The nearest tsconfig.json in the model's folder or above it. */
-export function nearestTsconfig(abs: string): string | undefined {
+function nearestTsconfig(abs: string): string | undefined {
   return ts.findConfigFile(path.dirname(abs), ts.sys.fileExists, "tsconfig.json");
 }
 

@@ -46,7 +46,7 @@ export function withBuilder<T>(b: Builder, fn: () => T): T {
   }
 }
 
-export function currentBuilder(loc?: SourceLoc): Builder {
+function currentBuilder(loc?: SourceLoc): Builder {
   return (globalThis as Global)[CURRENT] ?? fail("MP2011", "matprop ops can only be called while a model is built (inside model(name, build))", loc ?? callerLocation());
 }
 

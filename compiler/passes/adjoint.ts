@@ -13,7 +13,7 @@
  */
 import { fail, MatpropError } from "../../ir/diagnostics.js";
 import { Emitter } from "../../ir/emitter.js";
-import { Graph, sourceName, type Node, type Value } from "../../ir/graph.js";
+import { Graph, sourceName, type Value } from "../../ir/graph.js";
 import { getOp } from "../../ir/registry.js";
 import { formatShape, isFloat, isSymmetric } from "../../ir/types.js";
 
@@ -116,6 +116,3 @@ export function gradOutputs(g: Graph): Map<string, Value> {
   return new Map(g.outputs.filter((o) => o.name.startsWith(GRAD_PREFIX)).map((o) => [o.name.slice(GRAD_PREFIX.length), o.value]));
 }
 
-export function isBackwardNode(n: Node): boolean {
-  return n.gradOf !== undefined;
-}

@@ -11,7 +11,6 @@ const FN_OF = new Map(MATRIX_FUNCTIONS.map((s) => [s.name, s.fn]));
 export const CANONICALIZE_RULES: readonly RewriteRule[] = [
   {
     name: "spectral-via-eigh",
-    phase: "canonicalize",
     match(node, e) {
       const fn = FN_OF.get(node.op);
       if (!fn) return undefined;

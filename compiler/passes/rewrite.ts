@@ -1,6 +1,7 @@
 /**
- * The one rewrite engine (in the manner of tinygrad's PatternMatcher): a pass is a table of rules,
- * each tagged with its phase; `rewrite` rebuilds the graph in order, hash-conses identical nodes
+ * The one rewrite engine (in the manner of tinygrad's PatternMatcher): a pass is a table of rules
+ * (its phase is the table: differentiate.ts runs canonicalize + spectral, then the adjoint pass, then
+ * simplify); `rewrite` rebuilds the graph in order, hash-conses identical nodes
  * (CSE), offers each new node to the rules, and repeats until nothing fires; dead nodes are
  * dropped at the end. Simplification, the spectral rewrite and (later) fusion are tables for it.
  */
@@ -10,11 +11,8 @@ import { Graph, type Node, type Value } from "../../ir/graph.js";
 import { formatType, satisfies } from "../../ir/types.js";
 import { opInGroup } from "../../ir/registry.js";
 
-export type Phase = "canonicalize" | "spectral" | "simplify";
-
 export interface RewriteRule {
   readonly name: string;
-  readonly phase: Phase;
   /**
    * Replacement values for `node`'s outputs, built with `e` (which tags new nodes with the
    * matched node's location), or undefined when the rule does not apply.

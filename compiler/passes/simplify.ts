@@ -37,7 +37,7 @@ function negated(node: Node, e: Parameters<RewriteRule["match"]>[1], x: Value): 
 }
 
 function rule(name: string, op: string, match: RewriteRule["match"]): RewriteRule {
-  return { name, phase: "simplify", match: (node, e) => (node.op === op ? match(node, e) : undefined) };
+  return { name, match: (node, e) => (node.op === op ? match(node, e) : undefined) };
 }
 
 export const SIMPLIFY_RULES: readonly RewriteRule[] = [
@@ -104,7 +104,6 @@ export const SIMPLIFY_RULES: readonly RewriteRule[] = [
   }),
   {
     name: "fold-scalar-constants",
-    phase: "simplify",
     match(node, e) {
       if (node.op === "constant" || node.op === "dimSize" || node.inputs.length === 0) return undefined;
       if (node.outputs.length !== 1 || node.outputs[0].type.shape.length !== 0) return undefined;

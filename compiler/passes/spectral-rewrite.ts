@@ -95,7 +95,6 @@ function derivative(e: Emitter, chain: readonly Node[], v: Value, w: Value): Val
 
 export const SPECTRAL_REWRITE: RewriteRule = {
   name: "spectral-function",
-  phase: "spectral",
   match(node, e) {
     const m = matchConjugation(node);
     if (!m) return undefined;

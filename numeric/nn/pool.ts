@@ -35,7 +35,7 @@ export function poolGeometry(op: string, x: NDArray, kernel: [number, number], s
  * Flat indices into x of the real (unpadded) cells of window (i, j) of image-channel `nc`, in
  * row-major window order, written to `into`; returns how many.
  */
-export function windowCells(g: PoolGeometry, nc: number, i: number, j: number, into: Int32Array): number {
+function windowCells(g: PoolGeometry, nc: number, i: number, j: number, into: Int32Array): number {
   const [kh, kw] = g.kernel;
   let n = 0;
   for (let p = 0; p < kh; p++) {

@@ -30,7 +30,7 @@ function tagOf(v: unknown): string {
 const shapeText = (s: readonly unknown[]) => `[${s.map(String).join(", ")}]`;
 
 /** One tensor's value as f32 for the GPU; `what` is "input" or "param". */
-export function tensorValue(spec: TensorSpec, value: unknown, what: string): Float32Array {
+function tensorValue(spec: TensorSpec, value: unknown, what: string): Float32Array {
   let data = value;
   if (typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !Array.isArray(value) && "data" in value) {
     const { shape } = value as { shape?: unknown };

@@ -17,7 +17,7 @@ export type Dtype = "f32" | "f64" | "i32";
 export type Triple = readonly [number, number, number];
 
 /** Structures an input or param can declare beyond "general" (checked when a caller hands one over). */
-export const DECLARED_STRUCTURES = ["symmetric", "spd", "diagonal", "orthogonal", "projector"] as const;
+const DECLARED_STRUCTURES = ["symmetric", "spd", "diagonal", "orthogonal", "projector"] as const;
 export type DeclaredStructure = (typeof DECLARED_STRUCTURES)[number];
 
 export interface TensorSpec {

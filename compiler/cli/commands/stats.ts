@@ -47,7 +47,7 @@ export function statsOf(what: string, g: Graph, dims: ReadonlyMap<string, number
   };
 }
 
-export function formatStats(rows: readonly StatsRow[]): string {
+function formatStats(rows: readonly StatsRow[]): string {
   const head = `${"".padEnd(15)} ${"dispatches".padStart(10)} ${"unfused".padStart(8)} ${"kernels".padStart(8)} ${"planned B".padStart(10)} ${"naive B".padStart(10)}`;
   const lines = rows.map((r) => `${r.what.padEnd(15)} ${String(r.dispatches).padStart(10)} ${String(r.unfusedDispatches).padStart(8)} ${String(r.kernels).padStart(8)} ${String(r.plannedBytes).padStart(10)} ${String(r.naiveBytes).padStart(10)}`);
   return [head, ...lines].join("\n") + "\n";
