@@ -64,6 +64,15 @@ interface Row extends Pointwise {
 const groups = (r: Row): OpGroup[] => ["elementwise", "expression", ...(r.finitePreserving ? (["finite-preserving"] as const) : [])];
 const forms = (r: Row): Pointwise => ({ js: r.js, wgsl: r.wgsl, ...(r.wgslHelpers ? { wgslHelpers: r.wgslHelpers } : {}) });
 
+/**
+ * 1 / (1 + e⁻ˣ) without overflow, and with full relative accuracy in the lower tail (where
+ * 1 − σ(−x) would round to 0): e^(−|x|) ≤ 1 is the only exponential taken.
+ */
+export function sigmoid(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
 /** The op of a row, with the type rule and float64 evaluation of its arity. */
 function define(r: Row, arity: 1 | 2, infer: OpDef["infer"], evalCPU: OpDef["evalCPU"]): void {
   table.define({ name: r.name, family: "elementwise", groups: groups(r), arity, doc: r.doc, infer, evalCPU, pointwise: forms(r), adjoint: r.adjoint });
