@@ -1,6 +1,8 @@
 /** Shared checks of op type rules: each names the op and the operand it refuses, with an MP2xxx code. */
 import { fail } from "../diagnostics.js";
-import { formatShape, isFloat, satisfies, type Dim, type Shape, type Structure, type TensorType } from "../types.js";
+import type { Attrs } from "../attrs.js";
+import type { OpDef } from "../op.js";
+import { formatShape, isFloat, satisfies, tensorType, type Dim, type Shape, type Structure, type TensorType } from "../types.js";
 
 export function demand(op: string, t: TensorType, want: Structure, what = "input"): void {
   if (!satisfies(t.structure, want)) {
@@ -26,4 +28,18 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 export function demandShape(op: string, t: TensorType, want: Shape, what: string): void {
   if (!sameShape(t.shape, want)) fail("MP2001", `${op}: ${what} must have shape ${formatShape(want)}, got ${formatShape(t.shape)}`);
+}
+
+/**
+ * The type rule of an op from a batch of eigenvalues or singular values [..., n] to one n×n matrix
+ * per batch entry (the eigengap inverses, Loewner matrices, the projector gap): `attrs` checks its
+ * attributes first, `fits` the vector length after.
+ */
+export function pairwiseInfer(op: string, structure: Structure, attrs?: (a: Attrs) => void, fits?: (a: Attrs, n: Dim) => void): OpDef["infer"] {
+  return ([w], a) => {
+    attrs?.(a);
+    const [batch, n] = vectorDims(op, w);
+    fits?.(a, n);
+    return [tensorType(w.dtype, [...batch, n, n], structure)];
+  };
 }

@@ -18,7 +18,7 @@ import { checkStructure } from "../../numeric/structure-check.js";
 import { lowerHalf } from "../../numeric/linalg/lower-half.js";
 import { eigGapInverse, svdGapInverse } from "../../numeric/spectral/gap-inverse.js";
 import { type Value } from "../graph.js";
-import { demand, vectorDims } from "./demand.js";
+import { demand, pairwiseInfer } from "./demand.js";
 import { type Emitter } from "../emitter.js";
 
 const table = new OpTable();
@@ -276,10 +276,7 @@ for (const [name, kernel, doc] of [
     groups: ["backward-only", "expression"],
     arity: 1,
     doc,
-    infer: ([w]) => {
-      const [batch, n] = vectorDims(name, w);
-      return [tensorType(w.dtype, [...batch, n, n])];
-    },
+    infer: pairwiseInfer(name, "general"),
     evalCPU: ([w]) => [kernel(w)],
     noAdjoint: `backward-only (${name === "eigGapInverse" ? "eigh" : "svd"} rule); second derivatives are not supported`,
   });

@@ -7,7 +7,7 @@ import { squareDims } from "../shape.js";
 import { promote, type Structure, tensorType } from "../types.js";
 
 import { SPECTRAL_FNS, spectralFunction, type SpectralFn } from "../../numeric/spectral/spectral.js";
-import { demand, demandFloat, demandShape, vectorDims } from "./demand.js";
+import { demand, demandFloat, demandShape, pairwiseInfer, vectorDims } from "./demand.js";
 import { divdiff, loewner } from "../../numeric/spectral/loewner.js";
 import { intAttr, stringAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
@@ -64,11 +64,7 @@ table.define({
   groups: ["backward-only", "expression"],
   arity: 1,
   doc: "eigenvalues → the Loewner matrix (f(λ_i) − f(λ_j))/(λ_i − λ_j), f′(λ_i) on the diagonal, f = log, sqrt or exp, evaluated stably",
-  infer: ([w], attrs) => {
-    stringAttr("loewner", attrs, "fn", SPECTRAL_FNS);
-    const [batch, n] = vectorDims("loewner", w);
-    return [tensorType(w.dtype, [...batch, n, n], "symmetric")];
-  },
+  infer: pairwiseInfer("loewner", "symmetric", (attrs) => stringAttr("loewner", attrs, "fn", SPECTRAL_FNS)),
   evalCPU: ([w], attrs) => [loewner(w, attrs.fn as SpectralFn)],
   noAdjoint: "backward-only (spectral rules); second derivatives are not supported",
 });
@@ -123,12 +119,14 @@ table.define({
   groups: ["backward-only", "expression"],
   arity: 1,
   doc: "ascending eigenvalues → G, G_ij = G_ji = 1/(λ_i − λ_j) for i among the top k and j not, else 0; an error with no gap",
-  infer: ([w], attrs) => {
-    const k = intAttr("projectorGap", attrs, "k", 1);
-    const [batch, n] = vectorDims("projectorGap", w);
-    if (typeof n === "number" && k > n) fail("MP2004", `projectorGap: k = ${k} exceeds the number of eigenvalues ${n}`);
-    return [tensorType(w.dtype, [...batch, n, n], "symmetric")];
-  },
+  infer: pairwiseInfer(
+    "projectorGap",
+    "symmetric",
+    (attrs) => intAttr("projectorGap", attrs, "k", 1),
+    (attrs, n) => {
+      if (typeof n === "number" && (attrs.k as number) > n) fail("MP2004", `projectorGap: k = ${attrs.k as number} exceeds the number of eigenvalues ${n}`);
+    },
+  ),
   evalCPU: ([w], attrs) => [projectorGap(w, attrs.k as number)],
   noAdjoint: "backward-only (topEigenProjector rule); second derivatives are not supported",
 });
