@@ -12,7 +12,7 @@ import { formatShape, tensorType } from "../types.js";
 import { applySpectral, SPECTRAL_FNS, type SpectralFn } from "../../numeric/spectral/spectral.js";
 import { symmetricProduct } from "../../numeric/dense.js";
 import { matrixBatch } from "../../numeric/ndarray.js";
-import { spectralConjugate } from "./spectral.js";
+import { MATRIX_FUNCTIONS, spectralConjugate } from "./spectral.js";
 
 const table = new OpTable();
 
@@ -28,13 +28,13 @@ table.define({
     if (!same(u.shape, x.shape) || !same(w.shape, [...batch, n])) {
       fail("MP2001", `spectralFn: X ${formatShape(x.shape)}, w ${formatShape(w.shape)} and U ${formatShape(u.shape)} do not belong together`);
     }
-    return [tensorType(x.dtype, x.shape, fn === "log" ? "symmetric" : "spd")];
+    return [tensorType(x.dtype, x.shape, MATRIX_FUNCTIONS.find((m) => m.fn === fn)!.gives)];
   },
   evalCPU: ([, w, u], attrs) => {
     const { rows: n, count } = matrixBatch(u);
     const out = new Float64Array(u.data.length);
     for (let b = 0; b < count; b++) {
-      const fw = applySpectral(w.data.subarray(b * n, (b + 1) * n), attrs.fn as SpectralFn);
+      const fw = applySpectral(w.data.subarray(b * n, (b + 1) * n), attrs.fn as SpectralFn, attrs);
       out.set(symmetricProduct(u.data.subarray(b * n * n, (b + 1) * n * n), fw, n, n), b * n * n);
     }
     return [{ shape: [...u.shape], data: out }];

@@ -65,7 +65,7 @@ table.define({
   arity: 1,
   doc: "eigenvalues → the Loewner matrix (f(λ_i) − f(λ_j))/(λ_i − λ_j), f′(λ_i) on the diagonal, f = log, sqrt or exp, evaluated stably",
   infer: pairwiseInfer("loewner", "symmetric", (attrs) => stringAttr("loewner", attrs, "fn", SPECTRAL_FNS)),
-  evalCPU: ([w], attrs) => [loewner(w, attrs.fn as SpectralFn)],
+  evalCPU: ([w], attrs) => [loewner(w, attrs.fn as SpectralFn, attrs)],
   noAdjoint: "backward-only (spectral rules); second derivatives are not supported",
 });
 

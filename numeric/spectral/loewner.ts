@@ -5,63 +5,35 @@
  */
 import { type NDArray, ndarray } from "../ndarray.js";
 import { NumericError } from "../numeric-error.js";
-import { SQRT_CLAMP, type SpectralFn } from "./spectral.js";
+import { SCALAR_FUNCTIONS, type FunctionParams, type ScalarFunction, type SpectralFn } from "./functions.js";
 import { maxAbsRange, vectorBatch } from "../vectors.js";
 
 /** Below this relative gap `divdiff` uses the mean of the two derivatives. */
 export const DIVDIFF_TOL = 1e-5;
 
 /**
- * The divided difference of f at a ≥ b, evaluated without cancellation (δ = a − b ≥ 0):
- * log: log1p(δ/b)/δ (b is the smaller, so δ/b ≥ 0); exp: e^b·expm1(δ)/δ (for δ ≤ 1; beyond,
- * e^a − e^b has no cancellation to fear and e^b·expm1(δ) could be 0·∞); sqrt: 1/(√a + √b).
- */
-function dividedDifference(fn: SpectralFn, a: number, b: number): number {
-  const d = a - b;
-  switch (fn) {
-    case "log":
-      return d === 0 ? 1 / a : Math.log1p(d / b) / d;
-    case "exp":
-      if (d === 0) return Math.exp(a);
-      return d <= 1 ? (Math.exp(b) * Math.expm1(d)) / d : (Math.exp(a) - Math.exp(b)) / d;
-    case "sqrt":
-      return 1 / (Math.sqrt(a) + Math.sqrt(b));
-  }
-}
-
-function checkDomain(fn: SpectralFn, x: number, scale: number): void {
-  if (!Number.isFinite(x)) throw new NumericError("non-finite", `loewner(${fn}): eigenvalue ${x} is not finite`);
-  if (fn === "log" && !(x > 0)) throw new NumericError("domain", `logm: eigenvalue ${x} is not positive; log and its derivative are undefined there`);
-  if (fn === "sqrt" && !(x > 0)) {
-    // sqrtm clamps eigenvalues down to −SQRT_CLAMP·max|λ| to 0: those are zeros, not negatives.
-    const zero = x >= -SQRT_CLAMP * scale;
-    throw new NumericError(
-      "domain",
-      zero
-        ? `sqrtm: no gradient at a zero eigenvalue (${x}): the derivative 1/(2√λ) of √ is unbounded at 0; add εI to keep the matrix positive definite`
-        : `sqrtm: eigenvalue ${x} is negative`,
-    );
-  }
-}
-
-/**
- * w [..., n] → L [..., n, n], the Loewner matrix of f ∈ {log, sqrt, exp}; exactly symmetric
+ * w [..., n] → L [..., n, n], the Loewner matrix of a row of functions.ts; exactly symmetric
  * (each pair is computed once, ordered so the stable formula applies). NumericError("domain") for
  * λ ≤ 0 under log, and for λ ≤ 0 under sqrt (at 0 the derivative is unbounded).
  */
-export function loewner(w: NDArray, fn: SpectralFn): NDArray {
+export function loewner(w: NDArray, fn: SpectralFn, params: FunctionParams = {}): NDArray {
+  const row: ScalarFunction = SCALAR_FUNCTIONS[fn];
   const { batch, n, count } = vectorBatch(w, "loewner");
   const out = ndarray([...batch, n, n]);
   for (let b = 0; b < count; b++) {
     const base = b * n;
     const o = b * n * n;
     const scale = maxAbsRange(w.data, base, n);
-    for (let i = 0; i < n; i++) checkDomain(fn, w.data[base + i], scale);
+    for (let i = 0; i < n; i++) {
+      const x = w.data[base + i];
+      if (!Number.isFinite(x)) throw new NumericError("non-finite", `loewner(${fn}): eigenvalue ${x} is not finite`);
+      row.derivativeDomain(x, scale);
+    }
     for (let i = 0; i < n; i++) {
       for (let j = i; j < n; j++) {
         const x = w.data[base + i];
         const y = w.data[base + j];
-        const v = x >= y ? dividedDifference(fn, x, y) : dividedDifference(fn, y, x);
+        const v = x >= y ? row.divdiff(x, y, params) : row.divdiff(y, x, params);
         if (!Number.isFinite(v)) throw new NumericError("non-finite", `loewner(${fn}): divided difference at (${x}, ${y}) overflows`);
         out.data[o + i * n + j] = v;
         out.data[o + j * n + i] = v;

@@ -1,53 +1,31 @@
-/** Spectral functions of symmetric matrices: f(X) = U diag(f(λ)) Uᵀ (logm, sqrtm, expm). */
+/** Spectral functions of symmetric matrices: f(X) = U diag(f(λ)) Uᵀ (logm, sqrtm, expm; their scalar functions are the rows of functions.ts). */
 import { type NDArray, matrixBatch, ndarray } from "../ndarray.js";
 import { symmetricProduct } from "../dense.js";
 import { eighMatrix } from "../linalg/eigh.js";
 import { NumericError } from "../numeric-error.js";
+import { SCALAR_FUNCTIONS, type FunctionParams, type ScalarFunction, type SpectralFn } from "./functions.js";
 
-/** The scalar functions of the spectral matrix functions (logm, sqrtm, expm), listed once. */
-export const SPECTRAL_FNS = ["log", "sqrt", "exp"] as const;
-export type SpectralFn = (typeof SPECTRAL_FNS)[number];
-
-/**
- * Eigenvalues of sqrt below zero but at or above −SQRT_CLAMP·max|λ| are round-off on a PSD matrix
- * and are clamped to 0; anything more negative is a domain error.
- */
-export const SQRT_CLAMP = 1e-12;
+export { SPECTRAL_FNS, SQRT_CLAMP, type SpectralFn } from "./functions.js";
 
 /** The scalar function f applied to each eigenvalue. */
 export function scalarFn(fn: SpectralFn): (x: number) => number {
-  switch (fn) {
-    case "log":
-      return Math.log;
-    case "sqrt":
-      return Math.sqrt;
-    case "exp":
-      return Math.exp;
-  }
+  const row: ScalarFunction = SCALAR_FUNCTIONS[fn];
+  return (x) => row.f(x, {});
 }
 
 /**
- * f applied to the eigenvalues w (ascending) of one matrix, with the domain checks:
- * log needs every λ > n·eps·max|λ| (positive beyond round-off), sqrt every λ ≥ −1e-12·max|λ|
- * (tiny negatives, and positives ≤ n·eps·max|λ|, clamp to 0), exp must not overflow.
+ * f applied to the eigenvalues w (ascending) of one matrix, through its row's domain rule (log
+ * needs every λ > n·eps·max|λ|, positive beyond round-off; sqrt every λ ≥ −1e-12·max|λ|, with
+ * tiny negatives and positives ≤ n·eps·max|λ| clamped to 0); the result must be finite.
  */
-export function applySpectral(w: Float64Array, fn: SpectralFn): Float64Array {
-  const f = scalarFn(fn);
+export function applySpectral(w: Float64Array, fn: SpectralFn, params: FunctionParams = {}): Float64Array {
+  const row: ScalarFunction = SCALAR_FUNCTIONS[fn];
   const scale = w.length === 0 ? 0 : Math.max(Math.abs(w[0]), Math.abs(w[w.length - 1]));
   const out = new Float64Array(w.length);
   for (let i = 0; i < w.length; i++) {
-    let x = w[i];
-    // An eigenvalue within round-off of zero is zero: its log would be noise near −36.
-    if (fn === "log" && !(x > w.length * Number.EPSILON * scale)) {
-      throw new NumericError("domain", `logm: eigenvalue ${x} is not positive`);
-    }
-    if (fn === "sqrt") {
-      if (x < -SQRT_CLAMP * scale) throw new NumericError("domain", `sqrtm: eigenvalue ${x} is negative`);
-      // Round-off-sized eigenvalues (either sign) are zero: √(eps·‖X‖) would add 1e-8-sized noise.
-      if (x <= w.length * Number.EPSILON * scale) x = 0;
-    }
-    const y = f(x);
-    if (!Number.isFinite(y)) throw new NumericError("non-finite", `${fn}m: f(${x}) is not finite`);
+    const x = row.valueDomain(w[i], w.length, scale);
+    const y = row.f(x, params);
+    if (!Number.isFinite(y)) throw new NumericError("non-finite", `${row.matrixOp}: f(${x}) is not finite`);
     out[i] = y;
   }
   return out;

@@ -2,6 +2,8 @@
 // on the op instead of name lists, so the groups must say what those readers assume.
 import { describe, expect, it } from "vitest";
 import { allOps, opInGroup, registerOp } from "../../ir/registry.js";
+import { MATRIX_FUNCTIONS } from "../../ir/ops/spectral.js";
+import { SCALAR_FUNCTIONS, SPECTRAL_FNS } from "../../numeric/spectral/functions.js";
 
 const named = (group: Parameters<typeof opInGroup>[1]) => allOps().filter((d) => opInGroup(d.name, group)).map((d) => d.name).sort();
 
@@ -35,5 +37,22 @@ describe("op groups", () => {
     expect(() => registerOp({ ...base, name: "test.both", adjoint: () => [null], noAdjoint: "x" })).toThrow(/exactly one/);
     expect(() => registerOp({ ...base, name: "add", noAdjoint: "x" })).toThrow(/defined twice/);
     expect(opInGroup("accumulator", "expression")).toBe(false); // an expression-only node, not an op
+  });
+});
+
+describe("spectral function rows", () => {
+  it("every scalar function row (numeric/spectral/functions.ts) has exactly one matrix op, named as the row says", () => {
+    expect(MATRIX_FUNCTIONS.map((m) => m.fn).sort()).toEqual([...SPECTRAL_FNS].sort());
+    for (const m of MATRIX_FUNCTIONS) expect(SCALAR_FUNCTIONS[m.fn].matrixOp).toBe(m.name);
+  });
+
+  it("each row's divided difference is its derivative at a repeated point and the secant elsewhere", () => {
+    for (const fn of SPECTRAL_FNS) {
+      const row = SCALAR_FUNCTIONS[fn];
+      const [a, b] = [2.5, 1.5];
+      expect(row.divdiff(a, b, {}), fn).toBeCloseTo((row.f(a, {}) - row.f(b, {})) / (a - b), 12);
+      const h = 1e-6;
+      expect(row.divdiff(a, a, {}), fn).toBeCloseTo((row.f(a + h, {}) - row.f(a - h, {})) / (2 * h), 6);
+    }
   });
 });
