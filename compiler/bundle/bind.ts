@@ -2,15 +2,15 @@
  * What a build needs to know before lowering: the sizes of named dims (from `--inputs`, whose input
  * values are otherwise unused) and the params' values — from `--params` or `--inputs` where given
  * (as `matprop run --inputs` takes them; `--params` wins), else initialised by
- * their declared `init` with the seed, in the same order and from the same generator as
- * runtime/cpu/bind.ts, so a bundle built with `--seed N` holds the params `matprop run --seed N` uses.
+ * their declared `init` with the seed by the one binder (ir/bind-dims.ts `initParams`, as
+ * runtime/cpu/bind.ts does), so a bundle built with `--seed N` holds the params `matprop run --seed N` uses.
  */
 import { fail, formatLoc } from "../../ir/diagnostics.js";
 import type { Graph, Node } from "../../ir/graph.js";
 import type { Dim } from "../../ir/types.js";
-import { initParam, type InitName } from "../../numeric/init.js";
+import type { InitName } from "../../numeric/init.js";
+import { DimBinder, initParams } from "../../ir/bind-dims.js";
 import type { NDArray } from "../../numeric/ndarray.js";
-import { Random } from "../../numeric/random.js";
 
 export interface BuildBinding {
   readonly dims: Map<string, number>;
@@ -32,24 +32,18 @@ export function bindForBuild(g: Graph, inputs: ReadonlyMap<string, NDArray>, par
     const n = byName.get(k);
     if (!n || n.op !== "param") fail("MP4004", `--params names '${k}', which is not a param of the model (params: ${sources.filter((s) => s.op === "param").map((s) => `'${nameOf(s)}'`).join(", ") || "none"})`);
   }
-  const dims = new Map<string, number>();
-  const boundBy = new Map<string, string>();
-  const bindDims = (name: string, value: NDArray, flag: string) => {
-    const node = byName.get(name)!;
-    const want = node.outputs[0].type.shape;
-    const bad = () => fail("MP4005", `${flag} gives '${name}' shape ${shapeText(value.shape)} but ${node.op} '${name}'${where(node)} is ${shapeText(want)}`);
-    if (value.shape.length !== want.length) bad();
-    want.forEach((d, i) => {
-      const got = value.shape[i];
-      if (typeof d === "number") {
-        if (d !== got) bad();
-      } else if (dims.has(d) && dims.get(d) !== got) {
-        fail("MP4008", `dim ${d} is bound to two sizes: ${dims.get(d)} by '${boundBy.get(d)}' and ${got} by '${name}'`);
-      } else {
-        dims.set(d, got);
-        boundBy.set(d, name);
-      }
-    });
+  let flag = "--inputs";
+  const binder = new DimBinder({
+    wrongShape: (b) => {
+      const node = byName.get(b.name)!;
+      return fail("MP4005", `${flag} gives '${b.name}' shape ${shapeText(b.shape)} but ${node.op} '${b.name}'${where(node)} is ${shapeText(b.declared)}`);
+    },
+    twoSizes: (d, first, second) => fail("MP4008", `dim ${d} is bound to two sizes: ${binder.dims.get(d)} by '${first.name}' and ${second.shape[second.declared.indexOf(d)]} by '${second.name}'`),
+  });
+  const dims = binder.dims;
+  const bindDims = (name: string, value: NDArray, from: string) => {
+    flag = from;
+    binder.bind({ name, shape: value.shape, declared: byName.get(name)!.outputs[0].type.shape });
   };
   for (const [k, v] of inputs) bindDims(k, v, "--inputs");
   // Params given in --inputs are used too (as `matprop run --inputs` does); --params wins.
@@ -70,12 +64,10 @@ export function bindForBuild(g: Graph, inputs: ReadonlyMap<string, NDArray>, par
     });
     shapes.set(nameOf(n), shape);
   }
-  const rng = new Random(seed);
-  const values = new Map<string, NDArray>();
-  for (const n of sources) {
-    if (n.op !== "param") continue;
-    const name = nameOf(n);
-    values.set(name, given.get(name) ?? initParam(n.attrs.init as InitName, shapes.get(name)!, rng));
-  }
+  const values = initParams(
+    sources.filter((n) => n.op === "param").map((n) => ({ name: nameOf(n), init: n.attrs.init as InitName, shape: shapes.get(nameOf(n))! })),
+    seed,
+    given,
+  );
   return { dims, shapes, params: values };
 }

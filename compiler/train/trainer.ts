@@ -7,10 +7,10 @@
  */
 import type { Graph, Node, Value } from "../../ir/graph.js";
 import { Graph as GraphClass } from "../../ir/graph.js";
-import { initParam, type InitName } from "../../numeric/init.js";
+import type { InitName } from "../../numeric/init.js";
+import { initParams as initParamValues } from "../../ir/bind-dims.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
 import type { NDArray } from "../../numeric/ndarray.js";
-import { Random } from "../../numeric/random.js";
 import { asModel, type Model, type ModelExport } from "../dsl/model.js";
 import { differentiate } from "../passes/differentiate.js";
 import type { Optimizer } from "./optim.js";
@@ -58,18 +58,13 @@ function graphOf(m: Model | ModelExport | ModelLike | Graph): Graph {
 
 /** Params initialised from their declared init, in graph order, as `bindInputs` does. */
 export function initParams(g: Graph, seed: number): Map<string, NDArray> {
-  const rng = new Random(seed);
-  const params = new Map<string, NDArray>();
-  for (const node of g.sources()) {
-    if (node.op !== "param") continue;
-    const name = node.attrs.name as string;
-    const shape = node.outputs[0].type.shape.map((d) => {
+  const params = g.sources().filter((node) => node.op === "param");
+  const shapeOf = (name: string, shape: readonly (number | string)[]) =>
+    shape.map((d) => {
       if (typeof d !== "number") throw new Error(`trainer: param '${name}' has a named dim ${d}; give params concrete shapes`);
       return d;
     });
-    params.set(name, initParam(node.attrs.init as InitName, shape, rng));
-  }
-  return params;
+  return initParamValues(params.map((node) => ({ name: node.attrs.name as string, init: node.attrs.init as InitName, shape: shapeOf(node.attrs.name as string, node.outputs[0].type.shape) })), seed);
 }
 
 function errorCode(e: unknown): string | undefined {

@@ -7,12 +7,12 @@
 import { fail, formatLoc, MatpropError } from "../../ir/diagnostics.js";
 import type { Graph, Node } from "../../ir/graph.js";
 import { checkBoundSizes } from "../../ir/limits.js";
+import { DimBinder, initParams } from "../../ir/bind-dims.js";
 import type { Dim, Structure } from "../../ir/types.js";
 import { firstNonFinite } from "../../numeric/finite.js";
-import { initParam, type InitName } from "../../numeric/init.js";
+import type { InitName } from "../../numeric/init.js";
 import { NumericError } from "../../numeric/numeric-error.js";
 import type { NDArray } from "../../numeric/ndarray.js";
-import { Random } from "../../numeric/random.js";
 import { checkStructure } from "../../numeric/structure-check.js";
 
 export interface Bound {
@@ -42,9 +42,13 @@ export function bindInputs(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed =
     const list = missing.map((n) => `'${n.attrs.name as string}' (${shapeText(n.outputs[0].type.shape)}${n.loc ? `, declared at ${formatLoc(n.loc)}` : ""})`);
     fail("MP4003", `missing input${missing.length > 1 ? "s" : ""} ${list.join(", ")}; the inputs JSON must give every input`);
   }
-  const declaredShape = (n: string) => sources.find((s) => s.attrs.name === n)!.outputs[0].type.shape;
-  const dims = new Map<string, number>();
-  const boundBy = new Map<string, string>();
+  const nodeOf = (name: string) => sources.find((s) => s.attrs.name === name)!;
+  const binder = new DimBinder({
+    wrongShape: (b) => fail("MP4005", `'${b.name}' has shape ${shapeText(b.shape)} but ${declared(nodeOf(b.name))} is ${shapeText(b.declared)}`),
+    twoSizes: (d, first, second) =>
+      fail("MP4008", `dim ${d} is bound to two sizes: ${binder.dims.get(d)} by '${first.name}' (shape ${shapeText(first.shape)}, declared ${shapeText(first.declared)}) and ${second.shape[second.declared.indexOf(d)]} by '${second.name}' (shape ${shapeText(second.shape)}, declared ${shapeText(second.declared)})`),
+  });
+  const dims = binder.dims;
   const bound = new Map<Node, NDArray>();
 
   for (const node of sources) {
@@ -53,22 +57,7 @@ export function bindInputs(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed =
     if (value === undefined) {
       continue; // a param not given (inputs were checked above)
     }
-    const want = node.outputs[0].type.shape;
-    const bad = () => fail("MP4005", `'${name}' has shape ${shapeText(value.shape)} but ${declared(node)} is ${shapeText(want)}`);
-    if (value.shape.length !== want.length) bad();
-    want.forEach((d, i) => {
-      const got = value.shape[i];
-      if (typeof d === "number") {
-        if (d !== got) bad();
-      } else if (dims.has(d) && dims.get(d) !== got) {
-        const first = boundBy.get(d)!;
-        const firstShape = feeds.get(first)!.shape;
-        fail("MP4008", `dim ${d} is bound to two sizes: ${dims.get(d)} by '${first}' (shape ${shapeText(firstShape)}, declared ${shapeText(declaredShape(first))}) and ${got} by '${name}' (shape ${shapeText(value.shape)}, declared ${shapeText(want)})`);
-      } else if (!dims.has(d)) {
-        dims.set(d, got);
-        boundBy.set(d, name);
-      }
-    });
+    binder.bind({ name, shape: value.shape, declared: node.outputs[0].type.shape });
     const bad1 = firstNonFinite(value.data);
     if (bad1 >= 0) fail("MP4006", `'${name}' holds ${value.data[bad1]} at flat index ${bad1}`);
     const type = node.outputs[0].type;
@@ -80,18 +69,18 @@ export function bindInputs(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed =
   // Every value's size with the named dims bound, before any param or result is allocated.
   checkBoundSizes(g, dims);
   // Params not given: initialise once every named dim is known.
-  const rng = new Random(seed);
-  for (const node of sources) {
-    if (bound.has(node)) continue;
+  const notGiven = sources.filter((node) => !bound.has(node));
+  const shapeOf = (node: Node) => {
     const name = node.attrs.name as string;
-    const shape = node.outputs[0].type.shape.map((d) => {
+    return node.outputs[0].type.shape.map((d) => {
       if (typeof d === "number") return d;
       const n = dims.get(d);
       if (n === undefined) fail("MP4008", `cannot initialise param '${name}': dim ${d} is not bound by any input; give '${name}' in the inputs`);
       return n;
     });
-    bound.set(node, initParam(node.attrs.init as InitName, shape, rng));
-  }
+  };
+  const inits = initParams(notGiven.map((node) => ({ name: node.attrs.name as string, init: node.attrs.init as InitName, shape: shapeOf(node) })), seed);
+  for (const node of notGiven) bound.set(node, inits.get(node.attrs.name as string)!);
   return { sources: bound, dims };
 }
 
