@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { allOps, opInGroup, registerOp } from "../../ir/registry.js";
 import { MATRIX_FUNCTIONS } from "../../ir/ops/spectral.js";
-import { SCALAR_FUNCTIONS, SPECTRAL_FNS } from "../../numeric/spectral/functions.js";
+import { SCALAR_FUNCTIONS, SPECTRAL_FNS, type ScalarFunction } from "../../numeric/spectral/functions.js";
 
 const named = (group: Parameters<typeof opInGroup>[1]) => allOps().filter((d) => opInGroup(d.name, group)).map((d) => d.name).sort();
 
@@ -48,7 +48,7 @@ describe("spectral function rows", () => {
 
   it("each row's divided difference is its derivative at a repeated point and the secant elsewhere", () => {
     for (const fn of SPECTRAL_FNS) {
-      const row = SCALAR_FUNCTIONS[fn];
+      const row: ScalarFunction = SCALAR_FUNCTIONS[fn];
       const [a, b] = [2.5, 1.5];
       expect(row.divdiff(a, b, {}), fn).toBeCloseTo((row.f(a, {}) - row.f(b, {})) / (a - b), 12);
       const h = 1e-6;
