@@ -87,6 +87,14 @@ fn mp_divdiff(wi: f32, wj: f32, gi: f32, gj: f32, di: f32, dj: f32) -> f32 {
   if (abs(d) <= 1e-3 * max(max(abs(wi), abs(wj)), 1e-30)) { return 0.5 * (di + dj); }
   return (gi - gj) / d;
 }
+fn mp_loewner_pow(a: f32, b: f32, p: f32) -> f32 {
+  let hi = max(a, b); let lo = min(a, b);
+  if (hi == lo) { if (hi == 0.0) { return select(0.0, 1.0, p == 1.0); } return p * pow(hi, p - 1.0); }
+  if (lo == 0.0) { return pow(hi, p - 1.0); }
+  let r = (hi - lo) / lo;
+  if (r > 1.0) { return (pow(hi, p) - pow(lo, p)) / (hi - lo); }
+  return pow(lo, p - 1.0) * mp_expm1(p * mp_log1p(r)) / r;
+}
 ${allOps()
   .flatMap((d) => (d.pointwise?.wgslHelpers ? [d.pointwise.wgslHelpers] : []))
   .join("")}`;

@@ -6,8 +6,11 @@
 import { fail } from "./diagnostics.js";
 import type { OpDef, OpGroup } from "./op.js";
 import { ELEMENTWISE_OPS } from "./ops/elementwise.js";
+import { FACTORIZATION_OPS } from "./ops/factorizations.js";
+import { LINALG_REDUCTION_OPS } from "./ops/linalg-reductions.js";
 import { INDEXING_OPS } from "./ops/indexing.js";
 import { LINALG_OPS } from "./ops/linalg.js";
+import { MATRIX_POWER_OPS } from "./ops/matrix-power.js";
 import { MOVEMENT_OPS } from "./ops/movement.js";
 import { NN_OPS } from "./ops/nn.js";
 import { PROJECTOR_OPS } from "./ops/projector.js";
@@ -27,6 +30,9 @@ const FAMILIES: readonly (readonly OpDef[])[] = [
   PROJECTOR_OPS,
   NN_OPS,
   SPECTRAL_FN_OPS,
+  LINALG_REDUCTION_OPS,
+  FACTORIZATION_OPS,
+  MATRIX_POWER_OPS,
 ];
 
 const registry = new Map<string, OpDef>();

@@ -39,6 +39,10 @@ export function isFloat(d: DType): boolean {
   return d === "f32" || d === "f64";
 }
 
+export function dimEquals(a: Dim, b: Dim): boolean {
+  return a === b;
+}
+
 export function formatDim(d: Dim): string {
   return typeof d === "number" ? String(d) : d;
 }

@@ -11,16 +11,18 @@ import { qrKernel, qrScratchLength } from "../kernels/linalg/qr.js";
 import { mapKernel } from "../kernels/map.js";
 import { matmulKernel } from "../kernels/matmul.js";
 import { reduceKernel } from "../kernels/reduce.js";
-import { defineLowering, type LowerContext } from "../lowering.js";
+import { LoweringTable, type LowerContext } from "../lowering.js";
 import { eigenTemps, eigh, svd } from "./linalg.js";
 import { conjugateDiagonal } from "./matmul.js";
+
+const lowerings = new LoweringTable();
 
 const count = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
 const last = (s: readonly number[], k = 1) => s[s.length - k];
 const none = [false] as const;
 const opts = (ctx: LowerContext) => ({ workgroupStorageBytes: ctx.workgroupStorageBytes });
 
-defineLowering("eigvalsh", {
+lowerings.define("eigvalsh", {
   exprInputs: none,
   lower(ctx) {
     const x = ctx.node.inputs[0];
@@ -28,7 +30,7 @@ defineLowering("eigvalsh", {
   },
 });
 
-defineLowering("powm", {
+lowerings.define("powm", {
   exprInputs: none,
   lower(ctx) {
     const [w, u] = eigenTemps(ctx);
@@ -50,7 +52,7 @@ function svdTemps(ctx: LowerContext, rank = false): [Expr, Expr, Expr] {
   return [load(u, shapes[0]), load(sv, shapes[1]), load(vh, shapes[2])];
 }
 
-defineLowering("polar", {
+lowerings.define("polar", {
   exprInputs: none,
   lower(ctx) {
     const [u, , vh] = svdTemps(ctx, true);
@@ -58,7 +60,7 @@ defineLowering("polar", {
   },
 });
 
-defineLowering("pinv", {
+lowerings.define("pinv", {
   exprInputs: none,
   lower(ctx) {
     const [u, s, vh] = svdTemps(ctx);
@@ -72,7 +74,7 @@ defineLowering("pinv", {
   },
 });
 
-defineLowering("norm", {
+lowerings.define("norm", {
   // The SVD kernel reads a buffer; the Frobenius norm could read an expression but gains little.
   exprInputs: none,
   lower(ctx) {
@@ -95,7 +97,7 @@ defineLowering("norm", {
 });
 
 for (const kind of ["det", "slogdet"] as const) {
-  defineLowering(kind, {
+  lowerings.define(kind, {
     exprInputs: none,
     lower(ctx) {
       const s = ctx.shape(ctx.node.inputs[0]);
@@ -107,7 +109,7 @@ for (const kind of ["det", "slogdet"] as const) {
   });
 }
 
-defineLowering("qr", {
+lowerings.define("qr", {
   exprInputs: none,
   lower(ctx) {
     const s = ctx.shape(ctx.node.inputs[0]);
@@ -122,7 +124,7 @@ defineLowering("qr", {
  * reduction, then per step P = Z·Y, Y ← Y·T, Z ← T·Z with T = ½(3I − P) computed as the operands
  * load (step 1 from A = X/τ and Z₀ = I directly), and the compensation in one elementwise kernel.
  */
-defineLowering("sqrtmNewtonSchulz", {
+lowerings.define("sqrtmNewtonSchulz", {
   exprInputs: "all",
   lower(ctx) {
     const xe = ctx.expr(ctx.node.inputs[0]);
@@ -153,3 +155,5 @@ defineLowering("sqrtmNewtonSchulz", {
     ctx.emit(mapKernel(ctx.name("ns_compensate"), op("mul", [op("add", [y, yt], shape), comp], shape), ctx.out()));
   },
 });
+
+export const LINALG_FUNCTION_LOWERINGS = lowerings.entries;

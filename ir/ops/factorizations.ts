@@ -5,17 +5,19 @@
  */
 import { fail } from "../diagnostics.js";
 import type { Value } from "../graph.js";
-import { defineAdjoint, defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { matrixDims } from "../shape.js";
 import { formatShape, tensorType } from "../types.js";
-import { demandFloat } from "./linalg.js";
+import { demandFloat } from "./demand.js";
 import { last, tallOrSquare, thinDim } from "./linalg-helpers.js";
 import { qr } from "../../numeric/linalg/qr.js";
 import { pinv, polar } from "../../numeric/linalg/polar.js";
 
+const table = new OpTable();
+
 // ---- qr -------------------------------------------------------------------------------------------
 
-defineOp({
+table.define({
   name: "qr",
   family: "linalg",
   arity: 1,
@@ -27,25 +29,25 @@ defineOp({
     return [tensorType(a.dtype, [...batch, m, k], m === k ? "orthogonal" : "general"), tensorType(a.dtype, [...batch, k, n])];
   },
   evalCPU: ([a]) => qr(a),
-});
-// m ≥ n: M = R R̄ᵀ − Q̄ᵀ Q, Ā = (Q̄ + Q copyltu(M)) R⁻ᵀ; copyltu(M) = Φ(M) + Φ(M)ᵀ with Φ = lowerHalf.
-defineAdjoint("qr", ({ node, inputs: [a], outputs: [q, r], cotangents: [gq, gr], e }) => {
-  const [, m, n] = matrixDims("qr", a.type);
-  if (!tallOrSquare(m, n)) fail("MP2002", `qr: the gradient is implemented for A with m ≥ n (tall or square); A is ${formatShape(a.type.shape)}`, node.loc);
-  const terms: Value[] = [];
-  if (gr) terms.push(e.matmul(r, e.transpose(gr)));
-  if (gq) terms.push(e.neg(e.matmul(e.transpose(gq), q)));
-  const mm = terms.length === 2 ? e.add(terms[0], terms[1]) : terms[0];
-  const half = e.op("lowerHalf", [mm]);
-  const qc = e.matmul(q, e.add(half, e.transpose(half)));
-  const b = gq ? e.add(gq, qc) : qc;
-  // B R⁻ᵀ = (R⁻¹ Bᵀ)ᵀ: a triangular solve, refused (MP5001) when R is singular (A rank deficient).
-  return [e.transpose(e.op("solve", [r, e.transpose(b)]))];
+  // m ≥ n: M = R R̄ᵀ − Q̄ᵀ Q, Ā = (Q̄ + Q copyltu(M)) R⁻ᵀ; copyltu(M) = Φ(M) + Φ(M)ᵀ with Φ = lowerHalf.
+  adjoint: ({ node, inputs: [a], outputs: [q, r], cotangents: [gq, gr], e }) => {
+    const [, m, n] = matrixDims("qr", a.type);
+    if (!tallOrSquare(m, n)) fail("MP2002", `qr: the gradient is implemented for A with m ≥ n (tall or square); A is ${formatShape(a.type.shape)}`, node.loc);
+    const terms: Value[] = [];
+    if (gr) terms.push(e.matmul(r, e.transpose(gr)));
+    if (gq) terms.push(e.neg(e.matmul(e.transpose(gq), q)));
+    const mm = terms.length === 2 ? e.add(terms[0], terms[1]) : terms[0];
+    const half = e.op("lowerHalf", [mm]);
+    const qc = e.matmul(q, e.add(half, e.transpose(half)));
+    const b = gq ? e.add(gq, qc) : qc;
+    // B R⁻ᵀ = (R⁻¹ Bᵀ)ᵀ: a triangular solve, refused (MP5001) when R is singular (A rank deficient).
+    return [e.transpose(e.op("solve", [r, e.transpose(b)]))];
+  },
 });
 
 // ---- pinv -----------------------------------------------------------------------------------------
 
-defineOp({
+table.define({
   name: "pinv",
   family: "linalg",
   arity: 1,
@@ -57,28 +59,28 @@ defineOp({
     return [tensorType(a.dtype, [...batch, n, m], keep)];
   },
   evalCPU: ([a]) => [pinv(a)],
-});
-// Golub–Pereyra at full rank: Ā = −Pᵀ Ḡ Pᵀ + (I − AP) Ḡᵀ P Pᵀ + Pᵀ P Ḡᵀ (I − PA); the projector
-// term that does not vanish is formed by rangeProjector, whose rank test refuses a rank-deficient A.
-defineAdjoint("pinv", ({ inputs: [a], outputs: [p], cotangents: [g], e }) => {
-  const [, m, n] = matrixDims("pinv", a.type);
-  const pt = e.transpose(p);
-  const gt = e.transpose(g!);
-  const first = e.neg(e.matmul(e.matmul(pt, g!), pt));
-  let second: Value;
-  if (tallOrSquare(m, n)) {
-    const x = e.matmul(gt, e.matmul(p, pt)); // Ḡᵀ P Pᵀ, m×n
-    second = e.sub(x, e.matmul(e.op("rangeProjector", [a]), x));
-  } else {
-    const y = e.matmul(e.matmul(pt, p), gt); // Pᵀ P Ḡᵀ, m×n
-    second = e.sub(y, e.matmul(y, e.op("rangeProjector", [e.transpose(a)])));
-  }
-  return [e.add(first, second)];
+  // Golub–Pereyra at full rank: Ā = −Pᵀ Ḡ Pᵀ + (I − AP) Ḡᵀ P Pᵀ + Pᵀ P Ḡᵀ (I − PA); the projector
+  // term that does not vanish is formed by rangeProjector, whose rank test refuses a rank-deficient A.
+  adjoint: ({ inputs: [a], outputs: [p], cotangents: [g], e }) => {
+    const [, m, n] = matrixDims("pinv", a.type);
+    const pt = e.transpose(p);
+    const gt = e.transpose(g!);
+    const first = e.neg(e.matmul(e.matmul(pt, g!), pt));
+    let second: Value;
+    if (tallOrSquare(m, n)) {
+      const x = e.matmul(gt, e.matmul(p, pt)); // Ḡᵀ P Pᵀ, m×n
+      second = e.sub(x, e.matmul(e.op("rangeProjector", [a]), x));
+    } else {
+      const y = e.matmul(e.matmul(pt, p), gt); // Pᵀ P Ḡᵀ, m×n
+      second = e.sub(y, e.matmul(y, e.op("rangeProjector", [e.transpose(a)])));
+    }
+    return [e.add(first, second)];
+  },
 });
 
 // ---- polar ----------------------------------------------------------------------------------------
 
-defineOp({
+table.define({
   name: "polar",
   family: "linalg",
   arity: 1,
@@ -89,26 +91,27 @@ defineOp({
     return [tensorType(a.dtype, a.shape, m === n ? "orthogonal" : "general")];
   },
   evalCPU: ([a]) => [polar(a)],
-});
-// Ā = U ((M − Mᵀ) ∘ K) Vh + (tall) (I − UUᵀ) Q̄ V Σ⁻¹ Vh / (wide) U Σ⁻¹ Uᵀ Q̄ (I − VVᵀ),
-// M = Uᵀ Q̄ V, K_ij = 1/(σ_i + σ_j): finite at repeated singular values.
-defineAdjoint("polar", ({ inputs: [a], cotangents: [g], e }) => {
-  const [, m, n] = matrixDims("polar", a.type);
-  const [u, s, vh] = e.ops("svd", [a]);
-  const v = e.transpose(vh);
-  const k = last(s);
-  const batch = s.type.shape.slice(0, -1);
-  const kern = e.div(1, e.add(e.reshape(s, [...batch, k, 1]), e.reshape(s, [...batch, 1, k])));
-  const mm = e.matmul(e.matmul(e.transpose(u), g!), v);
-  let ga = e.matmul(e.matmul(u, e.mul(e.sub(mm, e.transpose(mm)), kern)), vh);
-  const sInvRow = e.reshape(e.div(1, s), [...batch, 1, k]);
-  if (m !== n && tallOrSquare(m, n)) {
-    const out = e.sub(g!, e.matmul(u, e.matmul(e.transpose(u), g!))); // (I − UUᵀ) Q̄
-    ga = e.add(ga, e.matmul(e.mul(e.matmul(out, v), sInvRow), vh));
-  } else if (m !== n) {
-    const out = e.sub(g!, e.matmul(e.matmul(g!, v), vh)); // Q̄ (I − VVᵀ)
-    ga = e.add(ga, e.matmul(e.mul(u, sInvRow), e.matmul(e.transpose(u), out)));
-  }
-  return [ga];
+  // Ā = U ((M − Mᵀ) ∘ K) Vh + (tall) (I − UUᵀ) Q̄ V Σ⁻¹ Vh / (wide) U Σ⁻¹ Uᵀ Q̄ (I − VVᵀ),
+  // M = Uᵀ Q̄ V, K_ij = 1/(σ_i + σ_j): finite at repeated singular values.
+  adjoint: ({ inputs: [a], cotangents: [g], e }) => {
+    const [, m, n] = matrixDims("polar", a.type);
+    const [u, s, vh] = e.ops("svd", [a]);
+    const v = e.transpose(vh);
+    const k = last(s);
+    const batch = s.type.shape.slice(0, -1);
+    const kern = e.div(1, e.add(e.reshape(s, [...batch, k, 1]), e.reshape(s, [...batch, 1, k])));
+    const mm = e.matmul(e.matmul(e.transpose(u), g!), v);
+    let ga = e.matmul(e.matmul(u, e.mul(e.sub(mm, e.transpose(mm)), kern)), vh);
+    const sInvRow = e.reshape(e.div(1, s), [...batch, 1, k]);
+    if (m !== n && tallOrSquare(m, n)) {
+      const out = e.sub(g!, e.matmul(u, e.matmul(e.transpose(u), g!))); // (I − UUᵀ) Q̄
+      ga = e.add(ga, e.matmul(e.mul(e.matmul(out, v), sInvRow), vh));
+    } else if (m !== n) {
+      const out = e.sub(g!, e.matmul(e.matmul(g!, v), vh)); // Q̄ (I − VVᵀ)
+      ga = e.add(ga, e.matmul(e.mul(u, sInvRow), e.matmul(e.transpose(u), out)));
+    }
+    return [ga];
+  },
 });
 
+export const FACTORIZATION_OPS = table.ops;

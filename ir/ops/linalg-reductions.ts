@@ -5,18 +5,20 @@
  */
 import { boolAttr, stringAttr } from "../attrs.js";
 import { fail } from "../diagnostics.js";
-import { defineAdjoint, defineOp } from "../op.js";
+import { OpTable } from "../op.js";
 import { matrixDims, squareDims } from "../shape.js";
 import { formatShape, tensorType } from "../types.js";
-import { demand, demandFloat } from "./linalg.js";
+import { demand, demandFloat } from "./demand.js";
 import { asColumn, last } from "./linalg-helpers.js";
 import { eigh } from "../../numeric/linalg/eigh.js";
 import { det, slogdet } from "../../numeric/linalg/det.js";
 import { norm, normWeights, type NormOrd } from "../../numeric/linalg/norm.js";
 
+const table = new OpTable();
+
 // ---- eigvalsh -------------------------------------------------------------------------------------
 
-defineOp({
+table.define({
   name: "eigvalsh",
   family: "linalg",
   arity: 1,
@@ -27,16 +29,16 @@ defineOp({
     return [tensorType(x.dtype, [...batch, n])];
   },
   evalCPU: ([x]) => [eigh(x)[0]],
-});
-// X̄ = U diag(w̄) Uᵀ (eigh's rule without its eigenvector term).
-defineAdjoint("eigvalsh", ({ inputs: [x], cotangents: [g], e }) => {
-  const [, u] = e.ops("eigh", [x]);
-  return [e.conjugate(u, e.op("diagm", [g!]))];
+  // X̄ = U diag(w̄) Uᵀ (eigh's rule without its eigenvector term).
+  adjoint: ({ inputs: [x], cotangents: [g], e }) => {
+    const [, u] = e.ops("eigh", [x]);
+    return [e.conjugate(u, e.op("diagm", [g!]))];
+  },
 });
 
 // ---- det, slogdet ---------------------------------------------------------------------------------
 
-defineOp({
+table.define({
   name: "det",
   family: "linalg",
   arity: 1,
@@ -47,11 +49,11 @@ defineOp({
     return [tensorType(x.dtype, batch)];
   },
   evalCPU: ([x]) => [det(x)],
+  // Jacobi: Ā = ḡ · det A · A⁻ᵀ.
+  adjoint: ({ inputs: [x], outputs: [d], cotangents: [g], e }) => [e.mul(e.transpose(e.op("inv", [x])), asColumn(e, e.mul(g!, d)))],
 });
-// Jacobi: Ā = ḡ · det A · A⁻ᵀ.
-defineAdjoint("det", ({ inputs: [x], outputs: [d], cotangents: [g], e }) => [e.mul(e.transpose(e.op("inv", [x])), asColumn(e, e.mul(g!, d)))]);
 
-defineOp({
+table.define({
   name: "slogdet",
   family: "linalg",
   arity: 1,
@@ -62,9 +64,9 @@ defineOp({
     return [tensorType(x.dtype, batch), tensorType(x.dtype, batch)];
   },
   evalCPU: ([x]) => slogdet(x),
+  // The sign is piecewise constant; d log|det A| = tr(A⁻¹ dA): Ā = l̄ · A⁻ᵀ.
+  adjoint: ({ inputs: [x], cotangents: [, g], e }) => [g ? e.mul(e.transpose(e.op("inv", [x])), asColumn(e, g)) : null],
 });
-// The sign is piecewise constant; d log|det A| = tr(A⁻¹ dA): Ā = l̄ · A⁻ᵀ.
-defineAdjoint("slogdet", ({ inputs: [x], cotangents: [, g], e }) => [g ? e.mul(e.transpose(e.op("inv", [x])), asColumn(e, g)) : null]);
 
 // ---- norm -----------------------------------------------------------------------------------------
 
@@ -75,7 +77,7 @@ function ordAttr(attrs: Record<string, unknown>): NormOrd {
   return o === "2" ? 2 : (o as NormOrd);
 }
 
-defineOp({
+table.define({
   name: "norm",
   family: "linalg",
   arity: 1,
@@ -93,32 +95,35 @@ defineOp({
     return [tensorType(x.dtype, batch)];
   },
   evalCPU: ([x], attrs) => [norm(x, ordAttr(attrs), !attrs.vector)],
-});
-defineAdjoint("norm", ({ inputs: [x], outputs: [y], attrs, cotangents: [g], e }) => {
-  const dims = attrs.vector ? 1 : 2;
-  const ord = ordAttr(attrs);
-  if (ord === "fro" || ord === 2 && attrs.vector) {
-    // x̄ = ḡ x / ‖x‖; at x = 0 the smallest subgradient 0 (x / tiny = 0 there).
-    const tiny = x.type.dtype === "f64" ? 2.2250738585072014e-308 : 1.1754943508222875e-38;
-    const safe = e.op("maximum", [y, e.constant(tiny, y.type.dtype)]);
-    return [e.mul(x, asColumn(e, e.div(g!, safe), dims))];
-  }
-  // nuc / 2: Ā = ḡ · U diag(ω) Vh with the smallest-subgradient weights ω (docs/matrix-functions.md).
-  const [u, s, vh] = e.ops("svd", [x]);
-  const w = e.op("normWeights", [s], { ord: String(ord) });
-  const uw = e.mul(u, e.reshape(w, [...w.type.shape.slice(0, -1), 1, last(w)]));
-  return [e.mul(e.matmul(uw, vh), asColumn(e, g!))];
+  adjoint: ({ inputs: [x], outputs: [y], attrs, cotangents: [g], e }) => {
+    const dims = attrs.vector ? 1 : 2;
+    const ord = ordAttr(attrs);
+    if (ord === "fro" || ord === 2 && attrs.vector) {
+      // x̄ = ḡ x / ‖x‖; at x = 0 the smallest subgradient 0 (x / tiny = 0 there).
+      const tiny = x.type.dtype === "f64" ? 2.2250738585072014e-308 : 1.1754943508222875e-38;
+      const safe = e.op("maximum", [y, e.constant(tiny, y.type.dtype)]);
+      return [e.mul(x, asColumn(e, e.div(g!, safe), dims))];
+    }
+    // nuc / 2: Ā = ḡ · U diag(ω) Vh with the smallest-subgradient weights ω (docs/matrix-functions.md).
+    const [u, s, vh] = e.ops("svd", [x]);
+    const w = e.op("normWeights", [s], { ord: String(ord) });
+    const uw = e.mul(u, e.reshape(w, [...w.type.shape.slice(0, -1), 1, last(w)]));
+    return [e.mul(e.matmul(uw, vh), asColumn(e, g!))];
+  },
 });
 
-defineOp({
+table.define({
   name: "normWeights",
   family: "linalg",
   arity: 1,
+  groups: ["backward-only", "expression"],
   doc: "backward-only (norm rule): weights ω on singular values with ḡ·U diag(ω) Vh the norm's smallest subgradient",
   infer: ([s], attrs) => {
     stringAttr("normWeights", attrs, "ord", ["nuc", "2"]);
     return [tensorType(s.dtype, s.shape)];
   },
   evalCPU: ([s], attrs) => [normWeights(s, attrs.ord === "2" ? 2 : "nuc")],
+  noAdjoint: "backward-only (norm rule); second derivatives are not supported",
 });
 
+export const LINALG_REDUCTION_OPS = table.ops;

@@ -30,7 +30,7 @@ function complement(e: Emitter, u: Value, x: Value): Value {
   return e.sub(x, e.matmul(u, e.matmul(e.transpose(u), x)));
 }
 
-export function demandFloat(op: string, t: TensorType): void {
+function demandFloat(op: string, t: TensorType): void {
   if (!isFloat(t.dtype)) fail("MP2006", `${op}: needs a float input, got ${t.dtype}`);
 }
 

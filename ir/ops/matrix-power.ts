@@ -5,18 +5,20 @@
  */
 import { intAttr, numberAttr } from "../attrs.js";
 import type { Value } from "../graph.js";
-import { defineAdjoint, defineOp, type AdjointRule } from "../op.js";
+import { OpTable, type AdjointRule } from "../op.js";
 import { squareDims } from "../shape.js";
 import { tensorType } from "../types.js";
-import { spectralConjugate } from "../adjoint/spectral.js";
-import { demand } from "./linalg.js";
+import { demand } from "./demand.js";
+import { spectralConjugate } from "./spectral.js";
 import { asColumn } from "./linalg-helpers.js";
-import { powLoewner, powm } from "../../numeric/linalg/matrix-power.js";
+import { powLoewner, powm } from "../../numeric/spectral/matrix-power.js";
 import { newtonSchulzSqrtm } from "../../numeric/linalg/newton-schulz.js";
+
+const table = new OpTable();
 
 // ---- powm -----------------------------------------------------------------------------------------
 
-defineOp({
+table.define({
   name: "powm",
   family: "spectral",
   arity: 1,
@@ -28,38 +30,26 @@ defineOp({
     return [tensorType(x.dtype, x.shape, "spd")];
   },
   evalCPU: ([x], attrs) => [powm(x, attrs.p as number)],
+  adjoint: ({ inputs: [x], attrs, cotangents: [g], e }) => {
+    const [w, u] = e.ops("eigh", [x]);
+    return [spectralConjugate(e, u, e.op("powLoewner", [w], { p: attrs.p }), g!)];
+  },
 });
-defineAdjoint("powm", ({ inputs: [x], attrs, cotangents: [g], e }) => {
-  const [w, u] = e.ops("eigh", [x]);
-  return [spectralConjugate(e, u, e.op("powLoewner", [w], { p: attrs.p }), g!)];
-});
-defineOp({
+table.define({
   name: "powLoewner",
   family: "spectral",
   arity: 1,
+  groups: ["backward-only", "expression"],
   doc: "backward-only (powm rule): the Loewner matrix (λᵢ^p − λⱼ^p)/(λᵢ − λⱼ), pλ^(p−1) on the diagonal",
   infer: ([w], attrs) => {
     numberAttr("powLoewner", attrs, "p");
     return [tensorType(w.dtype, [...w.shape, w.shape[w.shape.length - 1]], "symmetric")];
   },
   evalCPU: ([w], attrs) => [powLoewner(w, attrs.p as number)],
+  noAdjoint: "backward-only (powm rule); second derivatives are not supported",
 });
 
 // ---- Newton–Schulz sqrtm --------------------------------------------------------------------------
-
-defineOp({
-  name: "sqrtmNewtonSchulz",
-  family: "linalg",
-  arity: 1,
-  doc: "√X of an SPD matrix by `iters` coupled Newton–Schulz steps after trace normalisation (iSQRT-COV)",
-  infer: ([x], attrs) => {
-    intAttr("sqrtmNewtonSchulz", attrs, "iters", 1);
-    squareDims("sqrtmNewtonSchulz", x);
-    demand("sqrtm (Newton–Schulz)", x, "spd");
-    return [tensorType(x.dtype, x.shape, "spd")];
-  },
-  evalCPU: ([x], attrs) => [newtonSchulzSqrtm(x, attrs.iters as number)],
-});
 
 /** The reverse sweep through the unrolled iteration (docs/matrix-functions.md), forward recomputed. */
 const newtonSchulzAdjoint: AdjointRule = ({ inputs: [x], outputs: [y], attrs, cotangents: [g], e }) => {
@@ -98,4 +88,21 @@ const newtonSchulzAdjoint: AdjointRule = ({ inputs: [x], outputs: [y], attrs, co
   const gTau = e.sub(e.div(inner(g!, y), e.mul(tau, 2)), e.div(inner(gy, x), e.mul(tau, tau)));
   return [e.add(e.div(gy, tau), e.mul(eye, gTau))];
 };
-defineAdjoint("sqrtmNewtonSchulz", newtonSchulzAdjoint);
+
+table.define({
+  name: "sqrtmNewtonSchulz",
+  family: "linalg",
+  arity: 1,
+  doc: "√X of an SPD matrix by `iters` coupled Newton–Schulz steps after trace normalisation (iSQRT-COV)",
+  infer: ([x], attrs) => {
+    intAttr("sqrtmNewtonSchulz", attrs, "iters", 1);
+    squareDims("sqrtmNewtonSchulz", x);
+    demand("sqrtm (Newton–Schulz)", x, "spd");
+    return [tensorType(x.dtype, x.shape, "spd")];
+  },
+  evalCPU: ([x], attrs) => [newtonSchulzSqrtm(x, attrs.iters as number)],
+  adjoint: newtonSchulzAdjoint,
+});
+
+
+export const MATRIX_POWER_OPS = table.ops;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { det, slogdet } from "../../../numeric/linalg/det.js";
 import { matmul } from "../../../numeric/linalg/matmul.js";
-import { powDividedDifference, powm } from "../../../numeric/linalg/matrix-power.js";
+import { powDividedDifference, powm } from "../../../numeric/spectral/matrix-power.js";
 import { newtonSchulzScale, newtonSchulzSqrtm } from "../../../numeric/linalg/newton-schulz.js";
 import { norm } from "../../../numeric/linalg/norm.js";
 import { pinv, polar } from "../../../numeric/linalg/polar.js";

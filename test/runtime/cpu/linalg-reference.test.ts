@@ -8,7 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { det, slogdet } from "../../../numeric/linalg/det.js";
 import { eigh } from "../../../numeric/linalg/eigh.js";
-import { powm } from "../../../numeric/linalg/matrix-power.js";
+import { powm } from "../../../numeric/spectral/matrix-power.js";
 import { newtonSchulzSqrtm } from "../../../numeric/linalg/newton-schulz.js";
 import { norm } from "../../../numeric/linalg/norm.js";
 import { pinv, polar } from "../../../numeric/linalg/polar.js";

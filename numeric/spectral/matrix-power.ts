@@ -5,9 +5,9 @@
  */
 import { type NDArray, matrixBatch, ndarray } from "../ndarray.js";
 import { symmetricProduct } from "../dense.js";
-import { eighMatrix } from "./eigh.js";
+import { eighMatrix } from "../linalg/eigh.js";
 import { NumericError } from "../numeric-error.js";
-import { SQRT_CLAMP } from "../spectral/spectral.js";
+import { SQRT_CLAMP } from "./spectral.js";
 
 /**
  * λ^p for the eigenvalues w of one matrix, with sqrt's and log's domain rules: for p > 0 an
