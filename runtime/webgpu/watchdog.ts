@@ -7,7 +7,7 @@
  * instead (its work ends with the process). The default is 60 s per submission; the CLI's
  * `--gpu-timeout <seconds>` and a bundle's `load({ timeoutMs })` change it.
  */
-const DEFAULT_GPU_TIMEOUT_MS = 60_000;
+export const DEFAULT_GPU_TIMEOUT_MS = 60_000;
 
 let defaultTimeoutMs = DEFAULT_GPU_TIMEOUT_MS;
 
