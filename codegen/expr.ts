@@ -7,6 +7,7 @@
  */
 import type { Attrs } from "../ir/attrs.js";
 import { allOps, getOp, hasOp } from "../ir/registry.js";
+import { normaliseAxes } from "../ir/shape.js";
 import { sizeOf, stridesOf as strides } from "../numeric/ndarray.js";
 import { F32_MATH } from "./kernels/f32-math.js";
 import type { KernelCheck } from "./kernel.js";

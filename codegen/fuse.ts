@@ -122,7 +122,7 @@ function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, ma
     const v = g.nodes[i].outputs[0];
     const cs = consumers.get(v) ?? [];
     const once = (c: Node, index: number) =>
-      c.op === "sum" || c.op === "mean" || getLowering(c.op)?.readsOnce?.(index) === true || (c.op in ELEMENTWISE_ARITY && shape(c.outputs[0]).join() === shape(v).join() && (outputs.has(c.outputs[0]) || someConsumerNeedsBuffer(c.outputs[0]) || readOnce.has(c.outputs[0])));
+      c.op === "sum" || c.op === "mean" || getLowering(c.op)?.readsOnce?.(index) === true || (isElementwise(c.op) && shape(c.outputs[0]).join() === shape(v).join() && (outputs.has(c.outputs[0]) || someConsumerNeedsBuffer(c.outputs[0]) || readOnce.has(c.outputs[0])));
     if (v && cs.length && !outputs.has(v) && cs.every((c) => once(c.node, c.index))) readOnce.add(v);
   }
 
@@ -165,9 +165,15 @@ function fuseWith(g: Graph, dims: ReadonlyMap<string, number>, fuse: boolean, ma
         materialised.add(v);
         mapTree.set(n, v.type.shape.length ? op("broadcastTo", [c], shape(v)) : c);
       }
-    } else if (opInGroup(n.op, "expression") || fusibleProduct(n)) {
-      const e = op(n.op, n.inputs.map(exprOf), shape(v), n.attrs, n.id);
-      if (!fuse || materialise.has(n) || outputs.has(v) || someConsumerNeedsBuffer(v) || exprCost(e) > MAX_FUSED_COST || (consumers.get(v) ?? []).some((c) => mustCheckEveryElement(e, c.node.op))) {
+    } else if (opInGroup(n.op, "expression") || fusibleProduct(n) || fusibleReduction(n) || inlined(n)) {
+      const e = inlined(n) ?? op(n.op, n.inputs.map(exprOf), shape(v), n.attrs, n.id);
+      if (fuse && n.op === "reshape" && materialised.has(n.inputs[0]) && (outputs.has(v) || someConsumerNeedsBuffer(v))) {
+        // A reshape of a buffer is that buffer: consumers that need a buffer bind it, expression
+        // consumers read the original (e loads it), and no kernel copies it.
+        materialised.add(v);
+        views.set(v, views.get(n.inputs[0]) ?? n.inputs[0]);
+        exprs.set(v, e);
+      } else if (!fuse || materialise.has(n) || outputs.has(v) || someConsumerNeedsBuffer(v) || (exprCost(e) > MAX_FUSED_COST && !fusibleReduction(n)) || (consumers.get(v) ?? []).some((c) => mustCheckEveryElement(e, c.node.op))) {
         materialised.add(v);
         exprs.set(v, load(v.id, shape(v)));
         // A product or reduction that needs a buffer goes to its own kernel, not a per-element loop.
@@ -287,10 +293,10 @@ function findEpilogues(
     const m = n.outputs[0];
     const kind = getLowering(n.op)?.epilogue?.(n);
     if (!kind || !materialised.has(m) || outputs.has(m)) continue;
-    const canRide = (op: string) => op in ELEMENTWISE_ARITY || (kind === "views" && VIEW_OPS.has(op));
+    const canRide = (op: string) => isElementwise(op) || (kind === "views" && VIEW_OPS.has(op));
     let c = soleConsumer(m);
-    while (c && !mapTree.has(c) && isElementwise(c.op) && !materialised.has(c.outputs[0])) c = soleConsumer(c.outputs[0]);
-    if (!c || !mapTree.has(c) || !(isElementwise(c.op)) || taken.has(c) || shape(c.outputs[0]).join() !== target) continue;
+    while (c && !mapTree.has(c) && canRide(c.op) && !materialised.has(c.outputs[0])) c = soleConsumer(c.outputs[0]);
+    if (!c || !mapTree.has(c) || !canRide(c.op) || taken.has(c) || count(shape(c.outputs[0])) !== count(shape(m))) continue;
     const acc = op("accumulator", [], shape(m));
     let misplaced = false;
     const swap = (e: Expr, aligned: boolean): Expr => {
@@ -299,8 +305,10 @@ function findEpilogues(
         return acc;
       }
       if (e.kind !== "op") return e;
-      const keeps = aligned && isElementwise(e.op) && e.shape.join() === target;
-      return { ...e, args: e.args.map((a) => swap(a, keeps && a.shape.join() === target)) };
+      // An entry keeps its place through elementwise ops at one shape; a view op moves it (the
+      // kernel stores through the same moves).
+      const child = (a: Expr) => aligned && (VIEW_OPS.has(e.op) || (isElementwise(e.op) && a.shape.join() === e.shape.join()));
+      return { ...e, args: e.args.map((a) => swap(a, child(a))) };
     };
     const expr = swap(mapTree.get(c)!, true);
     if (misplaced) continue;

@@ -9,7 +9,7 @@ import { workgroupSizeFor } from "../codegen/kernels/linalg/common.js";
 import type { KernelSource } from "../codegen/kernel.js";
 import { acquireDevice } from "../runtime/webgpu/device.js";
 import { pipelineFor } from "../runtime/webgpu/pipelines.js";
-import { Random } from "../runtime/cpu/random.js";
+import { Random } from "../numeric/random.js";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce<[string, string][]>((acc, a, i, all) => (i % 2 ? acc : [...acc, [a.replace(/^--/, ""), all[i + 1]]]), []));
 const sizes = (args.sizes ?? "8,16,32,64").split(",").map(Number);

@@ -5,7 +5,7 @@
  * (transposes and reshapes between the accumulator and the consumer): the entry is then stored
  * where the consumer has it.
  */
-import { stridesOf } from "../../runtime/cpu/ndarray.js";
+import { stridesOf } from "../../numeric/ndarray.js";
 import { unravel, type Expr, type WgslEmitter } from "../expr.js";
 
 type OpExpr = Extract<Expr, { kind: "op" }>;

@@ -37,7 +37,7 @@ export function eigh(ctx: LowerContext, x: Value, w: number, u: number): void {
   ctx.emit(eighKernel(batch, n, { a: ctx.expr(x), w, u, ...(scratch ? { work: ctx.temp([scratch]) } : {}) }, opts));
 }
 
-lowerings.define("eigh", { exprInputs: none, lower: (ctx) => eigh(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1)) });
+lowerings.define("eigh", { exprInputs: fused, readsOnce: () => true, lower: (ctx) => eigh(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1)) });
 
 /** w and U of the node's input in temporaries, as expressions. */
 export function eigenTemps(ctx: LowerContext): [Expr, Expr] {
@@ -51,7 +51,8 @@ export function eigenTemps(ctx: LowerContext): [Expr, Expr] {
 
 for (const [name, fn] of [["logm", "log"], ["sqrtm", "sqrt"], ["expm", "exp"]] as const) {
   lowerings.define(name, {
-    exprInputs: none,
+    exprInputs: fused,
+    readsOnce: () => true,
     lower(ctx) {
       const [w, u] = eigenTemps(ctx);
       conjugateDiagonal(ctx, u, spectral(ctx, fn, w), ctx.out(), `spectral_${fn}`);
@@ -60,7 +61,8 @@ for (const [name, fn] of [["logm", "log"], ["sqrtm", "sqrt"], ["expm", "exp"]] a
 }
 
 lowerings.define("topEigenProjector", {
-  exprInputs: none,
+  exprInputs: fused,
+  readsOnce: () => true,
   lower(ctx) {
     const [w, u] = eigenTemps(ctx);
     conjugateDiagonal(ctx, u, op("topMask", [w], w.shape, { k: ctx.node.attrs.k as number }), ctx.out(), "top_projector");
@@ -77,10 +79,11 @@ export function svd(ctx: LowerContext, a: Value, u: number, s: number, vh: numbe
   ctx.emit(svdKernel(batch, m, n, { a: ctx.expr(a), u, s, vh, ...(scratch ? { work: ctx.temp([scratch]) } : {}) }, opts));
 }
 
-lowerings.define("svd", { exprInputs: [false], lower: (ctx) => svd(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1), ctx.out(2)) });
+lowerings.define("svd", { exprInputs: fused, readsOnce: () => true, lower: (ctx) => svd(ctx, ctx.node.inputs[0], ctx.out(0), ctx.out(1), ctx.out(2)) });
 
 lowerings.define("rangeProjector", {
-  exprInputs: [false],
+  exprInputs: fused,
+  readsOnce: () => true,
   lower(ctx) {
     const z = ctx.node.inputs[0];
     const shape = ctx.shape(z);
@@ -122,8 +125,13 @@ function solveScratch(ctx: LowerContext, batch: number, n: number, k: number): {
   return length ? { work: ctx.temp([length]) } : {};
 }
 
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+/** `e` at `shape`: broadcast by index arithmetic where the batch dims differ (no copy). */
+const broadcast = (e: Expr, shape: readonly number[]) => (sameShape(e.shape, shape) ? e : op("broadcastTo", [e], shape));
+
 lowerings.define("inv", {
-  exprInputs: [false],
+  exprInputs: fused,
+  readsOnce: () => true,
   lower(ctx) {
     const s = ctx.shape(ctx.node.inputs[0]);
     const [batch, n] = [count(s.slice(0, -2)), last(s)];
@@ -131,15 +139,6 @@ lowerings.define("inv", {
     ctx.emit(solveLikeKernel("inv", batch, n, n, { a: ctx.expr(ctx.node.inputs[0]), x: ctx.out(), ...solveScratch(ctx, batch, n, n) }, opts));
   },
 });
-
-/** Materialise `e` broadcast to `shape` in a temporary, unless it already has that shape and is a buffer. */
-function asBuffer(ctx: LowerContext, e: Expr, shape: readonly number[]): number {
-  if (e.kind === "load" && e.shape.length === shape.length && e.shape.every((d, i) => d === shape[i])) return e.value;
-  const t = ctx.temp(shape);
-  const src = e.shape.length === shape.length && e.shape.every((d, i) => d === shape[i]) ? e : op("broadcastTo", [e], shape);
-  ctx.emit(mapKernel(ctx.name("broadcast"), src, t));
-  return t;
-}
 
 lowerings.define("solve", {
   exprInputs: "all",

@@ -37,5 +37,20 @@ lowerings.define("trace", {
   },
 });
 
+/**
+ * A reduction over `axes` of `input`, with the fused reductions inside it folded in: Σ_a Σ_b x is
+ * Σ_{a,b} x (and a mean is its sum scaled), over the inner reduction's operand.
+ */
+function flatten(input: Expr, axes: readonly number[], scale: number): { input: Expr; axes: number[]; scale: number } {
+  if (input.kind !== "op" || (input.op !== "sum" && input.op !== "mean")) return { input, axes: [...axes], scale };
+  const x = input.args[0];
+  const inner = reducedAxes(input);
+  const count = inner.reduce((p, a) => p * x.shape[a], 1);
+  // The inner result's dims, as dims of its operand (a reduced dim kept with keepdims maps to itself).
+  const dims = x.shape.map((_, i) => i).filter((i) => input.attrs.keepdims === true || !inner.includes(i));
+  const outer = axes.map((a) => dims[a]);
+  return flatten(x, [...new Set([...inner, ...outer])].sort((p, q) => p - q), scale * (input.op === "mean" ? 1 / count : 1));
+}
+
 /** The reduce lowerings, for lowerings/index.ts. */
 export const REDUCE_LOWERINGS = lowerings.entries;

@@ -13,7 +13,7 @@
  */
 import { fail, MatpropError } from "../../ir/diagnostics.js";
 import { Emitter } from "../../ir/emitter.js";
-import { Graph, sourceName, type Value } from "../../ir/graph.js";
+import { Graph, type Node, sourceName, type Value } from "../../ir/graph.js";
 import { getOp } from "../../ir/registry.js";
 import { formatShape, isFloat, isSymmetric } from "../../ir/types.js";
 

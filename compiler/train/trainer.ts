@@ -5,7 +5,7 @@
  * The params live here as float64 arrays; a step feeds them explicitly, so the backends never
  * re-initialise anything.
  */
-import type { Graph, Node, Value } from "../../ir/graph.js";
+import type { Graph } from "../../ir/graph.js";
 import { Graph as GraphClass } from "../../ir/graph.js";
 import type { InitName } from "../../numeric/init.js";
 import { initParams as initParamValues } from "../../ir/bind-dims.js";

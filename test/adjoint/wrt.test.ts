@@ -8,7 +8,7 @@ import { model, nn, ops, type Tensor } from "../../index.js";
 import { gradSources } from "../../compiler/passes/adjoint.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import { ndarray } from "../../runtime/cpu/ndarray.js";
+import { ndarray } from "../../numeric/ndarray.js";
 import { o2p } from "../models/adjoint/o2p.js";
 
 // A conv trunk on an image input: the gradient of the image is the one the training step never needs.

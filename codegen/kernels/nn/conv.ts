@@ -2,7 +2,8 @@
  * conv2d (PyTorch cross-correlation, NCHW, zero padding) and its two adjoints as WGSL, specialised
  * to concrete shapes; the f64 references are numeric/nn/conv.ts and
  * numeric/nn/conv-grad.ts. Every kernel gathers (one invocation per output element, no
- * atomics), so results do not depend on scheduling.
+ * atomics), so results do not depend on scheduling. Operands are fused expressions (a ReLU, a bias,
+ * a relu mask on the cotangent), read through `ldx(i)`-style functions (scaffold.ts).
  */
 import { unravel, type Expr } from "../../expr.js";
 import { storeEntry } from "../epilogue.js";

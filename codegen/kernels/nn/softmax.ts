@@ -1,7 +1,7 @@
 /**
- * Softmax over the last axis, softmax cross-entropy and one-hot encoding as WGSL (the f64
- * references are numeric/nn/softmax-grad.ts, numeric/nn/softmax.ts and
- * numeric/nn/one-hot.ts). Every exponential has the row maximum subtracted first and is
+ * Softmax over the last axis and softmax cross-entropy as WGSL (the f64 references are
+ * numeric/nn/softmax-grad.ts and numeric/nn/softmax.ts); operands are fused expressions read
+ * through `ldx(i)`-style functions (scaffold.ts). Every exponential has the row maximum subtracted first and is
  * the range-reduced `mp_exp` (../f32-math.ts), so a probability of 1e-35 keeps its relative accuracy.
  * Class labels are f32 holding integers; a kernel cannot throw, so where the CPU raises a domain
  * error for a label that is not an integer in [0, classes), the cross-entropy writes NaN instead of

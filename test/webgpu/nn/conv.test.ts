@@ -3,7 +3,7 @@ import { describe, it } from "vitest";
 import { conv2dGradInputKernel, conv2dGradWeightKernel, conv2dKernel } from "../../../codegen/kernels/nn/conv.js";
 import { conv2d } from "../../../numeric/nn/conv.js";
 import { conv2dGradInput, conv2dGradWeight } from "../../../numeric/nn/conv-grad.js";
-import { device, expectClose, nd, random, reportErrors, run } from "./gpu.js";
+import { buffers, device, expectClose, nd, OUT, random, reportErrors, run } from "./gpu.js";
 
 type Shape4 = [number, number, number, number];
 type Pair = [number, number];

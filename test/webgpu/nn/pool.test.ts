@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { avgPool2dBackwardKernel, avgPool2dKernel, maxPool2dBackwardKernel, maxPool2dKernel } from "../../../codegen/kernels/nn/pool.js";
 import { avgPool2d, maxPool2d } from "../../../numeric/nn/pool.js";
 import { avgPool2dBackward, maxPool2dBackward } from "../../../numeric/nn/pool-grad.js";
-import { device, expectClose, nd, random, reportErrors, run } from "./gpu.js";
+import { buffers, device, expectClose, nd, OUT, random, reportErrors, run } from "./gpu.js";
 
 type Shape4 = [number, number, number, number];
 type Pair = [number, number];

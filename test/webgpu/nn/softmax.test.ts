@@ -1,13 +1,12 @@
 /**
- * Softmax, softmax cross-entropy and one-hot WGSL kernels against the f64 CPU kernels
- * (numeric/nn/softmax-grad.ts, numeric/nn/softmax.ts, numeric/nn/one-hot.ts).
+ * Softmax and softmax cross-entropy WGSL kernels against the f64 CPU kernels
+ * (numeric/nn/softmax-grad.ts, numeric/nn/softmax.ts).
  */
 import { describe, expect, it } from "vitest";
-import { oneHotKernel, softmaxCrossEntropyKernel, softmaxKernel } from "../../../codegen/kernels/nn/softmax.js";
+import { softmaxCrossEntropyKernel, softmaxKernel } from "../../../codegen/kernels/nn/softmax.js";
 import { softmax } from "../../../numeric/nn/softmax-grad.js";
 import { softmaxCrossEntropy } from "../../../numeric/nn/softmax.js";
-import { oneHot } from "../../../numeric/nn/one-hot.js";
-import { device, expectClose, nd, random, reportErrors, run } from "./gpu.js";
+import { buffers, device, expectClose, nd, OUT, random, reportErrors, run } from "./gpu.js";
 
 /** Labels in [0, classes), as f32 integers. */
 function labels(count: number, classes: number, seed: number): Float32Array {
