@@ -8,7 +8,7 @@ import type { Node, Value } from "./graph.js";
 import type { Emitter } from "./emitter.js";
 import type { NDArray } from "../numeric/ndarray.js";
 
-export type OpFamily = "source" | "elementwise" | "reduce" | "movement" | "linalg" | "spectral" | "nn";
+export type OpFamily = "source" | "elementwise" | "reduce" | "movement" | "linalg" | "spectral" | "nn" | "optim";
 
 /**
  * Groups an op belongs to, declared on the op and read by the passes, the executor and the lowering

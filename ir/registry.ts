@@ -13,6 +13,7 @@ import { LINALG_OPS } from "./ops/linalg.js";
 import { MATRIX_POWER_OPS } from "./ops/matrix-power.js";
 import { MOVEMENT_OPS } from "./ops/movement.js";
 import { NN_OPS } from "./ops/nn.js";
+import { OPTIM_OPS } from "./ops/optim.js";
 import { PROJECTOR_OPS } from "./ops/projector.js";
 import { REDUCE_OPS } from "./ops/reduce.js";
 import { SOURCE_OPS } from "./ops/source.js";
@@ -33,6 +34,7 @@ const FAMILIES: readonly (readonly OpDef[])[] = [
   LINALG_REDUCTION_OPS,
   FACTORIZATION_OPS,
   MATRIX_POWER_OPS,
+  OPTIM_OPS,
 ];
 
 const registry = new Map<string, OpDef>();

@@ -1,8 +1,14 @@
 /**
- * Optimizers over named float64 parameter arrays, updated in place. Written once here so every
- * example trains the same way. Conventions follow PyTorch (`torch.optim.SGD` with momentum,
- * `torch.optim.Adam`), so their first steps can be checked by hand.
+ * Optimizers over named float64 parameter arrays, updated in place: SGD (momentum, Nesterov, L2
+ * weight decay), Adam and AdamW, in PyTorch's formulation (`torch.optim.SGD`, `Adam`, `AdamW`).
+ * Each is also plain data (`rule`, ir/optimizer.ts): on WebGPU the Trainer runs the same update as
+ * kernels on the device instead of calling `step` here. Both use the update formulas of
+ * numeric/optim.ts (the WGSL twins are checked against them).
  */
+import { MatpropError } from "../../ir/diagnostics.js";
+import { optimizerRule, type OptimizerRule, type OptimizerSpec } from "../../ir/optimizer.js";
+import { adamRule, momentumRule, sgdRule } from "../../ir/ops/optim.js";
+import { adamUpdate, momentumUpdate, sgdUpdate } from "../../numeric/optim.js";
 
 export type ParamArrays = ReadonlyMap<string, Float64Array>;
 
@@ -11,40 +17,83 @@ export interface Optimizer {
   step(params: ParamArrays, grads: ParamArrays): void;
   /** Steps taken so far. */
   readonly steps: number;
+  /** The learning rate of the next step (a schedule may change it between steps). */
+  lr: number;
+  /** The update as data, for running it on a device. */
+  readonly rule: OptimizerRule;
 }
 
 function checkPair(name: string, p: Float64Array, g: Float64Array): void {
   if (p.length !== g.length) throw new RangeError(`optimizer: param '${name}' has ${p.length} values but its gradient ${g.length}`);
 }
 
-export interface SGDOptions {
-  lr: number;
-  /** Heavy-ball momentum μ: v ← μ v + g, p ← p − lr v (PyTorch's form). Default 0. */
-  momentum?: number;
-  /** L2 weight decay added to the gradient. Default 0. */
-  weightDecay?: number;
+function ruleOf(spec: OptimizerSpec): OptimizerRule {
+  const rule = optimizerRule(spec);
+  if (typeof rule === "string") throw new MatpropError("MP4010", rule);
+  return rule;
 }
 
-export class SGD implements Optimizer {
-  private readonly velocity = new Map<string, Float64Array>();
+/** Shared by the optimizers: the learning rate, the step count and per-param state arrays. */
+abstract class HostOptimizer implements Optimizer {
+  readonly rule: OptimizerRule;
+  private rate: number;
+  private readonly state = new Map<string, Float64Array>();
   steps = 0;
-  constructor(readonly opts: SGDOptions) {}
+
+  constructor(spec: OptimizerSpec) {
+    this.rule = ruleOf(spec);
+    this.rate = this.rule.spec.lr;
+  }
+
+  get lr(): number {
+    return this.rate;
+  }
+
+  set lr(value: number) {
+    this.rate = ruleOf({ ...this.rule.spec, lr: value }).spec.lr;
+  }
+
+  /** The state array of `name` with `length` entries, zeros at first. */
+  protected stateOf(name: string, length: number): Float64Array {
+    let s = this.state.get(name);
+    if (!s) this.state.set(name, (s = new Float64Array(length)));
+    return s;
+  }
+
+  protected abstract update(name: string, p: Float64Array, g: Float64Array, t: number): void;
 
   step(params: ParamArrays, grads: ParamArrays): void {
-    const { lr, momentum = 0, weightDecay = 0 } = this.opts;
+    const t = ++this.steps;
     for (const [name, g] of grads) {
       const p = params.get(name);
       if (!p) continue;
       checkPair(name, p, g);
-      let v = this.velocity.get(name);
-      if (!v) this.velocity.set(name, (v = new Float64Array(p.length)));
-      for (let i = 0; i < p.length; i++) {
-        const gi = g[i] + weightDecay * p[i];
-        v[i] = momentum * v[i] + gi;
-        p[i] -= lr * v[i];
-      }
+      this.update(name, p, g, t);
     }
-    this.steps++;
+  }
+}
+
+export interface SGDOptions {
+  lr: number;
+  /** Heavy-ball momentum μ: v ← μ v + g, p ← p − lr v (PyTorch's form). Default 0. */
+  momentum?: number;
+  /** Nesterov momentum: p ← p − lr (g + μ v). Needs momentum > 0. Default false. */
+  nesterov?: boolean;
+  /** L2 weight decay added to the gradient. Default 0. */
+  weightDecay?: number;
+}
+
+export class SGD extends HostOptimizer {
+  constructor(readonly opts: SGDOptions) {
+    super({ kind: "sgd", ...opts });
+  }
+
+  protected update(name: string, p: Float64Array, g: Float64Array): void {
+    if (this.rule.op === "sgdUpdate") sgdUpdate(p, g, this.lr, sgdRule(this.rule.attrs), p);
+    else {
+      const v = this.stateOf(name, p.length);
+      momentumUpdate(p, g, v, this.lr, momentumRule(this.rule.attrs), p, v);
+    }
   }
 }
 
@@ -53,33 +102,27 @@ export interface AdamOptions {
   beta1?: number;
   beta2?: number;
   eps?: number;
+  /** Adam: L2 decay added to the gradient (default 0); AdamW: decoupled decay of the param (default 0.01). */
+  weightDecay?: number;
 }
 
 /** Adam (Kingma & Ba): bias-corrected first and second moments; p ← p − lr m̂ / (√v̂ + ε). */
-export class Adam implements Optimizer {
-  private readonly m = new Map<string, Float64Array>();
-  private readonly v = new Map<string, Float64Array>();
-  steps = 0;
-  constructor(readonly opts: AdamOptions) {}
+export class Adam extends HostOptimizer {
+  constructor(readonly opts: AdamOptions, kind: "adam" | "adamw" = "adam") {
+    super({ kind, ...opts });
+  }
 
-  step(params: ParamArrays, grads: ParamArrays): void {
-    const { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = this.opts;
-    const t = ++this.steps;
-    const c1 = 1 - beta1 ** t;
-    const c2 = 1 - beta2 ** t;
-    for (const [name, g] of grads) {
-      const p = params.get(name);
-      if (!p) continue;
-      checkPair(name, p, g);
-      let m = this.m.get(name);
-      let v = this.v.get(name);
-      if (!m) this.m.set(name, (m = new Float64Array(p.length)));
-      if (!v) this.v.set(name, (v = new Float64Array(p.length)));
-      for (let i = 0; i < p.length; i++) {
-        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-        p[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
-      }
-    }
+  protected update(name: string, p: Float64Array, g: Float64Array, t: number): void {
+    const n = p.length;
+    const mv = this.stateOf(name, 2 * n);
+    const [m, v] = [mv.subarray(0, n), mv.subarray(n)];
+    adamUpdate(p, g, m, v, t, this.lr, adamRule(this.rule.attrs), p, m, v);
+  }
+}
+
+/** AdamW (Loshchilov & Hutter): Adam with decoupled weight decay p ← p (1 − lr wd) (default wd 0.01). */
+export class AdamW extends Adam {
+  constructor(opts: AdamOptions) {
+    super(opts, "adamw");
   }
 }

@@ -11,7 +11,9 @@ import { differentiate } from "../../compiler/passes/differentiate.js";
 import { runWebGPU } from "../../compiler/backend/webgpu.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
 import { Random } from "../../numeric/random.js";
+import { fromNested } from "../../runtime/cpu/nested.js";
 import { GRAD_CASES } from "../adjoint/cases/index.js";
+import { OPTIM_CASES } from "../ops/cases/optim.js";
 import { GPU_TOL } from "../adjoint/cases/types.js";
 import { normwise } from "./compare.js";
 import { hasGPU } from "./gpu.js";
@@ -35,6 +37,16 @@ describe.runIf(hasGPU)("WebGPU vs CPU, forward and backward", () => {
       const errors = [...cpu.outputs].map(([name, v]) => [name, normwise(v.data, gpu.outputs.get(name)!.data)] as const);
       for (const [name, err] of errors) expect(err, `${name}: ${errors.map(([n, e]) => `${n} ${e.toExponential(1)}`).join(", ")}`).toBeLessThanOrEqual(tol);
     }
+  });
+
+  // The optimizer updates are not differentiable: their known-value cases (test/ops/cases/optim.ts) run here.
+  it.each(Object.entries(OPTIM_CASES).flatMap(([op, cases]) => cases.map((c) => [`${op}: ${c.name}`, c] as const)))("%s", async (_, c) => {
+    const graph = c.model.build();
+    const feeds = new Map(Object.entries(c.inputs).map(([k, v]) => [k, fromNested(k, v)]));
+    const cpu = executeCPU(graph, feeds);
+    const gpu = await runWebGPU(graph, feeds);
+    for (const s of gpu.lowered.program.steps) for (const n of s.nodes) lowered.add(n.op);
+    for (const [name, v] of cpu.outputs) expect(normwise(v.data, gpu.outputs.get(name)!.data), name).toBeLessThanOrEqual(GPU_TOL);
   });
 
   it("lowers every registered op in some case", () => {

@@ -11,6 +11,7 @@ import { LINALG_CASES, SPECTRAL_CASES } from "./linalg.js";
 import { LINALG_FUNCTION_CASES } from "./linalg-functions.js";
 import { DSL_CASES, NN_CASES } from "./nn.js";
 import { MATMUL_CASES, MOVEMENT_CASES, REDUCE_CASES } from "./reduce-movement.js";
+import { OPTIM_CASES } from "./optim.js";
 import { SOURCE_CASES } from "./source.js";
 import type { CaseTable, OpCase } from "./types.js";
 
@@ -30,6 +31,7 @@ export const CASES: CaseTable = {
   ...NN_CASES,
   ...DSL_CASES,
   ...BACKWARD_CASES,
+  ...OPTIM_CASES,
 };
 
 /** Every distinct case (a case listed under several ops appears once). */
