@@ -26,6 +26,11 @@ export interface LowerOptions {
   readonly workgroupStorageBytes?: number;
   /** The Jacobi solvers' sweep cap (default kernels/linalg MAX_SWEEPS): tests lower it to see an unconverged solver reported. */
   readonly maxSweeps?: number;
+  /**
+   * Inputs and params (by name) that keep a buffer of their own for the whole program: a resident
+   * program binds them to buffers that outlive it (params and optimizer state on the device).
+   */
+  readonly pinned?: ReadonlySet<string>;
 }
 
 export interface Lowered {
@@ -40,11 +45,13 @@ export function lowerGraph(g: Graph, dims: ReadonlyMap<string, number>, opts: Lo
   const scheduled = scheduleKernels(fusion.kernels, sources.map((v) => v.id), fusion.views);
   const steps = emitKernels(scheduled, fusion, { workgroupStorageBytes: opts.workgroupStorageBytes ?? 16384, maxSweeps: opts.maxSweeps });
   const elements = (v: Value) => fusion.shape(v).reduce((p, d) => p * d, 1);
+  // A pinned source lives to the end, as an output does: no other value ever shares its buffer.
+  const pinned = sources.filter((v) => opts.pinned?.has(v.node.attrs.name as string));
   const plan = planBuffers(
     lifetimesOf(
       steps,
       new Map(sources.map((v) => [v.id, elements(v)])),
-      new Map(g.outputs.map((o) => [o.value.id, elements(o.value)])),
+      new Map([...g.outputs.map((o) => o.value), ...pinned].map((v) => [v.id, elements(v)])),
       fusion.views,
     ),
   );

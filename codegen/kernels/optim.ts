@@ -4,12 +4,9 @@
  * the scalar step count and learning rate, and writes the next param and state. The f32 twin of
  * numeric/optim.ts; the hyperparameters other than the learning rate are literals.
  */
-import { grid, groups } from "../kernel.js";
 import { f32, unravel, type Expr } from "../expr.js";
-import { KernelBuilder, MAIN_SIGNATURE, type BuiltKernel } from "./builder.js";
+import { type BuiltKernel, KernelScaffold, perElement } from "./scaffold.js";
 import type { Attrs } from "../../ir/attrs.js";
-
-const WG = 64;
 
 /**
  * Adam's bias correction 1 − βᵗ for a literal β ∈ [0, 1) and the f32 step count t ≥ 1, as
@@ -25,9 +22,9 @@ const biasCorrection = (beta: number, t: string) => (beta === 0 ? "1.0" : `(-mp_
 export function optimKernel(name: string, op: string, attrs: Attrs, operands: readonly Expr[], outs: readonly number[]): BuiltKernel {
   const shape = operands[0].shape;
   const n = shape.reduce((a, d) => a * d, 1);
-  const b = new KernelBuilder(outs.map((value, k) => ({ value, shape: k === 1 && op === "adamUpdate" ? [2, ...shape] : shape })));
+  const k = new KernelScaffold(name);
   const { lines, coords } = unravel("idx", shape);
-  const at = (k: number) => b.emitter.emit(operands[k], operands[k].shape.length ? coords : []);
+  const at = (i: number) => k.emitter.emit(operands[i], operands[i].shape.length ? coords : []);
   const wd = f32(attrs.weightDecay as number);
   const body: string[] = [];
   if (op === "sgdUpdate") {
@@ -39,7 +36,7 @@ export function optimKernel(name: string, op: string, attrs: Attrs, operands: re
     body.push(`let gi = ${g} + ${wd} * ${p};`, `let vi = ${mu} * ${v} + gi;`, `out1[idx] = vi;`, `out0[idx] = ${p} - ${lr} * (${attrs.nesterov ? `gi + ${mu} * vi` : "vi"});`);
   } else if (op === "adamUpdate") {
     const [p, g] = [at(0), at(1)];
-    const moments = b.input((operands[2] as { value: number }).value, [2, ...shape]);
+    const moments = k.load((operands[2] as { value: number }).value, 2 * n);
     const [t, lr] = [at(3), at(4)];
     const [b1, b2, eps] = [attrs.beta1 as number, attrs.beta2 as number, f32(attrs.eps as number)];
     const decoupled = attrs.decoupled === true;
@@ -53,17 +50,10 @@ export function optimKernel(name: string, op: string, attrs: Attrs, operands: re
       `out0[idx] = pi - (${lr} * (mi / ${biasCorrection(b1, t)})) / (sqrt(vi / ${biasCorrection(b2, t)}) + ${eps});`,
     );
   } else throw new Error(`optimKernel: unknown update '${op}'`);
-  const main = [
-    `const WG = ${WG}u;`,
-    `@compute @workgroup_size(${WG}) ${MAIN_SIGNATURE} {`,
-    `  let idx = gid.x + gid.y * nwg.x * WG;`,
-    `  if (idx >= ${n}u) { return; }`,
-    ...lines.map((l) => "  " + l),
-    ...b.take().map((l) => "  " + l),
-    ...body.map((l) => "  " + l),
-    `}`,
-  ];
+  const [out0, out1] = outs.map((value, i) => k.write(`out${i}`, value, i === 1 && op === "adamUpdate" ? 2 * n : n));
+  const e = perElement(n);
+  const main = [e.head, ...[...lines, ...k.emitter.take(), ...body].map((l) => "  " + l)].join("\n");
   // Each output is covered as n-element rows (Adam's moments: [2, n], both rows per invocation).
-  const covers = outs.map((_, k) => (k === 1 && op === "adamUpdate" ? { shape: [2, n], tile: [2, WG] } : { shape: [n], tile: [WG] }));
-  return b.finish(name, main.join("\n"), [WG, 1, 1], grid(groups(n, WG)), covers);
+  const covers = [out0, out1].filter((b) => b !== undefined).map((binding, i) => (i === 1 && op === "adamUpdate" ? { binding, shape: [2, n], tile: [2, e.tile[0]] } : { binding, shape: [n], tile: e.tile }));
+  return k.finish({ main, workgroupSize: e.workgroupSize, dispatch: e.dispatch, covers });
 }

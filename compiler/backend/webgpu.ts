@@ -44,10 +44,8 @@ export async function runWebGPU(g: Graph, feeds: ReadonlyMap<string, NDArray>, o
   try {
     raw = await runProgram(acquired.device, lowered.program, f32);
   } catch (e) {
-    if (e instanceof WebGPURunError && e.failure) reportFailure(g, e.failure);
     if (e instanceof WebGPURunError && e.nonFinite) locateFailure(g, feeds, opts.seed ?? 0, e.nonFinite);
-    if (e instanceof WebGPURunError) throw new MatpropError(e.kind === "limits" ? "MP6002" : e.kind === "timeout" ? "MP6004" : "MP6003", `${e.message}${e.kind === "timeout" ? " (raise the limit with --gpu-timeout <seconds>)" : ""}`);
-    throw e;
+    return deviceError(e, g);
   }
   const outputs = new Map<string, NDArray>();
   for (const slot of lowered.program.outputs) outputs.set(slot.name, { shape: [...slot.shape], data: Float64Array.from(raw.get(slot.name)!) });
@@ -64,8 +62,12 @@ function toF32(name: string, op: string, data: Float64Array): Float32Array {
 
 /** A failure a kernel reported (status.ts): the CPU executor's code, message and DSL source line. */
 function reportFailure(g: Graph, f: DeviceFailure): never {
-  const node = g.nodes.find((n) => n.id === f.site.node);
-  throw new MatpropError(f.site.code as DiagnosticCode, `${failureMessage(f)} (on WebGPU, in f32)`, node?.loc);
+  // The program may have been lowered from a copy of `g` (a training step with its optimizer): the
+  // node's own location when ids still match, else the site's "file:line:col".
+  const node = g.nodes.find((n) => n.id === f.site.node && n.op === f.site.op);
+  const m = f.site.loc ? /^(.*):(\d+):(\d+)$/.exec(f.site.loc) : null;
+  const loc = node?.loc ?? (m ? { file: m[1], line: Number(m[2]), col: Number(m[3]) } : undefined);
+  throw new MatpropError(f.site.code as DiagnosticCode, `${failureMessage(f)} (on WebGPU, in f32)`, loc);
 }
 
 /**
@@ -83,4 +85,17 @@ function locateFailure(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed: numb
   }
   const out = g.outputs.find((o) => o.name === bad.output)!;
   return fail("MP5001", `${symptom}, but the float64 CPU executor computes it finitely: an f32 overflow or loss of precision in WebGPU`, out.value.node.loc);
+}
+
+/**
+ * A runtime failure on the device as the CLI's coded error (anything else is rethrown): a failure
+ * a kernel reported is the CPU executor's code at the node's DSL line; a non-finite output no kernel
+ * explains is MP5001 (runWebGPU first traces it by a CPU re-run; a training step cannot, its params
+ * being on the device).
+ */
+export function deviceError(e: unknown, g: Graph): never {
+  if (e instanceof WebGPURunError && e.failure) reportFailure(g, e.failure);
+  if (e instanceof WebGPURunError && e.nonFinite) throw new MatpropError("MP5001", `${e.message} (on WebGPU, in f32)`);
+  if (e instanceof WebGPURunError) throw new MatpropError(e.kind === "limits" ? "MP6002" : e.kind === "timeout" ? "MP6004" : "MP6003", `${e.message}${e.kind === "timeout" ? " (raise the limit with --gpu-timeout <seconds>)" : ""}`);
+  throw e;
 }

@@ -2,15 +2,20 @@
  * A training loop written once: differentiate a forward model a single time, keep only what a
  * step needs (the loss, the forward outputs and the gradients of the trained params), initialise
  * the params from a seed exactly as the CPU executor would, and run steps on the chosen backend.
- * The params live here as float64 arrays; a step feeds them explicitly, so the backends never
- * re-initialise anything.
+ *
+ * On the CPU the params live here as float64 arrays and the optimizer updates them on the host. On
+ * WebGPU they live on the device (runtime/webgpu/resident-model.ts): each step is one submission —
+ * forward, backward and the optimizer's update kernels — that writes the next params and optimizer
+ * state in place and reads back only the loss (and the outputs a step asks for); `readParams()`
+ * brings the params back.
  */
-import type { Graph } from "../../ir/graph.js";
-import { Graph as GraphClass } from "../../ir/graph.js";
+import { Graph as GraphClass, type Graph } from "../../ir/graph.js";
 import type { InitName } from "../../numeric/init.js";
 import { initParams as initParamValues } from "../../ir/bind-dims.js";
+import { bindInputs } from "../../runtime/cpu/bind.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
 import type { NDArray } from "../../numeric/ndarray.js";
+import type { ResidentModel } from "../../runtime/webgpu/resident-model.js";
 import { asModel, type Model, type ModelExport } from "../dsl/model.js";
 import { differentiate } from "../passes/differentiate.js";
 import type { Optimizer } from "./optim.js";
@@ -34,6 +39,13 @@ export interface TrainerOptions {
   train?: readonly string[];
   /** Where one-line notices go (a backend fallback). Default console.warn. */
   notice?: (line: string) => void;
+  /** The device for "webgpu" (default: the shared one). `matprop bench` passes a counting device. */
+  device?: GPUDevice;
+}
+
+export interface StepOptions {
+  /** Forward outputs to bring back with the loss (into `lastOutputs`); on the CPU every output is there anyway. */
+  read?: readonly string[];
 }
 
 /**
@@ -77,11 +89,17 @@ export class Trainer {
   readonly forward: Graph;
   /** Forward + backward, pruned to the loss, forward outputs and trained params' gradients. */
   readonly stepGraph: Graph;
+  /**
+   * The params on the host (float64): updated by every CPU step; on WebGPU the initial values
+   * until `readParams()` brings the device's back.
+   */
   readonly params: Map<string, NDArray>;
   readonly trained: readonly string[];
   readonly lossName: string;
   private backendNow: Backend;
   private readonly notice: (line: string) => void;
+  /** The params, optimizer state and programs on the device (WebGPU backend, from the first run). */
+  private resident: Promise<ResidentModel> | undefined;
   /** Forward outputs of the last step (for training-batch accuracy without another run). */
   lastOutputs = new Map<string, NDArray>();
   steps = 0;
@@ -116,18 +134,32 @@ export class Trainer {
     return this.backendNow;
   }
 
-  private async run(g: Graph, feeds: Map<string, NDArray>): Promise<Map<string, NDArray>> {
-    if (this.backendNow === "webgpu") {
-      try {
-        const { runWebGPU } = await import("../backend/webgpu.js");
-        return (await runWebGPU(g, feeds, { seed: this.opts.seed ?? 0 })).outputs;
-      } catch (e) {
-        if (errorCode(e) !== "MP3002") throw e;
-        this.notice(`matprop: ${(e as Error).message.split("\n")[0]} — falling back to the CPU backend`);
-        this.backendNow = "cpu";
-      }
+  /** The model on the device, created at the first WebGPU run with the host params. */
+  private device(): Promise<ResidentModel> {
+    this.resident ??= (async () => {
+      const { residentModel } = await import("../backend/resident.js");
+      const f32 = new Map([...this.params].map(([k, v]) => [k, Float32Array.from(v.data)]));
+      return residentModel({ forward: this.forward, step: this.stepGraph }, f32, this.opts.device);
+    })();
+    return this.resident;
+  }
+
+  /**
+   * Runs `fn` on the device, or returns undefined after falling back to the CPU when an op has no
+   * WebGPU lowering (MP3002; only before any step ran there, while the host params are current).
+   */
+  private async onDevice<T>(fn: (m: ResidentModel) => Promise<T>): Promise<T | undefined> {
+    if (this.backendNow !== "webgpu") return undefined;
+    try {
+      return await fn(await this.device());
+    } catch (e) {
+      if (errorCode(e) !== "MP3002" || this.steps > 0) throw e;
+      this.notice(`matprop: ${(e as Error).message.split("\n")[0]} — falling back to the CPU backend`);
+      this.backendNow = "cpu";
+      void this.resident?.then((m) => m.dispose(), () => undefined);
+      this.resident = undefined;
+      return undefined;
     }
-    return executeCPU(g, feeds, { seed: this.opts.seed ?? 0 }).outputs;
   }
 
   private withParams(batch: ReadonlyMap<string, NDArray>): Map<string, NDArray> {
@@ -136,20 +168,61 @@ export class Trainer {
     return feeds;
   }
 
-  /** One optimisation step on a batch (inputs only; params are fed from here). Returns the loss. */
-  async step(batch: ReadonlyMap<string, NDArray>): Promise<number> {
-    const out = await this.run(this.stepGraph, this.withParams(batch));
+  /** The batch checked as the CPU checks inputs (names, shapes, finiteness, labels, structure), as f32 feeds. */
+  private deviceFeeds(batch: ReadonlyMap<string, NDArray>): Map<string, { shape: number[]; data: Float32Array }> {
+    const { sources } = bindInputs(this.forward, this.withParams(batch), this.opts.seed ?? 0);
+    const out = new Map<string, { shape: number[]; data: Float32Array }>();
+    for (const [node, v] of sources) if (node.op === "input") out.set(node.attrs.name as string, { shape: [...v.shape], data: Float32Array.from(v.data) });
+    return out;
+  }
+
+  /**
+   * One optimisation step on a batch (inputs only). Returns the loss; `lastOutputs` holds the
+   * forward outputs (on WebGPU only the loss and those named in `opts.read`).
+   */
+  async step(batch: ReadonlyMap<string, NDArray>, opts: StepOptions = {}): Promise<number> {
+    const optimizer = this.opts.optimizer;
+    const onDevice = await this.onDevice(async (m) => {
+      const read = [this.lossName, ...(opts.read ?? []).filter((r) => r !== this.lossName)];
+      const { deviceStep } = await import("../backend/resident.js");
+      return deviceStep(m, this.stepGraph, this.deviceFeeds(batch), { rule: optimizer.rule, lr: optimizer.lr, trained: this.trained, read });
+    });
+    if (onDevice) {
+      this.lastOutputs = onDevice;
+      this.steps++;
+      return onDevice.get(this.lossName)!.data[0];
+    }
+    const out = executeCPU(this.stepGraph, this.withParams(batch), { seed: this.opts.seed ?? 0 }).outputs;
     const loss = out.get(this.lossName)!.data[0];
     const grads = new Map<string, Float64Array>();
     for (const t of this.trained) grads.set(t, out.get(`grad.${t}`)!.data);
-    this.opts.optimizer.step(new Map([...this.params].map(([k, v]) => [k, v.data])), grads);
+    optimizer.step(new Map([...this.params].map(([k, v]) => [k, v.data])), grads);
     this.lastOutputs = out;
     this.steps++;
     return loss;
   }
 
   /** Forward outputs for a batch with the current params. */
-  evaluate(batch: ReadonlyMap<string, NDArray>): Promise<Map<string, NDArray>> {
-    return this.run(this.forward, this.withParams(batch));
+  async evaluate(batch: ReadonlyMap<string, NDArray>): Promise<Map<string, NDArray>> {
+    const onDevice = await this.onDevice(async (m) => {
+      const { deviceForward } = await import("../backend/resident.js");
+      return deviceForward(m, this.forward, this.deviceFeeds(batch));
+    });
+    return onDevice ?? executeCPU(this.forward, this.withParams(batch), { seed: this.opts.seed ?? 0 }).outputs;
+  }
+
+  /** The current params (from the device on WebGPU, also refreshing `params`). */
+  async readParams(): Promise<Map<string, NDArray>> {
+    if (this.backendNow === "webgpu" && this.resident) {
+      const values = await (await this.resident).readParams();
+      for (const [k, v] of values) this.params.set(k, { shape: this.params.get(k)!.shape, data: Float64Array.from(v) });
+    }
+    return new Map([...this.params].map(([k, v]) => [k, { shape: [...v.shape], data: Float64Array.from(v.data) }]));
+  }
+
+  /** Frees the device buffers (WebGPU). */
+  dispose(): void {
+    void this.resident?.then((m) => m.dispose(), () => undefined);
+    this.resident = undefined;
   }
 }
