@@ -1,5 +1,6 @@
 /**
- * Two kernel programs (forward pass, training step) → one manifest and its kernel files. Kernels
+ * The precompiled programs (forward pass, training step; none when the build had no concrete dims)
+ * and the graphs' files → one manifest and its kernel files. Kernels
  * are deduplicated by WGSL (with their workgroup size, bindings and workgroup memory): the forward
  * kernels reappear in the training step, and fused elementwise kernels repeat within a program.
  * Dispatch sizes stay per step.
@@ -20,8 +21,12 @@ export interface AssembleInput {
   readonly name: string;
   readonly inputs: readonly TensorSpec[];
   readonly params: readonly TensorSpec[];
-  readonly forward: Program;
-  readonly train: Program | null;
+  readonly outputs: readonly TensorSpec[];
+  /** Lowered for `dims` (valid on `tiers`), or null. */
+  readonly programs: { readonly forward: Program; readonly train: Program | null } | null;
+  readonly dims: Readonly<Record<string, number>> | null;
+  readonly tiers: readonly number[];
+  readonly graphs: Manifest["graphs"];
   readonly loss: string | null;
   readonly paramsFile: string;
 }
@@ -66,8 +71,7 @@ export function assemble(a: AssembleInput): Assembled {
       ...(s.checks?.length ? { checks: s.checks.map((c) => ({ ...c })) } : {}),
     })),
   });
-  const forward = program(a.forward);
-  const train = a.train && program(a.train);
+  const programs = a.programs && { forward: program(a.programs.forward), train: a.programs.train && program(a.programs.train) };
   return {
     manifest: {
       format: BUNDLE_FORMAT,
@@ -75,11 +79,14 @@ export function assemble(a: AssembleInput): Assembled {
       name: a.name,
       inputs: a.inputs,
       params: a.params,
-      outputs: forward.outputs.map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype })),
+      outputs: a.outputs,
       loss: a.loss,
       paramsFile: a.paramsFile,
+      graphs: a.graphs,
       kernels,
-      programs: { forward, train },
+      dims: a.dims,
+      tiers: a.tiers,
+      programs,
     },
     kernelTexts,
   };

@@ -1,6 +1,7 @@
 /**
  * What a build needs to know before lowering: the sizes of named dims (from `--inputs`, whose input
- * values are otherwise unused) and the params' values — from `--params` or `--inputs` where given
+ * values are otherwise unused; without them the bundle still runs at any size, lowering on first
+ * use) and the params' values — from `--params` or `--inputs` where given
  * (as `matprop run --inputs` takes them; `--params` wins), else initialised by
  * their declared `init` with the seed by the one binder (ir/bind-dims.ts `initParams`, as
  * runtime/cpu/bind.ts does), so a bundle built with `--seed N` holds the params `matprop run --seed N` uses.
@@ -14,8 +15,10 @@ import type { NDArray } from "../../numeric/ndarray.js";
 
 export interface BuildBinding {
   readonly dims: Map<string, number>;
-  /** Concrete shape of every input and param, by name. */
+  /** Concrete shape of every param, by name. */
   readonly shapes: Map<string, number[]>;
+  /** Whether `dims` sizes every named dim of the inputs (then the build shape's programs are precompiled). */
+  readonly concrete: boolean;
   /** Param values by name, in the graph's source order. */
   readonly params: Map<string, NDArray>;
 }
@@ -54,20 +57,22 @@ export function bindForBuild(g: Graph, inputs: ReadonlyMap<string, NDArray>, par
     const bad = v.data.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) fail("MP4006", `param '${k}' in ${params.has(k) ? "--params" : "--inputs"} holds ${v.data[bad]} at flat index ${bad}`);
   }
+  // Inputs may keep named dims (bound when the bundle is called); params are held, so they need sizes.
   const shapes = new Map<string, number[]>();
+  let concrete = true;
   for (const n of sources) {
-    const shape = n.outputs[0].type.shape.map((d) => {
-      if (typeof d === "number") return d;
-      const size = dims.get(d);
-      if (size === undefined) fail("MP4008", `dim ${d} of ${n.op} '${nameOf(n)}'${where(n)} is not bound: a bundle has concrete shapes, so give --inputs with a value for an input of that shape`);
-      return size;
-    });
-    shapes.set(nameOf(n), shape);
+    const unbound = n.outputs[0].type.shape.filter((d): d is string => typeof d === "string" && !dims.has(d));
+    if (n.op === "input") {
+      concrete &&= unbound.length === 0;
+      continue;
+    }
+    if (unbound.length) fail("MP4008", `dim ${unbound[0]} of param '${nameOf(n)}'${where(n)} is not bound: a bundle holds its params, so give --inputs with a value for an input of that shape`);
+    shapes.set(nameOf(n), n.outputs[0].type.shape.map((d) => (typeof d === "number" ? d : dims.get(d)!)));
   }
   const values = initParams(
     sources.filter((n) => n.op === "param").map((n) => ({ name: nameOf(n), init: n.attrs.init as InitName, shape: shapes.get(nameOf(n))! })),
     seed,
     given,
   );
-  return { dims, shapes, params: values };
+  return { dims, shapes, concrete, params: values };
 }

@@ -31,7 +31,8 @@ import type { Graph } from "../../ir/graph.js";
 import { bundleHash } from "../../runtime/bundle/hash.js";
 import { parseManifest, type Manifest, type TensorSpec } from "../../runtime/bundle/manifest.js";
 import { encodeSafetensors } from "../../runtime/bundle/safetensors.js";
-import { verifyContents } from "../../runtime/bundle/verify.js";
+import { filesOf, verifyContents } from "../../runtime/bundle/verify.js";
+import { print } from "../../ir/print.js";
 import type { NDArray } from "../../numeric/ndarray.js";
 import { lowerGraph, type LowerOptions } from "../../codegen/lower.js";
 import type { GradTargets } from "../passes/adjoint.js";
@@ -39,7 +40,7 @@ import { differentiate } from "../passes/differentiate.js";
 import { assemble } from "./assemble.js";
 import { bindForBuild } from "./bind.js";
 import { generateIndex } from "./index-codegen.js";
-import { projectOf, relocate } from "./locations.js";
+import { projectOf, relocate, relocateGraph } from "./locations.js";
 import { FILES_RECORD, planBundleDir, recordText, removeStale } from "./out-dir.js";
 import { runtimeFiles } from "./runtime-copy.js";
 
@@ -69,40 +70,80 @@ export interface BuiltBundle {
 export const PARAMS_FILE = "params.safetensors";
 const LOSS = "loss";
 
+/** Workgroup-memory tiers a bundle's precompiled programs may serve (runtime/webgpu/resident-model.ts `workgroupTier`). */
+const TIERS = [16384, 32768, 65536];
+const GRAPH_FILES = { forward: "graphs/forward.mpir", train: "graphs/train.mpir" };
+
+/**
+ * The programs for the build dims, lowered against the portable 16 KiB of workgroup memory (valid
+ * on every device), and the larger tiers on which the lowering gives the same programs (a device
+ * of another tier lowers its own on first use). Params are pinned: the runtime keeps them resident.
+ */
+function precompile(forward: Graph, train: Graph | null, dims: ReadonlyMap<string, number>, params: ReadonlySet<string>, extra: Pick<LowerOptions, "maxSweeps"> = {}) {
+  const opts = (tier: number): LowerOptions => ({ ...extra, workgroupStorageBytes: tier, pinned: params });
+  const lower = (tier: number) => ({ forward: lowerGraph(forward, dims, opts(tier)).program, train: train && lowerGraph(train, dims, opts(tier)).program });
+  const base = lower(TIERS[0]);
+  const key = JSON.stringify(base);
+  return { programs: base, tiers: TIERS.filter((t, i) => i === 0 || JSON.stringify(lower(t)) === key) };
+}
+
 /** The bundle's files in memory: bundle-relative path → contents. */
 export function bundleFiles(graph: Graph, opts: Omit<BuildOptions, "out"> = {}): { manifest: Manifest; files: Map<string, string | Uint8Array> } {
   const bound = bindForBuild(graph, opts.inputs ?? new Map(), opts.params ?? new Map(), opts.seed ?? 0);
-  const spec = (op: string): TensorSpec[] =>
+  const sources = (op: string): TensorSpec[] =>
     graph
       .sources()
       .filter((n) => n.op === op)
       .map((n) => {
-        const { dtype, structure } = n.outputs[0].type;
-        return { name: n.attrs.name as string, shape: bound.shapes.get(n.attrs.name as string)!, dtype, ...(structure === "general" ? {} : { structure }) };
+        const { dtype, structure, shape } = n.outputs[0].type;
+        // Inputs keep their named dims (bound per call); params are concrete.
+        return { name: n.attrs.name as string, shape: op === "param" ? bound.shapes.get(n.attrs.name as string)! : shape, dtype, ...(structure === "general" ? {} : { structure }) };
       });
   const lossOut = graph.outputs.find((o) => o.name === LOSS && o.value.type.shape.length === 0);
-  const forward = lowerGraph(graph, bound.dims, opts.lower).program;
+  const root = projectOf(opts.source, graph.nodes.find((n) => n.loc)?.loc?.file);
   const wrt = opts.wrt ?? "params";
-  const train = lossOut ? lowerGraph(differentiate(graph, { wrt }).graph, bound.dims, opts.lower).program : null;
-  const params = spec("param");
+  const trainGraph = lossOut ? differentiate(graph, { wrt }).graph : null;
+  const params = sources("param");
+  // Programs are lowered from the graphs as the compiler holds them (their locations are made
+  // relative with the manifest's); the graph files get relative locations of their own.
+  const built = bound.concrete ? precompile(graph, trainGraph, bound.dims, new Set(params.map((p) => p.name)), opts.lower) : null;
+  const forward = relocateGraph(graph, root);
+  const train = trainGraph && relocateGraph(trainGraph, root);
   const paramsBytes = encodeSafetensors(
-    params.map((p) => ({ name: p.name, shape: p.shape, data: Float32Array.from(bound.params.get(p.name)!.data) })),
+    params.map((p) => ({ name: p.name, shape: p.shape as number[], data: Float32Array.from(bound.params.get(p.name)!.data) })),
     { producer: "matprop", model: graph.name },
   );
-  const assembled = assemble({ name: graph.name, inputs: spec("input"), params, forward, train, loss: lossOut ? LOSS : null, paramsFile: PARAMS_FILE });
-  const kernelTexts = assembled.kernelTexts;
-  const unhashed = relocate(assembled.manifest, projectOf(opts.source, graph.nodes.find((n) => n.loc)?.loc?.file));
-  const kernelBytes = kernelTexts.map((t) => new TextEncoder().encode(t));
+  const graphs = { forward: GRAPH_FILES.forward, train: train && GRAPH_FILES.train };
+  const assembled = assemble({
+    name: graph.name,
+    inputs: sources("input"),
+    params,
+    outputs: graph.outputs.map((o) => ({ name: o.name, shape: o.value.type.shape, dtype: o.value.type.dtype })),
+    programs: built?.programs ?? null,
+    dims: built ? Object.fromEntries([...bound.dims].sort()) : null,
+    tiers: built?.tiers ?? [],
+    graphs,
+    loss: lossOut ? LOSS : null,
+    paramsFile: PARAMS_FILE,
+  });
+  const unhashed = relocate(assembled.manifest, root);
+  const encoder = new TextEncoder();
+  const contents = new Map<string, Uint8Array>([
+    ...unhashed.kernels.map((k, i) => [k.file, encoder.encode(assembled.kernelTexts[i])] as const),
+    [GRAPH_FILES.forward, encoder.encode(print(forward))],
+    ...(train ? [[GRAPH_FILES.train, encoder.encode(print(train))] as const] : []),
+    [PARAMS_FILE, paramsBytes],
+  ]);
+  const ordered = filesOf(unhashed as Manifest).map((f) => contents.get(f)!);
   const { format, version, ...rest } = unhashed;
-  const manifest: Manifest = { format, version, hash: bundleHash(unhashed, kernelBytes, paramsBytes), ...rest };
+  const manifest: Manifest = { format, version, hash: bundleHash(unhashed, ordered), ...rest };
   const manifestText = prettyJSON(manifest) + "\n";
   // What the runtime will check at load time, checked now: a bundle that does not verify is a compiler bug.
-  verifyContents(parseManifest(manifestText), kernelBytes, paramsBytes);
+  verifyContents(parseManifest(manifestText), ordered);
 
   const files = new Map<string, string | Uint8Array>();
   files.set("manifest.json", manifestText);
-  manifest.kernels.forEach((k, i) => files.set(k.file, kernelBytes[i]));
-  files.set(PARAMS_FILE, paramsBytes);
+  for (const [file, bytes] of contents) files.set(file, bytes);
   const index = generateIndex(unhashed);
   files.set("index.js", index.js);
   files.set("index.d.ts", index.dts);

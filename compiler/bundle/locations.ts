@@ -8,6 +8,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import type { Graph } from "../../ir/graph.js";
+import { keepOutputs } from "../../ir/prune.js";
 
 /** The project folder of a source file. */
 export function projectRoot(file: string): string {
@@ -38,4 +40,9 @@ export function relocate<T>(v: T, root: string): T {
 /** The project of the graph's model: from its file when known, else from the first node location. */
 export function projectOf(source: string | undefined, firstLocFile: string | undefined): string {
   return projectRoot(source ?? firstLocFile ?? path.join(process.cwd(), "model.ts"));
+}
+
+/** A copy of `g` whose node locations name files relative to `root`. */
+export function relocateGraph(g: Graph, root: string): Graph {
+  return keepOutputs(g, () => true, (loc) => ({ ...loc, file: path.relative(root, path.resolve(loc.file)).split(path.sep).join("/") }));
 }

@@ -21,6 +21,7 @@ const LAYOUT = [
   /^(manifest\.json|index\.js|index\.d\.ts|package\.json)$/,
   /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.safetensors$/,
   /^kernels\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.wgsl$/,
+  /^graphs\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.mpir$/,
   /^(?:runtime|codegen|ir|numeric)\/(?:[A-Za-z0-9_-]+\/)*[A-Za-z0-9_.-]+\.js$/,
 ];
 /** The folders of the runtime modules a bundle carries (runtime-copy.ts). */
@@ -36,10 +37,16 @@ function refuse(dir: string, why: string): never {
   fail("MP4011", `-o ${dir}: ${why}; give a new or empty folder, or one that holds a matprop bundle (nothing was written or removed)`);
 }
 
-/** What an earlier bundle's manifest names: its params file and kernel files. */
+/** What an earlier bundle's manifest names: its params file, kernel and graph files. */
 interface Named {
   readonly paramsFile: string;
   readonly kernels: readonly string[];
+}
+
+/** The graph files a manifest of any version names (none before version 3). */
+function graphFiles(graphs: unknown): string[] {
+  if (typeof graphs !== "object" || graphs === null) return [];
+  return Object.values(graphs).filter((f): f is string => typeof f === "string");
 }
 
 /**
@@ -63,7 +70,7 @@ function readManifest(dir: string): Named | string {
   if (m.version === BUNDLE_VERSION) {
     try {
       const full = parseManifest(text);
-      return { paramsFile: full.paramsFile, kernels: full.kernels.map((k) => k.file) };
+      return { paramsFile: full.paramsFile, kernels: [...full.kernels.map((k) => k.file), ...graphFiles(full.graphs)] };
     } catch (e) {
       if (e instanceof BundleError) return `its manifest.json is not a valid matprop bundle manifest: ${e.message.slice(0, 160)}`;
       throw e;
@@ -73,7 +80,7 @@ function readManifest(dir: string): Named | string {
   if (!Number.isInteger(m.version) || typeof m.paramsFile !== "string" || !kernels?.every((f) => typeof f === "string")) {
     return "its manifest.json says it is a matprop bundle but lists no kernels and params file";
   }
-  return { paramsFile: m.paramsFile, kernels: kernels as string[] };
+  return { paramsFile: m.paramsFile, kernels: [...(kernels as string[]), ...graphFiles(m.graphs)] };
 }
 
 /** The earlier bundle's files: its record, or (a bundle written before records) what its manifest names. */

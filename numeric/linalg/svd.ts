@@ -1,5 +1,4 @@
 /** Batched thin SVD (numpy.linalg.svd(full_matrices=False) conventions). */
-import { createRequire } from "node:module";
 import { type NDArray, matrixBatch, ndarray } from "../ndarray.js";
 import { fixColumnSigns } from "../dense.js";
 import { NumericError, assertFinite } from "../numeric-error.js";
@@ -8,11 +7,23 @@ type MlMatrix = typeof import("ml-matrix");
 let mlMatrix: MlMatrix | undefined;
 
 /**
+ * `node:module`, taken only where it exists: a kernel bundle ships the op registry (for its graphs'
+ * type rules) to browsers too, where a static import of a Node built-in fails the whole load; and a
+ * top-level await would keep CommonJS projects from require()-ing matprop. Node ≥ 20.16 hands it
+ * out synchronously; older Node 20 loads it asynchronously, long done by the first SVD.
+ */
+type NodeModule = { createRequire(path: string | URL): (id: string) => unknown };
+const inNode = typeof process !== "undefined" && !!process.versions?.node;
+let nodeModule = inNode ? ((process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.("node:module") as NodeModule | undefined) : undefined;
+if (inNode && !nodeModule) void import("node:module").then((m) => (nodeModule = m));
+
+/**
  * ml-matrix, required on first use: it is CommonJS, and importing it statically would make every
  * process that loads the op registry (every CLI command) parse its 150 KB for export names first.
  */
 function library(): MlMatrix {
-  return (mlMatrix ??= createRequire(import.meta.url)("ml-matrix") as MlMatrix);
+  if (!nodeModule) throw new Error("svd: the float64 SVD needs Node (ml-matrix)");
+  return (mlMatrix ??= nodeModule.createRequire(import.meta.url)("ml-matrix") as MlMatrix);
 }
 
 /** Thin SVD of one m×n row-major matrix: U m×k, s (k, descending), Vh k×n, k = min(m, n). */

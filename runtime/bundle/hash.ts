@@ -1,7 +1,7 @@
 /**
  * The bundle's content hash: SHA-256 over a length-prefixed sequence of parts — the canonical JSON
- * of the manifest without its `hash` field, then every kernel file in manifest order, then the
- * params file. Canonical JSON sorts object keys (by UTF-16 code units) and has no whitespace, so a
+ * of the manifest without its `hash` field, then every file it names in the order verify.ts's
+ * `filesOf` lists them (kernels, graphs, params). Canonical JSON sorts object keys (by UTF-16 code units) and has no whitespace, so a
  * manifest whose fields were reordered hashes the same and any other change does not.
  */
 import { Sha256 } from "./sha256.js";
@@ -26,11 +26,11 @@ function lengthPrefix(n: number): Uint8Array {
   return b;
 }
 
-/** `sha256:<hex>`; `manifest` may carry a `hash` field, which is left out. */
-export function bundleHash(manifest: object, kernelFiles: readonly Uint8Array[], paramsFile: Uint8Array): string {
+/** `sha256:<hex>` of the manifest (its `hash` field left out) and the files it names, in `filesOf` order. */
+export function bundleHash(manifest: object, files: readonly Uint8Array[]): string {
   const rest = { ...(manifest as Record<string, unknown>) };
   delete rest.hash;
   const h = new Sha256().update(DOMAIN);
-  for (const part of [new TextEncoder().encode(canonicalJSON(rest)), ...kernelFiles, paramsFile]) h.update(lengthPrefix(part.length)).update(part);
+  for (const part of [new TextEncoder().encode(canonicalJSON(rest)), ...files]) h.update(lengthPrefix(part.length)).update(part);
   return `sha256:${h.hex()}`;
 }

@@ -1,5 +1,6 @@
 /**
- * A bundle against a device's limits, before anything is allocated: every buffer against the
+ * A bundle's precompiled programs against a device's limits, before anything is allocated (programs
+ * lowered at run time are checked by the runtime when they are made resident): every buffer against the
  * storage binding and buffer size limits, every kernel's workgroup size, workgroup memory and
  * binding count, every dispatch against the per-dimension workgroup count. Names what does not fit.
  */
@@ -45,6 +46,7 @@ export function checkBundleLimits(limits: DeviceLimits, m: Manifest): void {
       }
     }
   };
+  if (!m.programs) return;
   check("forward pass", m.programs.forward);
   if (m.programs.train) check("training step", m.programs.train);
 }

@@ -1,5 +1,10 @@
 /**
- * The bundle manifest (format version 1) and its structural validation. `parseManifest` accepts
+ * The bundle manifest (format version 3) and its structural validation. A bundle is
+ * shape-polymorphic: its inputs and outputs may have named dims (`"B"`), bound when it is called;
+ * it carries the forward and training-step graphs as text IR (`graphs`, lowered per shape at run
+ * time), and — when it was built for concrete dims — the programs lowered for those dims
+ * (`programs`, for `dims`, valid on devices of the workgroup-memory `tiers`), so the common call
+ * needs no lowering. `parseManifest` accepts
  * only what `matprop build` writes: every object has exactly its known fields, every number is an
  * integer in range, every buffer, kernel and tensor reference resolves, file names are plain names
  * inside the bundle (never `../x` or absolute), and the programs agree with the declared inputs,
@@ -9,7 +14,7 @@ import type { CheckSite } from "../../codegen/program.js";
 import { BundleError, bundleFail } from "./errors.js";
 
 export const BUNDLE_FORMAT = "matprop-bundle";
-export const BUNDLE_VERSION = 2;
+export const BUNDLE_VERSION = 3;
 /** Prefix of the training step's gradient outputs (`grad.W` is ∂loss/∂W), as the compiler names them. */
 export const GRAD_PREFIX = "grad.";
 
@@ -20,9 +25,13 @@ export type Triple = readonly [number, number, number];
 const DECLARED_STRUCTURES = ["symmetric", "spd", "diagonal", "orthogonal", "projector"] as const;
 export type DeclaredStructure = (typeof DECLARED_STRUCTURES)[number];
 
+/** A dim: a size, or a name bound when the bundle is called. */
+export type Dim = number | string;
+
 export interface TensorSpec {
   readonly name: string;
-  readonly shape: readonly number[];
+  /** Named dims only for inputs and outputs; params have concrete shapes. */
+  readonly shape: readonly Dim[];
   /** The declared dtype; on the GPU every tensor is f32 (i32 labels as exact small integers). */
   readonly dtype: Dtype;
   /** The declared structure, when not general: values handed to the bundle must have it (MP7016). */
@@ -30,6 +39,7 @@ export interface TensorSpec {
 }
 
 export interface SlotSpec extends TensorSpec {
+  readonly shape: readonly number[];
   readonly buffer: number;
   /** Where the tensor starts in the buffer, in elements (an output that is a view; absent: 0). */
   readonly offset?: number;
@@ -82,8 +92,14 @@ export interface Manifest {
   /** The scalar output the training step differentiates, or null when the bundle has no training step. */
   readonly loss: string | null;
   readonly paramsFile: string;
+  /** The forward graph and the training step (forward + backward) as text IR files. */
+  readonly graphs: { readonly forward: string; readonly train: string | null };
   readonly kernels: readonly KernelSpec[];
-  readonly programs: { readonly forward: ProgramSpec; readonly train: ProgramSpec | null };
+  /** The sizes of the named dims `programs` were lowered for (null: no programs). */
+  readonly dims: Readonly<Record<string, number>> | null;
+  /** The workgroup-memory tiers (bytes) on which `programs` is what the lowering gives. */
+  readonly tiers: readonly number[];
+  readonly programs: { readonly forward: ProgramSpec; readonly train: ProgramSpec | null } | null;
 }
 
 const MAX_MANIFEST_CHARS = 64 * 1024 * 1024;
@@ -95,6 +111,9 @@ const MAX_RANK = 8;
 const MAX_SIZE = 2 ** 48;
 const KERNEL_FILE = /^kernels\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.wgsl$/;
 const PARAMS_FILE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.safetensors$/;
+const GRAPH_FILE = /^graphs\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.mpir$/;
+const DIM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const TIERS = [16384, 32768, 65536];
 const HASH = /^sha256:[0-9a-f]{64}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -170,6 +189,17 @@ export function elementCount(shape: readonly number[]): number {
   return shape.reduce((p, d) => p * d, 1);
 }
 
+/** `shape` with its named dims replaced by their sizes in `dims` (undefined where one is missing). */
+export function bindShape(shape: readonly Dim[], dims: Readonly<Record<string, number>>): number[] | undefined {
+  const out: number[] = [];
+  for (const d of shape) {
+    const n = typeof d === "number" ? d : Object.prototype.hasOwnProperty.call(dims, d) ? dims[d] : undefined;
+    if (n === undefined) return undefined;
+    out.push(n);
+  }
+  return out;
+}
+
 function shapeOf(v: unknown, at: string): number[] {
   const a = array(v, at, MAX_RANK);
   const shape = a.map((d, i) => int(d, `${at}[${i}]`, 1, 2 ** 31 - 1));
@@ -177,17 +207,24 @@ function shapeOf(v: unknown, at: string): number[] {
   return shape;
 }
 
-function tensor(v: unknown, at: string): TensorSpec {
+/** A declared shape: sizes and dim names. */
+function dimsOf(v: unknown, at: string): Dim[] {
+  return array(v, at, MAX_RANK).map((d, i) => (typeof d === "string" ? (DIM_NAME.test(d) ? d : bad(`${at}[${i}]`, `${describe(d)} is not a dim name`)) : int(d, `${at}[${i}]`, 1, 2 ** 31 - 1)));
+}
+
+function tensor(v: unknown, at: string, named = false): TensorSpec {
   const o = object(v, at, ["name", "shape", "dtype"], ["structure"]);
-  const t = { name: tensorName(o.name, `${at}.name`), shape: shapeOf(o.shape, `${at}.shape`), dtype: oneOf(o.dtype, `${at}.dtype`, ["f32", "f64", "i32"]) };
+  const t = { name: tensorName(o.name, `${at}.name`), shape: named ? dimsOf(o.shape, `${at}.shape`) : shapeOf(o.shape, `${at}.shape`), dtype: oneOf(o.dtype, `${at}.dtype`, ["f32", "f64", "i32"]) };
   if (o.structure === undefined) return t;
   const structure = oneOf(o.structure, `${at}.structure`, DECLARED_STRUCTURES);
-  if (t.shape.length < 2 || t.shape[t.shape.length - 1] !== t.shape[t.shape.length - 2]) bad(`${at}.structure`, `'${t.name}' [${t.shape.join(", ")}] is not a batch of square matrices, so it cannot be ${structure}`);
+  const [rows, cols] = t.shape.slice(-2);
+  // A named dim can be square only with itself ("N" × "N"); sizes must agree.
+  if (t.shape.length < 2 || rows !== cols) bad(`${at}.structure`, `'${t.name}' [${t.shape.join(", ")}] is not a batch of square matrices, so it cannot be ${structure}`);
   return { ...t, structure };
 }
 
-function tensors(v: unknown, at: string): TensorSpec[] {
-  const list = array(v, at, 10_000).map((t, i) => tensor(t, `${at}[${i}]`));
+function tensors(v: unknown, at: string, named = false): TensorSpec[] {
+  const list = array(v, at, 10_000).map((t, i) => tensor(t, `${at}[${i}]`, named));
   const seen = new Set<string>();
   for (const t of list) {
     if (seen.has(t.name)) bad(at, `duplicate tensor name '${t.name}'`);
@@ -244,10 +281,11 @@ function program(v: unknown, at: string, kernels: readonly KernelSpec[]): Progra
     array(list, where, 10_000).map((s, i) => {
       const os = object(s, `${where}[${i}]`, ["name", "buffer", "value", "shape", "dtype"], ["offset"]);
       const t = tensor({ name: os.name, shape: os.shape, dtype: os.dtype }, `${where}[${i}]`);
+      const shape = t.shape as number[];
       const buffer = bufferId(os.buffer, `${where}[${i}].buffer`);
       const offset = os.offset === undefined ? 0 : int(os.offset, `${where}[${i}].offset`, 0, MAX_SIZE);
-      if (buffers[buffer].bytes < Math.max(4, (offset + elementCount(t.shape)) * 4)) bad(`${where}[${i}]`, `tensor '${t.name}' [${t.shape.join(", ")}]${offset ? ` at offset ${offset}` : ""} does not fit buffer ${buffer} (${buffers[buffer].bytes} bytes)`);
-      const slot = { ...t, buffer, value: valueId(os.value, `${where}[${i}].value`) };
+      if (buffers[buffer].bytes < Math.max(4, (offset + elementCount(shape)) * 4)) bad(`${where}[${i}]`, `tensor '${t.name}' [${shape.join(", ")}]${offset ? ` at offset ${offset}` : ""} does not fit buffer ${buffer} (${buffers[buffer].bytes} bytes)`);
+      const slot = { ...t, shape, buffer, value: valueId(os.value, `${where}[${i}].value`) };
       return os.offset === undefined ? slot : { ...slot, offset };
     });
   const inputs = slots(o.inputs, `${at}.inputs`);
@@ -294,54 +332,80 @@ function checks(v: unknown, at: string): CheckSite[] {
   });
 }
 
-/** The program's input slots must be exactly the bundle's inputs and params; `outputs` its outputs. */
-function checkSlots(at: string, got: readonly SlotSpec[], want: readonly TensorSpec[]): void {
+/** The program's input slots must be exactly the bundle's inputs and params (at `dims`); `outputs` its outputs. */
+function checkSlots(at: string, got: readonly SlotSpec[], want: readonly TensorSpec[], dims: Readonly<Record<string, number>>): void {
   const byName = new Map(got.map((s) => [s.name, s]));
   if (byName.size !== got.length) bad(at, "names a tensor twice");
   if (got.length !== want.length) bad(at, `has ${got.length} tensors; the manifest declares ${want.length}`);
   for (const t of want) {
     const s = byName.get(t.name);
     if (!s) bad(at, `lacks '${t.name}'`);
-    if (!sameTensor(s!, t)) bad(at, `'${t.name}' is ${s!.dtype}[${s!.shape.join(", ")}]; the manifest declares ${t.dtype}[${t.shape.join(", ")}]`);
+    const shape = bindShape(t.shape, dims) ?? bad("dims", `does not size every named dim of '${t.name}' [${t.shape.join(", ")}]`);
+    if (!sameTensor(s!, { ...t, shape })) bad(at, `'${t.name}' is ${s!.dtype}[${s!.shape.join(", ")}]; the manifest declares ${t.dtype}[${t.shape.join(", ")}] with dims ${JSON.stringify(dims)}`);
   }
 }
 
+function graphFile(v: unknown, at: string): string {
+  const file = string(v, at, 200);
+  if (!GRAPH_FILE.test(file)) bad(at, `${describe(file)} is not a file name of the form graphs/<name>.mpir`);
+  return file;
+}
+
 function validate(raw: Obj): Manifest {
-  const o = object(raw, "", ["format", "version", "hash", "name", "inputs", "params", "outputs", "loss", "paramsFile", "kernels", "programs"]);
+  const o = object(raw, "", ["format", "version", "hash", "name", "inputs", "params", "outputs", "loss", "paramsFile", "graphs", "kernels", "dims", "tiers", "programs"]);
   const hash = string(o.hash, "hash", 100);
   if (!HASH.test(hash)) bad("hash", `expected sha256:<64 hex digits>, got ${describe(hash)}`);
   const name = string(o.name, "name", 256);
-  const inputs = tensors(o.inputs, "inputs");
+  const inputs = tensors(o.inputs, "inputs", true);
   const params = tensors(o.params, "params");
-  const outputs = tensors(o.outputs, "outputs");
+  const outputs = tensors(o.outputs, "outputs", true);
   const sources = [...inputs, ...params];
   if (new Set(sources.map((t) => t.name)).size !== sources.length) bad("params", "a param has the name of an input");
   const paramsFile = string(o.paramsFile, "paramsFile", 200);
   if (!PARAMS_FILE.test(paramsFile)) bad("paramsFile", `${describe(paramsFile)} is not a file name of the form <name>.safetensors`);
+  const loss = o.loss === null ? null : tensorName(o.loss, "loss");
+  if (loss !== null) {
+    const l = outputs.find((t) => t.name === loss);
+    if (!l || l.shape.length !== 0) bad("loss", `'${loss}' is not a scalar output`);
+  }
+  const og = object(o.graphs, "graphs", ["forward", "train"]);
+  const graphs = { forward: graphFile(og.forward, "graphs.forward"), train: og.train === null ? null : graphFile(og.train, "graphs.train") };
+  if ((graphs.train === null) !== (loss === null)) bad("graphs.train", loss === null ? "a training step needs a loss (the manifest's loss is null)" : "missing: the bundle has a loss");
+  if (graphs.train === graphs.forward) bad("graphs", "the forward graph and the training step share a file");
   const kernels = array(o.kernels, "kernels", 10_000).map((k, i) => kernel(k, `kernels[${i}]`));
   if (new Set(kernels.map((k) => k.file)).size !== kernels.length) bad("kernels", "two kernels share a file");
-  const loss = o.loss === null ? null : tensorName(o.loss, "loss");
+  const tiers = array(o.tiers, "tiers", TIERS.length).map((t, i) => (TIERS.includes(t as number) ? (t as number) : bad(`tiers[${i}]`, `expected one of ${TIERS.join(", ")}, got ${describe(t)}`)));
+  if (o.programs === null) {
+    if (o.dims !== null || tiers.length) bad("dims", "dims and tiers describe programs; the manifest has none");
+    return { format: BUNDLE_FORMAT, version: BUNDLE_VERSION, hash, name, inputs, params, outputs, loss, paramsFile, graphs, kernels, dims: null, tiers, programs: null };
+  }
+  const od = object(o.dims, "dims", [], Object.keys(typeof o.dims === "object" && o.dims !== null ? o.dims : {}));
+  const dims: Record<string, number> = {};
+  for (const [k, v] of Object.entries(od)) {
+    if (!DIM_NAME.test(k)) bad("dims", `${describe(k)} is not a dim name`);
+    dims[k] = int(v, `dims.${k}`, 1, 2 ** 31 - 1);
+  }
+  if (!tiers.length) bad("tiers", "programs need at least one tier");
   const progs = object(o.programs, "programs", ["forward", "train"]);
   const forward = program(progs.forward, "programs.forward", kernels);
-  checkSlots("programs.forward.inputs", forward.inputs, sources);
-  checkSlots("programs.forward.outputs", forward.outputs, outputs);
+  checkSlots("programs.forward.inputs", forward.inputs, sources, dims);
+  checkSlots("programs.forward.outputs", forward.outputs, outputs, dims);
   let train: ProgramSpec | null = null;
   if (loss === null) {
     if (progs.train !== null) bad("programs.train", "a training step needs a loss (the manifest's loss is null)");
   } else {
-    const l = outputs.find((t) => t.name === loss);
-    if (!l || l.shape.length !== 0) bad("loss", `'${loss}' is not a scalar output`);
     train = program(progs.train, "programs.train", kernels);
-    checkSlots("programs.train.inputs", train.inputs, sources);
+    checkSlots("programs.train.inputs", train.inputs, sources, dims);
     const grads = train.outputs.filter((s) => s.name.startsWith(GRAD_PREFIX));
-    checkSlots("programs.train.outputs", train.outputs.filter((s) => !s.name.startsWith(GRAD_PREFIX)), outputs);
+    checkSlots("programs.train.outputs", train.outputs.filter((s) => !s.name.startsWith(GRAD_PREFIX)), outputs, dims);
     for (const g of grads) {
       const src = sources.find((t) => t.name === g.name.slice(GRAD_PREFIX.length));
-      if (!src || src.dtype === "i32" || !sameTensor(g, { ...src, name: g.name, dtype: g.dtype })) bad("programs.train.outputs", `'${g.name}' is not the gradient of an input or param of the same shape`);
+      const shape = src && bindShape(src.shape, dims);
+      if (!src || !shape || src.dtype === "i32" || !sameTensor(g, { name: g.name, shape, dtype: g.dtype })) bad("programs.train.outputs", `'${g.name}' is not the gradient of an input or param of the same shape`);
     }
     if (new Set(grads.map((g) => g.name)).size !== grads.length) bad("programs.train.outputs", "names a gradient twice");
   }
-  return { format: BUNDLE_FORMAT, version: BUNDLE_VERSION, hash, name, inputs, params, outputs, loss, paramsFile, kernels, programs: { forward, train } };
+  return { format: BUNDLE_FORMAT, version: BUNDLE_VERSION, hash, name, inputs, params, outputs, loss, paramsFile, graphs, kernels, dims, tiers, programs: { forward, train } };
 }
 
 /** Parses and validates manifest.json's text; throws BundleError MP7001 (malformed) or MP7002 (version). */

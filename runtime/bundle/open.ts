@@ -1,18 +1,23 @@
 /**
  * Loading and running a bundle: read manifest.json, validate it (structure, version), read the
- * kernel and params files it names, check the content hash, get a device (the caller's, or one
- * requested here), check the device's limits and compile every kernel — all before the first run.
- * Then `forward`, `grad` and `step` check their inputs and run the forward or training-step
- * program; the bundle holds its params and `step` updates them in place (plain SGD). Every failure
- * is a BundleError. Reads files with node:fs for file: URLs and fetch otherwise, so the same code
- * runs in Node and in a browser.
+ * kernel, graph and params files it names, check the content hash, get a device (the caller's, or
+ * one requested here), check the device's limits and compile the precompiled kernels — all before
+ * the first run. The model then lives on the device (runtime/webgpu/resident-model.ts): its params
+ * in device buffers, its programs resident per input shape — the precompiled ones for the build
+ * shape, others lowered from the bundle's graphs when a call first binds its named dims to new
+ * sizes (against this device's limits, and checked before use). `forward`, `grad` and `step`
+ * check their inputs; `step` updates the params in place on the device with SGD (momentum,
+ * Nesterov), Adam or AdamW and reads back only the loss. Every failure is a BundleError. Reads files
+ * with node:fs for file: URLs and fetch otherwise, so the same code runs in Node and in a browser.
  */
+import { MatpropError } from "../../ir/diagnostics.js";
+import { learningRate, optimizerRule, type OptimizerSpec } from "../../ir/optimizer.js";
 import { acquireDevice } from "../webgpu/device.js";
-import { runProgram, WebGPURunError } from "../webgpu/execute.js";
+import { WebGPURunError } from "../webgpu/errors.js";
 import { KernelCompileError, pipelineFor } from "../webgpu/pipelines.js";
-import type { Program } from "../../codegen/program.js";
+import { ResidentModel, type Feed } from "../webgpu/resident-model.js";
 import { BundleError, bundleFail } from "./errors.js";
-import { tensorValues } from "./inputs.js";
+import { tensorValues, type CheckedTensor } from "./inputs.js";
 import { checkBundleLimits } from "./limits.js";
 import { GRAD_PREFIX, parseManifest, type Manifest } from "./manifest.js";
 import { kernelSource, programOf } from "./program.js";
@@ -31,6 +36,20 @@ export interface GradResult {
   readonly grads: Record<string, Float32Array>;
 }
 
+/**
+ * One training step: `{ lr }` is plain SGD; `optimizer` is any of the bundle's optimizers as data
+ * (`{ kind: "sgd", lr, momentum?, nesterov?, weightDecay? }`, `{ kind: "adam" | "adamw", lr, beta1?,
+ * beta2?, eps?, weightDecay? }`); `read` names outputs to bring back besides the loss.
+ */
+export interface StepOptions {
+  /** The learning rate of plain SGD (without `optimizer`). */
+  readonly lr?: number;
+  /** The optimizer, as data; its state stays on the device while the same optimizer steps. */
+  readonly optimizer?: OptimizerSpec;
+  /** Outputs to read back besides the loss. */
+  readonly read?: readonly string[];
+}
+
 /** A loaded, checked kernel bundle: `forward`, `grad` and `step` run it on its WebGPU device. */
 export interface LoadedBundle {
   /** The model's name. */
@@ -41,21 +60,28 @@ export interface LoadedBundle {
   readonly manifest: Manifest;
   /** The WebGPU adapter the bundle runs on, in words. */
   readonly adapter: string;
-  /** Copies of the params the bundle holds. */
-  params(): Record<string, Float32Array>;
+  /** Copies of the params the bundle holds, read back from the device. */
+  params(): Promise<Record<string, Float32Array>>;
   /** Replaces some or all params (checked like inputs). */
   setParams(values: Record<string, unknown>): void;
   /** Runs the forward program; returns the outputs by name. */
   forward(inputs: Record<string, unknown>): Promise<Tensors>;
   /** Runs the training program without updating params: the loss, outputs and every gradient. */
   grad(inputs: Record<string, unknown>): Promise<GradResult>;
-  /** One SGD update `p ← p − lr·∂loss/∂p` of every param; returns the loss and outputs before the update. */
-  step(inputs: Record<string, unknown>, opts: { lr: number }): Promise<{
+  /**
+   * One update of every param on the device (forward, backward and the optimizer in one
+   * submission); resolves to the loss before the update and the outputs named in `read`. The
+   * optimizer's state (momentum, moments, step count) stays on the device between steps and
+   * starts afresh when the optimizer changes.
+   */
+  step(inputs: Record<string, unknown>, opts: StepOptions): Promise<{
     /** The loss before the update. */
     loss: number;
-    /** The outputs before the update. */
+    /** The outputs named in `read`, before the update. */
     outputs: Tensors;
   }>;
+  /** Frees the bundle's device buffers; the bundle cannot run afterwards. */
+  dispose(): void;
 }
 
 const FETCH_TIMEOUT_MS = 60_000;
@@ -86,7 +112,7 @@ export async function readBundle(base: string | URL): Promise<VerifiedBundle> {
   if (!root.pathname.endsWith("/")) root = new URL(`${root.pathname}/`, root);
   const manifest = parseManifest(new TextDecoder().decode(await readFile(new URL("manifest.json", root))));
   const files = await Promise.all(filesOf(manifest).map((f) => readFile(new URL(f, root))));
-  return verifyContents(manifest, files.slice(0, -1), files[files.length - 1]);
+  return verifyContents(manifest, files);
 }
 
 function isDevice(d: unknown): d is GPUDevice {
@@ -118,9 +144,7 @@ export async function openBundle(base: string | URL, opts: { device?: unknown; t
     adapter = acquired.adapterInfo;
   }
   checkBundleLimits(device.limits, m);
-  const forwardProgram = programOf(m, bundle.kernels, m.programs.forward, FORWARD);
-  const trainProgram = m.programs.train && programOf(m, bundle.kernels, m.programs.train, TRAINING_STEP);
-  // Compile every kernel now: a shader this device rejects fails the load, not the first run.
+  // Compile every precompiled kernel now: a shader this device rejects fails the load, not the first run.
   await Promise.all(
     m.kernels.map((k, i) =>
       pipelineFor(device, kernelSource(m, bundle.kernels, i, [1, 1, 1])).catch((e: unknown) => {
@@ -128,65 +152,83 @@ export async function openBundle(base: string | URL, opts: { device?: unknown; t
       }),
     ),
   );
+  const buildDims = m.dims;
+  const programs = m.programs;
+  const precompiled = { forward: programs && programOf(m, bundle.kernels, programs.forward, FORWARD), grad: programs?.train ? programOf(m, bundle.kernels, programs.train, TRAINING_STEP) : null };
+  const model = new ResidentModel(device, { forward: bundle.graphs.forward, step: bundle.graphs.train }, bundle.params, {
+    timeoutMs: timeoutMs as number | undefined,
+    // The build shape's programs serve the devices of their tiers; anything else is lowered here.
+    precompiled: (kind, dims, tier) => {
+      if (!buildDims || !m.tiers.includes(tier) || dims.size !== Object.keys(buildDims).length || [...dims].some(([d, n]) => buildDims[d] !== n)) return undefined;
+      return precompiled[kind] ?? undefined;
+    },
+  });
+  const paramNames = m.params.map((p) => p.name);
 
-  const params = new Map<string, Float32Array>([...bundle.params].map(([k, v]) => [k, Float32Array.from(v)]));
-  let queue: Promise<unknown> = Promise.resolve();
-  /** Runs one program at a time, so a step's param update lands before the next run reads them. */
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = queue.then(fn, fn);
-    queue = next.catch(() => undefined);
-    return next;
-  };
-  const run = async (p: Program, inputs: Record<string, unknown>): Promise<Map<string, Float32Array>> => {
-    const feeds = tensorValues(m.inputs, inputs, "input");
-    for (const [k, v] of params) feeds.set(k, v);
-    try {
-      return await runProgram(device, p, feeds, { timeoutMs });
-    } catch (e) {
-      if (e instanceof WebGPURunError) bundleFail(e.kind === "limits" ? "MP7006" : e.kind === "timeout" ? "MP7015" : "MP7012", e.message);
-      if (e instanceof BundleError) throw e;
-      bundleFail("MP7012", `WebGPU failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  };
-  const outputsOf = (raw: Map<string, Float32Array>): Tensors => {
+  const feeds = (inputs: Record<string, unknown>): Map<string, Feed> => tensorValues(m.inputs, inputs, "input");
+  const outputsOf = (raw: ReadonlyMap<string, Feed>): Tensors => {
     const out: Tensors = {};
     for (const o of m.outputs) {
-      const v = raw.get(o.name)!;
-      out[o.name] = o.shape.length === 0 ? v[0] : v;
+      const v = raw.get(o.name);
+      if (v) out[o.name] = o.shape.length === 0 ? v.data[0] : v.data;
     }
     return out;
   };
-  const needTrain = (): Program => trainProgram ?? bundleFail("MP7013", `bundle '${m.name}' has no training step (its model has no scalar 'loss' output)`);
-  const grad = async (inputs: Record<string, unknown>): Promise<GradResult> => {
-    const raw = await run(needTrain(), inputs);
-    const grads: Record<string, Float32Array> = {};
-    for (const [k, v] of raw) if (k.startsWith(GRAD_PREFIX)) grads[k.slice(GRAD_PREFIX.length)] = v;
-    const outputs = outputsOf(raw);
-    return { loss: outputs[m.loss!] as number, outputs, grads };
-  };
+  const needLoss = (): string => m.loss ?? bundleFail("MP7013", `bundle '${m.name}' has no training step (its model has no scalar 'loss' output)`);
+  const outputNames = new Set(m.outputs.map((o) => o.name));
 
   return {
     name: m.name,
     hash: m.hash,
     manifest: m,
     adapter,
-    params: () => Object.fromEntries([...params].map(([k, v]) => [k, Float32Array.from(v)])),
+    params: () => guard(async () => Object.fromEntries(await model.readParams())),
     setParams(values) {
-      for (const [k, v] of tensorValues(m.params, values, "param", { partial: true })) params.set(k, v);
+      const checked = tensorValues(m.params, values, "param", { partial: true });
+      void model.setParams(new Map([...checked].map(([k, v]: [string, CheckedTensor]) => [k, v.data])));
     },
-    forward: (inputs) => serial(async () => outputsOf(await run(forwardProgram, inputs))),
-    grad: (inputs) => serial(() => grad(inputs)),
-    step: (inputs, opts) =>
-      serial(async () => {
-        const lr = (opts as { lr?: unknown } | undefined)?.lr;
-        if (typeof lr !== "number" || !Number.isFinite(lr) || lr < 0) bundleFail("MP7013", `step(inputs, { lr }) needs a finite learning rate ≥ 0, got ${String(lr)}`);
-        needTrain();
-        const r = await grad(inputs);
-        for (const [name, p] of params) {
-          const g = r.grads[name];
-          if (g) for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
-        }
-        return { loss: r.loss, outputs: r.outputs };
+    forward: (inputs) => guard(async () => outputsOf(await model.forward(feeds(inputs)))),
+    grad: (inputs) =>
+      guard(async () => {
+        const loss = needLoss();
+        const raw = await model.grad(feeds(inputs));
+        const grads: Record<string, Float32Array> = {};
+        for (const [k, v] of raw) if (k.startsWith(GRAD_PREFIX)) grads[k.slice(GRAD_PREFIX.length)] = v.data;
+        const outputs = outputsOf(raw);
+        return { loss: outputs[loss] as number, outputs, grads };
       }),
+    step: (inputs, opts) =>
+      guard(async () => {
+        const loss = needLoss();
+        const o = (typeof opts === "object" && opts !== null ? opts : {}) as StepOptions;
+        const spec: unknown = o.optimizer ?? { kind: "sgd", lr: o.lr };
+        const rule = optimizerRule(spec);
+        if (typeof rule === "string") bundleFail("MP7013", `step(inputs, opts): ${o.optimizer ? rule : typeof learningRate(o.lr) === "string" ? `{ lr } needs a finite learning rate ≥ 0, got ${String(o.lr)}` : rule}`);
+        if (o.optimizer && o.lr !== undefined) bundleFail("MP7013", "step(inputs, opts): give the learning rate inside `optimizer`, not next to it");
+        const read = [loss, ...(o.read ?? []).filter((r) => r !== loss)];
+        for (const r of read) if (!outputNames.has(r)) bundleFail("MP7013", `step(inputs, { read }): '${String(r)}' is not an output (outputs: ${[...outputNames].join(", ")})`);
+        const raw = await model.train(feeds(inputs), { rule, lr: rule.spec.lr, trained: paramNames, read });
+        const outputs = outputsOf(raw);
+        return { loss: outputs[loss] as number, outputs };
+      }),
+    dispose: () => model.dispose(),
   };
+}
+
+/** Runs a bundle call, turning every failure into a BundleError. */
+async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof BundleError) throw e;
+    if (e instanceof WebGPURunError) bundleFail(e.kind === "limits" ? "MP7006" : e.kind === "timeout" ? "MP7015" : "MP7012", e.message);
+    if (e instanceof MatpropError) {
+      // From the lowering of a new shape: a program that fails the verifier, or one beyond the device.
+      if (e.code === "MP9002") bundleFail("MP7014", e.message);
+      if (e.code === "MP6002" || e.code === "MP2013") bundleFail("MP7006", e.message);
+      if (e.code === "MP4005" || e.code === "MP4008") bundleFail("MP7008", e.message);
+      bundleFail("MP7012", `${e.code}: ${e.message}`);
+    }
+    bundleFail("MP7012", `WebGPU failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

@@ -1,13 +1,15 @@
 /**
  * Everything a bundle must pass before any of it runs, with no device needed: the manifest's
- * structure and version (manifest.ts), the content hash over the manifest, every kernel file and
- * the params file, the params file's agreement with the manifest, and both programs' check
+ * structure and version (manifest.ts), the content hash over the manifest, every kernel file, both
+ * graph files and the params file, the params file's agreement with the manifest, the graphs'
+ * agreement with it (graphs.ts), and the precompiled programs' check
  * (codegen/verify-program.ts: buffer sizes, access modes against the WGSL, dispatch
  * coverage, and which value every buffer holds at every step) — so a manifest edited after the
  * build, even with its hash recomputed, is refused instead of returning wrong numbers.
  */
 import { checkProgram, ProgramCheckError } from "../../codegen/verify-program.js";
 import { bundleFail } from "./errors.js";
+import { bundleGraphs, type BundleGraphs } from "./graphs.js";
 import { bundleHash } from "./hash.js";
 import { parseManifest, type Manifest } from "./manifest.js";
 import { programOf } from "./program.js";
@@ -22,16 +24,25 @@ export interface VerifiedBundle {
   readonly kernels: readonly string[];
   /** Initial param values by name (f32). */
   readonly params: ReadonlyMap<string, Float32Array>;
+  readonly graphs: BundleGraphs;
 }
 
-/** The files a manifest names, in the order the hash covers them: kernels, then params. */
+/** The graph files of a manifest: forward, then the training step's when there is one. */
+const graphFiles = (m: Manifest) => [m.graphs.forward, ...(m.graphs.train === null ? [] : [m.graphs.train])];
+
+/** The files a manifest names, in the order the hash covers them: kernels, graphs, then params. */
 export function filesOf(manifest: Manifest): string[] {
-  return [...manifest.kernels.map((k) => k.file), manifest.paramsFile];
+  return [...manifest.kernels.map((k) => k.file), ...graphFiles(manifest), manifest.paramsFile];
 }
 
-export function verifyContents(manifest: Manifest, kernelFiles: readonly Uint8Array[], paramsFile: Uint8Array): VerifiedBundle {
-  if (kernelFiles.length !== manifest.kernels.length) bundleFail("MP7004", `expected ${manifest.kernels.length} kernel files, got ${kernelFiles.length}`);
-  const hash = bundleHash(manifest, kernelFiles, paramsFile);
+/** Verifies a bundle from its manifest and the contents of the files it names, in `filesOf` order. */
+export function verifyContents(manifest: Manifest, files: readonly Uint8Array[]): VerifiedBundle {
+  const want = filesOf(manifest).length;
+  if (files.length !== want) bundleFail("MP7004", `expected ${want} bundle files, got ${files.length}`);
+  const kernelFiles = files.slice(0, manifest.kernels.length);
+  const graphTexts = files.slice(manifest.kernels.length, -1);
+  const paramsFile = files[files.length - 1];
+  const hash = bundleHash(manifest, files);
   if (hash !== manifest.hash) {
     bundleFail("MP7003", `bundle content hash mismatch: the manifest says ${manifest.hash} but its contents hash to ${hash}; the manifest, a kernel or the params file was changed after the build`);
   }
@@ -46,7 +57,8 @@ export function verifyContents(manifest: Manifest, kernelFiles: readonly Uint8Ar
   if (tensors.size !== manifest.params.length) bundleFail("MP7005", `params file holds tensors the manifest does not declare`);
   const decoder = new TextDecoder();
   const kernels = kernelFiles.map((b) => decoder.decode(b));
-  const programs = [[FORWARD, manifest.programs.forward], [TRAINING_STEP, manifest.programs.train]] as const;
+  const graphs = bundleGraphs(manifest, graphTexts.map((b) => decoder.decode(b)));
+  const programs = manifest.programs ? ([[FORWARD, manifest.programs.forward], [TRAINING_STEP, manifest.programs.train]] as const) : [];
   for (const [which, spec] of programs) {
     if (!spec) continue;
     try {
@@ -56,7 +68,7 @@ export function verifyContents(manifest: Manifest, kernelFiles: readonly Uint8Ar
       throw e;
     }
   }
-  return { manifest, kernels, params };
+  return { manifest, kernels, params, graphs };
 }
 
 /**
@@ -66,5 +78,5 @@ export function verifyContents(manifest: Manifest, kernelFiles: readonly Uint8Ar
 export function verifyBundleFiles(manifestText: unknown, read: (path: string) => Uint8Array | undefined): VerifiedBundle {
   const manifest = parseManifest(manifestText);
   const files = filesOf(manifest).map((f) => read(f) ?? bundleFail("MP7004", `bundle file ${f} is missing`));
-  return verifyContents(manifest, files.slice(0, -1), files[files.length - 1]);
+  return verifyContents(manifest, files);
 }

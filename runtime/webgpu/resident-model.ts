@@ -60,6 +60,8 @@ export class ResidentModel {
   private readonly paramShapes = new Map<string, number[]>();
   private optimizer: string | undefined;
   private lr: number | undefined;
+  /** Calls run one at a time, in call order: a step's update lands before the next call reads the params. */
+  private queue: Promise<unknown> = Promise.resolve();
   readonly tier: number;
 
   constructor(
@@ -83,29 +85,37 @@ export class ResidentModel {
     }
   }
 
-  /** The params by name, read back from the device. */
+  /** The params by name, read back from the device (after the calls made before). */
   readParams(names: readonly string[] = [...this.paramShapes.keys()]): Promise<Map<string, Float32Array>> {
-    return this.store.read(names);
+    return this.serial(() => this.store.read(names));
   }
 
-  /** Replaces some params (the optimizer state is kept). */
-  setParams(values: ReadonlyMap<string, Float32Array>): void {
+  /** Replaces some params (the optimizer state is kept), after the calls made before. */
+  setParams(values: ReadonlyMap<string, Float32Array>): Promise<void> {
     for (const [name, data] of values) {
       const shape = this.paramShapes.get(name);
       if (!shape) throw new Error(`no param '${name}'`);
       if (data.length !== count(shape)) throw new Error(`param '${name}' has ${data.length} values; [${shape.join(", ")}] needs ${count(shape)}`);
-      this.store.write(name, data);
     }
+    return this.serial(async () => {
+      for (const [name, data] of values) this.store.write(name, data);
+    });
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   /** The forward pass: `read` (default every output) with their shapes. */
   forward(feeds: ReadonlyMap<string, Feed>, read?: readonly string[]): Promise<Map<string, Feed>> {
-    return this.call("forward", this.graphs.forward, feeds, read);
+    return this.serial(() => this.call("forward", this.graphs.forward, feeds, read));
   }
 
   /** The step graph's outputs: the loss, forward outputs and gradients. */
   grad(feeds: ReadonlyMap<string, Feed>, read?: readonly string[]): Promise<Map<string, Feed>> {
-    return this.call("grad", this.needStep(), feeds, read);
+    return this.serial(() => this.call("grad", this.needStep(), feeds, read));
   }
 
   /**
@@ -114,7 +124,11 @@ export class ResidentModel {
    * outputs, e.g. the loss). A different optimizer than the last step's starts from fresh (zero)
    * state; a new learning rate is the only upload besides the inputs (4 bytes).
    */
-  async train(feeds: ReadonlyMap<string, Feed>, step: { readonly rule: OptimizerRule; readonly lr: number; readonly trained: readonly string[]; readonly read: readonly string[] }): Promise<Map<string, Feed>> {
+  train(feeds: ReadonlyMap<string, Feed>, step: { readonly rule: OptimizerRule; readonly lr: number; readonly trained: readonly string[]; readonly read: readonly string[] }): Promise<Map<string, Feed>> {
+    return this.serial(() => this.trainNow(feeds, step));
+  }
+
+  private async trainNow(feeds: ReadonlyMap<string, Feed>, step: { readonly rule: OptimizerRule; readonly lr: number; readonly trained: readonly string[]; readonly read: readonly string[] }): Promise<Map<string, Feed>> {
     const { rule, trained, read, lr } = step;
     const key = JSON.stringify([rule.op, rule.attrs, trained]);
     let tg = this.trainingGraphs.get(key);

@@ -2,7 +2,9 @@
  * A bundle in a web page: the bundle folder is served from 127.0.0.1 (node:http, only files under
  * it, closed after), headless Chromium loads index.js as a module with no build step and runs the
  * forward pass and the training step on its WebGPU (SwiftShader here); the numbers must match the
- * same bundle run in Node. A tampered copy must be refused in the page too. Skips when Chromium or
+ * same bundle run in Node. A tampered copy must be refused in the page too. And the
+ * shape-polymorphic case: o2p-mnist built without an inputs file runs in the page with B = 5 and
+ * with B = 7, lowering each shape there, matching the float64 CPU executor. Skips when Chromium or
  * its WebGPU adapter is missing, except in CI.
  */
 import fs from "node:fs";
@@ -12,8 +14,12 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { differentiate } from "../../compiler/passes/differentiate.js";
+import { decodeSafetensors } from "../../runtime/bundle/safetensors.js";
+import { executeCPU } from "../../runtime/cpu/execute.js";
+import { normwise } from "../webgpu/compare.js";
 import { device, hasGPU } from "../webgpu/gpu.js";
-import { buildModels, writeBundles } from "./models.js";
+import { buildModels, polymorphicModel, writeBundles } from "./models.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-vulkan=swiftshader", "--use-webgpu-adapter=swiftshader", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -24,8 +30,9 @@ if (!hasChromium && CI) throw new Error(`CI=true but ${CHROMIUM} is missing: ins
 const { built } = await buildModels();
 /** Every bundle the Node test runs. */
 const models = built;
+const poly = await polymorphicModel();
 
-const TYPES: Record<string, string> = { ".js": "text/javascript", ".json": "application/json", ".wgsl": "text/plain", ".safetensors": "application/octet-stream", ".html": "text/html" };
+const TYPES: Record<string, string> = { ".js": "text/javascript", ".json": "application/json", ".wgsl": "text/plain", ".mpir": "text/plain", ".safetensors": "application/octet-stream", ".html": "text/html" };
 
 /** Serves files under `root` only; `/tampered/…` is models-classifier with one kernel changed. */
 function serve(root: string): Promise<http.Server> {
@@ -67,18 +74,32 @@ interface RunResult {
 const RUNNER = `
 const arr = (v) => (typeof v === "number" ? [v] : Array.from(v));
 const obj = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, arr(v)]));
+const tensors = (inputs) => Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, { shape: v.shape, data: v.dtype === "i32" ? Int32Array.from(v.data) : Float32Array.from(v.data) }]));
 export async function run(load, opts, inputs) {
   const m = await load(opts);
-  const x = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.dtype === "i32" ? Int32Array.from(v.data) : Float32Array.from(v.data)]));
+  const x = tensors(inputs);
   const r = { forward: obj(await m.forward(x)) };
   if (m.manifest.loss) {
     const g = await m.grad(x);
     r.grads = obj(g.grads);
     r.loss = g.loss;
     await m.step(x, { lr: 0.25 });
-    r.after = obj(m.params());
+    r.after = obj(await m.params());
   }
+  m.dispose();
   return r;
+}
+/** Forward and grad of one loaded bundle for several calls (input shapes may differ). */
+export async function calls(load, list) {
+  const m = await load();
+  const out = [];
+  for (const inputs of list) {
+    const x = tensors(inputs);
+    const g = await m.grad(x);
+    out.push({ forward: obj(await m.forward(x)), grads: obj(g.grads) });
+  }
+  m.dispose();
+  return out;
 }
 export async function tampered(load) {
   return load().then(() => "accepted", (e) => e.code ?? String(e));
@@ -95,7 +116,7 @@ describe.runIf(hasGPU && (hasChromium || CI))("bundles in headless Chromium", ()
   let origin = "";
 
   beforeAll(async () => {
-    ({ dir, cleanup } = writeBundles(models));
+    ({ dir, cleanup } = writeBundles([...models, poly.model]));
     fs.writeFileSync(path.join(dir, "runner.js"), RUNNER);
     server = await serve(dir);
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -119,7 +140,7 @@ describe.runIf(hasGPU && (hasChromium || CI))("bundles in headless Chromium", ()
   for (const m of models) {
     it(`${m.id}: the page computes what Node computes`, async (ctx) => {
       if (!pageHasWebGPU) ctx.skip();
-      const inputs = Object.fromEntries(m.manifest.inputs.map((t) => [t.name, { dtype: t.dtype, data: [...m.feeds.get(t.name)!.data] }]));
+      const inputs = Object.fromEntries(m.manifest.inputs.map((t) => [t.name, { dtype: t.dtype, shape: [...m.feeds.get(t.name)!.shape], data: [...m.feeds.get(t.name)!.data] }]));
       const fileUrl = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
       const runner = (await import(/* @vite-ignore */ fileUrl("runner.js"))) as { run: (load: unknown, opts: unknown, inputs: unknown) => Promise<RunResult> };
       const inNode = await runner.run((await import(/* @vite-ignore */ fileUrl(`${m.id}/index.js`))).load, { device: device!.device }, inputs);
@@ -141,6 +162,29 @@ describe.runIf(hasGPU && (hasChromium || CI))("bundles in headless Chromium", ()
       if (inNode.loss !== undefined) expect(Math.abs(inPage.loss! - inNode.loss)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(inNode.loss));
     });
   }
+
+  it("a bundle built without an inputs file runs in the page with B = 5 and with B = 7, matching the float64 CPU executor", async (ctx) => {
+    if (!pageHasWebGPU) ctx.skip();
+    const m = poly.model;
+    expect(m.manifest.programs).toBeNull();
+    const sizes = [...poly.feedsBySize.keys()];
+    const list = [...poly.feedsBySize.values()].map((feeds) => Object.fromEntries(m.manifest.inputs.map((t) => [t.name, { dtype: t.dtype, shape: [...feeds.get(t.name)!.shape], data: [...feeds.get(t.name)!.data] }])));
+    const inPage = (await page!.evaluate(`(async () => {
+      const { calls } = await import("/runner.js");
+      const { load } = await import("/${m.id}/index.js");
+      return calls(load, ${JSON.stringify(list)});
+    })()`)) as { forward: Numbers; grads: Numbers }[];
+    const params = new Map([...decodeSafetensors(m.files.get(m.manifest.paramsFile) as Uint8Array)].map(([k, v]) => [k, { shape: [...v.shape], data: Float64Array.from(v.data) }]));
+    const train = differentiate(m.graph).graph;
+    [...poly.feedsBySize.values()].forEach((feeds, k) => {
+      const all = new Map([...feeds, ...params]);
+      const cpu = executeCPU(m.graph, all).outputs;
+      expect(inPage[k].forward.logits.length).toBe(sizes[k] * 10);
+      for (const [name, v] of cpu) expect(normwise(v.data, inPage[k].forward[name]), `B = ${sizes[k]}: ${name}`).toBeLessThanOrEqual(1e-4);
+      const grads = executeCPU(train, all).outputs;
+      for (const [name, g] of Object.entries(inPage[k].grads)) expect(normwise(grads.get(`grad.${name}`)!.data, g), `B = ${sizes[k]}: grad ${name}`).toBeLessThanOrEqual(1e-3);
+    });
+  });
 
   it("refuses a bundle whose kernel was changed after the build, with MP7003", async (ctx) => {
     if (!pageHasWebGPU) ctx.skip();

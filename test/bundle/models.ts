@@ -43,11 +43,15 @@ function exampleModels(): { file: string; inputs?: string }[] {
     .map((d) => ({ file: `examples/${d}/model.ts`, inputs: fs.existsSync(path.join(dir, d, "inputs.json")) ? `examples/${d}/inputs.json` : undefined }));
 }
 
-/** Deterministic values for an input: smooth floats, labels 0, 1, 0, 1, … (valid for ≥ 2 classes). */
-export function sampleInput(t: TensorSpec, salt: number): NDArray {
-  const n = t.shape.reduce((p, d) => p * d, 1);
+/** The size the tests give every named dim of a bundle built without inputs. */
+export const NAMED_DIM_SIZE = 5;
+
+/** Deterministic values for an input (named dims of size `size`): smooth floats, labels 0, 1, 0, 1, … (valid for ≥ 2 classes). */
+export function sampleInput(t: TensorSpec, salt: number, size = NAMED_DIM_SIZE): NDArray {
+  const shape = t.shape.map((d) => (typeof d === "number" ? d : size));
+  const n = shape.reduce((p, d) => p * d, 1);
   const data = Float64Array.from({ length: n }, (_, i) => (t.dtype === "i32" ? i % 2 : Math.round(1000 * Math.sin(1.3 * i + salt)) / 1000));
-  return { shape: [...t.shape], data };
+  return { shape, data };
 }
 
 export async function buildModels(): Promise<{ built: BuiltModel[]; skipped: SkippedModel[] }> {
@@ -91,3 +95,15 @@ export function writeBundles(models: readonly BuiltModel[]): { dir: string; clea
 }
 
 export const toF32 = (a: NDArray, dtype: string): Float32Array | Int32Array | Float64Array => (dtype === "i32" ? Int32Array.from(a.data) : Float32Array.from(a.data));
+
+/**
+ * The shape-polymorphic case: examples/o2p-mnist built without an inputs file (no precompiled
+ * programs; the batch dim B is bound by each call), with inputs for B = 5 and B = 7.
+ */
+export async function polymorphicModel(): Promise<{ model: BuiltModel; feedsBySize: Map<number, Map<string, NDArray>> }> {
+  const file = "examples/o2p-mnist/model.ts";
+  const graph = (await loadModel(path.join(ROOT, file))).build();
+  const { manifest, files } = bundleFiles(graph, { seed: 0 });
+  const feedsBySize = new Map([5, 7].map((b) => [b, new Map(manifest.inputs.map((t, i) => [t.name, sampleInput(t, i + b, b)]))]));
+  return { model: { id: "polymorphic-o2p-mnist", file, graph, feeds: feedsBySize.get(5)!, manifest, files }, feedsBySize };
+}

@@ -2,7 +2,10 @@
  * Bundles in a fresh Node process that never imports compiler code: the test models and examples
  * are built into a folder outside the repository, a child `node` imports only each bundle's
  * index.js (a resolve hook logs every module it loads), and its forward outputs, gradients and SGD
- * step must match `runWebGPU` on the same graph and params (f32 tolerance).
+ * step must match `runWebGPU` on the same graph and params (f32 tolerance). The test models have
+ * named dims and are built without inputs (each call binds them). And the shape-polymorphic case:
+ * o2p-mnist built without an inputs file runs with B = 5 and with B = 7, matching the float64 CPU
+ * executor, and loads nothing of the compiler (no DSL, passes, TypeScript or esbuild).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -15,9 +18,12 @@ import { decodeSafetensors } from "../../runtime/bundle/safetensors.js";
 import { bindInputs } from "../../runtime/cpu/bind.js";
 import type { NDArray } from "../../numeric/ndarray.js";
 import { hasGPU } from "../webgpu/gpu.js";
-import { buildModels, ROOT, writeBundles, type BuiltModel } from "./models.js";
+import { executeCPU } from "../../runtime/cpu/execute.js";
+import { normwise } from "../webgpu/compare.js";
+import { buildModels, polymorphicModel, ROOT, writeBundles, type BuiltModel } from "./models.js";
 
 const { built, skipped } = await buildModels();
+const poly = await polymorphicModel();
 
 interface ChildResult {
   forward: Record<string, number[]>;
@@ -25,6 +31,10 @@ interface ChildResult {
   step?: { loss: number; params: Record<string, number[]> };
   before: Record<string, number[]>;
 }
+
+/** Feeds as the child reads them: per bundle, a list of calls, each inputs by name. */
+type Calls = Record<string, Record<string, { dtype: string; shape: number[]; data: number[] }>[]>;
+const callOf = (m: BuiltModel, feeds: ReadonlyMap<string, NDArray>) => Object.fromEntries(m.manifest.inputs.map((t) => [t.name, { dtype: t.dtype, shape: [...feeds.get(t.name)!.shape], data: [...feeds.get(t.name)!.data] }]));
 
 const HOOKS = `
 import fs from "node:fs";
@@ -35,25 +45,35 @@ export async function resolve(specifier, context, next) {
 }
 `;
 
-/** Runs in the child: imports nothing but the bundles' index.js files. */
+/** Runs in the child: imports nothing but the bundles' index.js files. Every call passes { data, shape }. */
 const CHILD = `
 import fs from "node:fs";
 const feeds = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const out = {};
 const arr = (v) => (typeof v === "number" ? [v] : Array.from(v));
 const obj = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, arr(v)]));
-for (const [id, inputs] of Object.entries(feeds)) {
-  const { load } = await import("./" + id + "/index.js");
+const tensors = (inputs) => Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, { shape: v.shape, data: v.dtype === "i32" ? Int32Array.from(v.data) : Float32Array.from(v.data) }]));
+for (const [id, calls] of Object.entries(feeds)) {
+  const { load } = await import(new URL(id + "/index.js", import.meta.url).href);
   const m = await load();
-  const x = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.dtype === "i32" ? Int32Array.from(v.data) : Float32Array.from(v.data)]));
-  const r = { before: obj(m.params()), forward: obj(await m.forward(x)) };
-  if (m.manifest.loss) {
-    const g = await m.grad(x);
-    r.grad = { loss: g.loss, grads: obj(g.grads) };
-    const s = await m.step(x, { lr: 0.25 });
-    r.step = { loss: s.loss, params: obj(m.params()) };
+  out[id] = [];
+  const before = obj(await m.params());
+  for (const inputs of calls) {
+    const x = tensors(inputs);
+    const r = { before, forward: obj(await m.forward(x)) };
+    if (m.manifest.loss) {
+      const g = await m.grad(x);
+      r.grad = { loss: g.loss, grads: obj(g.grads) };
+    }
+    out[id].push(r);
   }
-  out[id] = r;
+  // One SGD step on the last call's inputs: the params must move by lr times that call's gradients.
+  if (m.manifest.loss) {
+    const last = out[id][out[id].length - 1];
+    const s = await m.step(tensors(calls[calls.length - 1]), { lr: 0.25 });
+    last.step = { loss: s.loss, params: obj(await m.params()) };
+  }
+  m.dispose();
 }
 fs.writeFileSync(process.argv[3], JSON.stringify(out));
 `;
@@ -74,12 +94,13 @@ function paramsOf(m: BuiltModel): Map<string, NDArray> {
 describe.runIf(hasGPU)("bundles in a fresh Node process", () => {
   let dir = "";
   let cleanup = () => {};
-  let results: Record<string, ChildResult> = {};
+  let results: Record<string, ChildResult[]> = {};
   let loaded: string[] = [];
 
   beforeAll(() => {
-    ({ dir, cleanup } = writeBundles(built));
-    const feeds = Object.fromEntries(built.map((m) => [m.id, Object.fromEntries(m.manifest.inputs.map((t) => [t.name, { dtype: t.dtype, data: [...m.feeds.get(t.name)!.data] }]))]));
+    ({ dir, cleanup } = writeBundles([...built, poly.model]));
+    const feeds: Calls = Object.fromEntries(built.map((m) => [m.id, [callOf(m, m.feeds)]]));
+    feeds[poly.model.id] = [...poly.feedsBySize.values()].map((f) => callOf(poly.model, f));
     fs.writeFileSync(path.join(dir, "feeds.json"), JSON.stringify(feeds));
     fs.writeFileSync(path.join(dir, "hooks.mjs"), HOOKS);
     fs.writeFileSync(path.join(dir, "register.mjs"), `import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n`);
@@ -92,17 +113,19 @@ describe.runIf(hasGPU)("bundles in a fresh Node process", () => {
       env: { ...process.env, MATPROP_IMPORT_LOG: log, NODE_OPTIONS: "" },
     });
     if (r.status !== 0) throw new Error(`child node failed (${r.status ?? r.signal}): ${r.stderr}`);
-    results = JSON.parse(fs.readFileSync(path.join(dir, "results.json"), "utf8")) as Record<string, ChildResult>;
+    results = JSON.parse(fs.readFileSync(path.join(dir, "results.json"), "utf8")) as Record<string, ChildResult[]>;
     loaded = fs.readFileSync(log, "utf8").trim().split("\n");
   });
   afterAll(() => cleanup());
 
-  it("loads nothing but the bundles' own files, node: builtins and the webgpu package", () => {
+  it("loads nothing but the bundles' own files, node: builtins and the webgpu package — nothing of the compiler", () => {
     const bundles = pathToFileURL(dir).href + "/";
     const webgpu = pathToFileURL(fs.realpathSync(path.join(ROOT, "node_modules", "webgpu"))).href + "/";
     expect(loaded.some((u) => u.endsWith("/runtime/bundle/open.js"))).toBe(true);
     for (const url of loaded) {
+      // Not the compiler: no DSL, no passes, no TypeScript, no esbuild (the lowering and the IR are the runtime's floors).
       expect(url).not.toContain("/compiler/");
+      for (const pkg of ["typescript", "ts-morph", "esbuild", "tsx"]) expect(url).not.toContain(`/node_modules/${pkg}/`);
       const ok = url.startsWith("node:") || url.startsWith(bundles) || url.startsWith(webgpu);
       expect(ok, url).toBe(true);
     }
@@ -112,7 +135,7 @@ describe.runIf(hasGPU)("bundles in a fresh Node process", () => {
 
   for (const m of built) {
     it(`${m.id}: forward, gradients and one SGD step match runWebGPU`, async () => {
-      const r = results[m.id];
+      const r = results[m.id][0];
       const params = paramsOf(m);
       // The bundle's params are the ones `matprop run --seed 0` initialises.
       const init = bindInputs(m.graph, m.feeds, 0).sources;
@@ -131,4 +154,23 @@ describe.runIf(hasGPU)("bundles in a fresh Node process", () => {
       }
     });
   }
+
+  it("a bundle built without an inputs file runs with B = 5 and with B = 7, matching the float64 CPU executor", () => {
+    const m = poly.model;
+    expect(m.manifest.programs).toBeNull();
+    expect(m.manifest.inputs.find((t) => t.name === "x")!.shape[0]).toBe("B");
+    const params = paramsOf(m);
+    const train = differentiate(m.graph).graph;
+    const runs = results[m.id];
+    expect(runs.length).toBe(2);
+    [...poly.feedsBySize].forEach(([size, feeds], k) => {
+      const r = runs[k];
+      const all = new Map([...feeds, ...params]);
+      const cpu = executeCPU(m.graph, all).outputs;
+      expect(r.forward.logits.length).toBe(size * 10);
+      for (const [name, v] of cpu) expect(normwise(v.data, r.forward[name]), `B = ${size}: ${name}`).toBeLessThanOrEqual(1e-4);
+      const grads = executeCPU(train, all).outputs;
+      for (const [name, g] of Object.entries(r.grad!.grads)) expect(normwise(grads.get(`grad.${name}`)!.data, g), `B = ${size}: grad ${name}`).toBeLessThanOrEqual(1e-3);
+    });
+  });
 });

@@ -15,7 +15,7 @@ import { BundleError } from "../../runtime/bundle/errors.js";
 import { bundleHash } from "../../runtime/bundle/hash.js";
 import type { Manifest } from "../../runtime/bundle/manifest.js";
 import { openBundle } from "../../runtime/bundle/open.js";
-import { verifyBundleFiles } from "../../runtime/bundle/verify.js";
+import { filesOf, verifyBundleFiles } from "../../runtime/bundle/verify.js";
 import { ROOT } from "./models.js";
 
 type Json = Record<string, any>;
@@ -32,7 +32,7 @@ const bytesOf = (f: string | Uint8Array) => (typeof f === "string" ? new TextEnc
 function edited(edit: (m: Json) => void): string {
   const m = JSON.parse(JSON.stringify(manifest)) as Json;
   edit(m);
-  m.hash = bundleHash(m, (m as Manifest).kernels.map((k) => bytesOf(files.get(k.file)!)), bytesOf(files.get(m.paramsFile)!));
+  m.hash = bundleHash(m, filesOf(m as Manifest).map((f) => bytesOf(files.get(f)!)));
   return JSON.stringify(m);
 }
 

@@ -49,7 +49,7 @@ function atParent(root: Json, p: Path, f: (parent: Json[] | Record<string, Json>
   f(get(root, p.slice(0, -1)) as Json[] | Record<string, Json>, p[p.length - 1]);
 }
 
-const SAFE_FILE = /^(kernels\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.wgsl|[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.safetensors)$/;
+const SAFE_FILE = /^(kernels\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.wgsl|graphs\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.mpir|[A-Za-z0-9][A-Za-z0-9_-]{0,99}\.safetensors)$/;
 
 const weird = fc.oneof(
   fc.constantFrom<Json>(-1, 0, 1, 3, 1.5, 2 ** 31, 2 ** 32, 2 ** 53, 1e308, -0, "", "../x", "../x.wgsl", "kernels/../../x.wgsl", "/etc/passwd", "kernels/x.wgsl", "kernels\\x.wgsl", "C:\\x.wgsl", "kernels/%2e%2e.wgsl", "f16", "read_write", null, true, false, [], {}, [1e9, 1e9, 1e9], [0, 0, 0], [65536, 1, 1], "__proto__", "x".repeat(5000)),
@@ -126,7 +126,7 @@ function mutate(c: Case, m: Mutation, rehash: boolean): { text: string; files: M
     try {
       const names = filesOf(json as never).filter((f) => SAFE_FILE.test(f));
       const parts = names.map((f) => files.get(f) ?? new Uint8Array(0));
-      (json as Record<string, Json>).hash = bundleHash(json, parts.slice(0, -1), parts[parts.length - 1] ?? new Uint8Array(0));
+      (json as Record<string, Json>).hash = bundleHash(json, parts);
     } catch {
       // A manifest too broken to name its files keeps its old hash.
     }

@@ -44,7 +44,12 @@ export async function buildCommand(file: string, opts: BuildCliOptions): Promise
   const params = readParams(opts.params);
   const b = writeBundle(graph, { out: opts.out, inputs, params, seed, source: file, wrt });
   const m = b.manifest;
-  const grads = m.programs.train?.outputs.filter((o) => o.name.startsWith("grad.")).length ?? 0;
-  const train = !m.programs.train ? ", no training step (no scalar 'loss' output)" : `, training step ${m.programs.train.steps.length} dispatches${grads ? "" : ": no gradients (the model has no params; --wrt names inputs to differentiate)"}`;
-  return `wrote ${opts.out}: ${m.kernels.length} kernels (forward ${m.programs.forward.steps.length} dispatches${train}), ${m.params.length} params, ${m.hash}\n`;
+  const p = m.programs;
+  const dims = m.dims && Object.keys(m.dims).length ? ` at ${Object.entries(m.dims).map(([d, n]) => `${d} = ${n}`).join(", ")}` : "";
+  const programs = p
+    ? `${m.kernels.length} kernels precompiled${dims} (forward ${p.forward.steps.length} dispatches${p.train ? `, training step ${p.train.steps.length} dispatches` : ""})`
+    : `no precompiled kernels (named dims ${[...new Set(m.inputs.flatMap((t) => t.shape.filter((d) => typeof d === "string")))].join(", ")} are bound at each call and lowered then)`;
+  const grads = m.loss !== null && m.params.length === 0 && (wrt === undefined || wrt === "params") ? ", training step with no gradients (the model has no params; --wrt names inputs to differentiate)" : "";
+  const train = m.loss === null ? ", no training step (no scalar 'loss' output)" : grads;
+  return `wrote ${opts.out}: ${programs}${train}, ${m.params.length} params, ${m.hash}\n`;
 }
