@@ -14,6 +14,7 @@ import type { IrOptions } from "./commands/ir.js";
 import type { BuildCliOptions } from "./commands/build.js";
 import type { GradcheckCliOptions } from "./commands/gradcheck.js";
 import { packageVersion } from "./package-root.js";
+import type { BenchOptions } from "./commands/bench.js";
 import { DEFAULT_MAX_ELEMENTS } from "../../ir/limits.js";
 import type { LimitOptions } from "./limit-options.js";
 
@@ -135,6 +136,25 @@ program
     guarded(async () => {
       const { statsCommand } = await import("./commands/stats.js");
       process.stdout.write(await statsCommand(file, opts));
+    }),
+  );
+
+program
+  .command("bench")
+  .description("time training steps (Adam) after a warm-up: ms per step, dispatches, bytes up and back, buffers created per step")
+  .argument("<model>", "model file (.ts) with a scalar output `loss`")
+  .option("--inputs <file>", "inputs JSON: the batch every step trains on (default: seeded random inputs, fixed shapes only)")
+  .option("--backend <name>", "cpu (the float64 executor) or webgpu (the default)")
+  .option("--steps <n>", "timed steps", "20")
+  .option("--warmup <n>", "untimed steps first", "3")
+  .option("--seed <n>", "seed for the params (and synthetic inputs)", "0")
+  .option("--json", "print one JSON object: msPerStep {median, p90}, dispatchesPerStep, unfusedDispatchesPerStep, bytesUploadedPerStep, bytesReadPerStep, buffersCreatedPerStep")
+  .option("--one-shot", "WebGPU as before resident programs, for comparison: a fresh program per step, every output read back, the optimizer on the host")
+  .action((file: string, opts: BenchOptions) =>
+    guarded(async () => {
+      const { bench } = await import("./commands/bench.js");
+      const { result, report } = await bench(file, opts);
+      process.stdout.write(opts.json ? JSON.stringify(result) + "\n" : report);
     }),
   );
 
