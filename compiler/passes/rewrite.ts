@@ -7,6 +7,7 @@
  */
 import { MatpropError } from "../../ir/diagnostics.js";
 import { Emitter } from "../../ir/emitter.js";
+import { keepOutputs } from "../../ir/prune.js";
 import { Graph, type Node, type Value } from "../../ir/graph.js";
 import { formatType, satisfies } from "../../ir/types.js";
 import { opInGroup } from "../../ir/registry.js";
@@ -116,26 +117,7 @@ function rebuild(g: Graph, rules: readonly RewriteRule[], stats: RewriteStats): 
 
 /** Drop nodes that no output depends on (inputs and params stay: they are the graph's interface). */
 export function deadCodeElimination(g: Graph): Graph {
-  const live = new Set<Node>();
-  const stack = g.outputs.map((o) => o.value.node);
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (live.has(n)) continue;
-    live.add(n);
-    for (const v of n.inputs) stack.push(v.node);
-  }
-  const kept = new Graph(g.name);
-  const values = new Map<Value, Value>();
-  const nodes = new Map<Node, Node>();
-  for (const node of g.nodes) {
-    if (!live.has(node) && node.op !== "input" && node.op !== "param") continue;
-    const gradOf = node.gradOf && nodes.get(node.gradOf);
-    const copy = kept.add(node.op, node.inputs.map((v) => values.get(v)!), node.attrs, node.loc, gradOf);
-    nodes.set(node, copy);
-    node.outputs.forEach((v, i) => values.set(v, copy.outputs[i]));
-  }
-  for (const o of g.outputs) kept.setOutput(o.name, values.get(o.value)!);
-  return kept;
+  return keepOutputs(g);
 }
 
 export function rewrite(g: Graph, rules: readonly RewriteRule[], stats: RewriteStats = { fired: new Map() }): Graph {
