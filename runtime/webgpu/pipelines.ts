@@ -15,7 +15,7 @@ export class KernelCompileError extends Error {
   }
 }
 
-export function pipelineFor(device: GPUDevice, k: KernelSource): Promise<GPUComputePipeline> {
+export function pipelineFor(device: GPUDevice, k: Pick<KernelSource, "name" | "wgsl">): Promise<GPUComputePipeline> {
   let cache = caches.get(device);
   if (!cache) caches.set(device, (cache = new Map()));
   let p = cache.get(k.wgsl);

@@ -14,9 +14,13 @@
  * failed step leaves them as they were.
  *
  * Failures are the executor's (execute.ts): a kernel's status word is an error naming its node and
- * source line (status.ts; only the status words in use are read back), a non-finite value in an
- * output read back is an error, a lost device is an error, and a submission that does not finish
- * within the time limit releases the device (watchdog.ts).
+ * source line (status.ts), a non-finite value in an output read back is an error, a lost device is
+ * an error, and a submission that does not finish within the time limit releases the device
+ * (watchdog.ts). A call reads back only the outputs it asks for, not the status words: one more
+ * dispatch at the end folds every word into the first output read back (its first element becomes
+ * a NaN when any word is set), and only a call that sees a non-finite value reads the words, in a
+ * second submission, to tell a reported failure from an unexplained one. (A call that reads no
+ * output reads the words.)
  */
 import { checkLimits, describeNodes, WebGPURunError } from "./errors.js";
 import { KernelCompileError, pipelineFor } from "./pipelines.js";
@@ -72,7 +76,23 @@ interface StatusBuffers {
   readonly device: StatusLayout;
   readonly host: StatusLayout;
   readonly words: readonly number[];
+  /** The folding dispatch's pipeline, and its bind group per output it marks (made on first use). */
+  readonly fold: GPUComputePipeline;
+  readonly folds: Map<string, GPUBindGroup>;
 }
+
+/**
+ * WGSL of the folding dispatch: if any status word is set, the first element of the output bound at
+ * binding 1 becomes a quiet NaN. One invocation: a program has a few slices of 64 words at most.
+ */
+const FOLD_WGSL = `@group(0) @binding(0) var<storage, read> mp_words: array<u32>;
+@group(0) @binding(1) var<storage, read_write> mp_marked: array<u32>;
+@compute @workgroup_size(1) fn main() {
+  var flags = 0u;
+  for (var i = 0u; i < arrayLength(&mp_words); i++) { flags = flags | mp_words[i]; }
+  if (flags != 0u) { mp_marked[0] = 0x7fc00000u; }
+}
+`;
 
 export class ResidentProgram {
   private pending: Promise<unknown> = Promise.resolve();
@@ -131,7 +151,8 @@ export class ResidentProgram {
       const host = statusLayout(words, 4);
       const buffer = own(device.createBuffer({ size: deviceLayout.bytes, usage: storageUsage(), label: `${p.name}: status` }));
       const staging = own(device.createBuffer({ size: host.bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `${p.name}: status readback` }));
-      status = { buffer, staging, device: deviceLayout, host, words };
+      const fold = await pipelineFor(device, { name: "status_fold", wgsl: FOLD_WGSL });
+      status = { buffer, staging, device: deviceLayout, host, words, fold, folds: new Map() };
     }
     const groups = p.steps.map((s, i) => {
       const main = device.createBindGroup({ layout: pipelines[i].getBindGroupLayout(0), entries: s.buffers.map((b, binding) => ({ binding, resource: { buffer: buffers[b] } })) });
@@ -180,9 +201,11 @@ export class ResidentProgram {
       device.queue.writeBuffer(this.buffers[slot.buffer], 0, data as Float32Array<ArrayBuffer>);
     }
     const reads = (opts.read ?? p.outputs.map((s) => s.name)).map((name) => p.outputs.find((s) => s.name === name) ?? fail(`program '${p.name}' has no output '${name}'`));
+    const st = this.status;
+    const marked = st && reads.length ? this.foldInto(st, reads[0]) : undefined;
     device.pushErrorScope("validation");
     const enc = device.createCommandEncoder();
-    if (this.status) enc.clearBuffer(this.status.buffer);
+    if (st) enc.clearBuffer(st.buffer);
     const pass = enc.beginComputePass();
     p.steps.forEach((s, i) => {
       pass.setPipeline(this.pipelines[i]);
@@ -191,35 +214,35 @@ export class ResidentProgram {
       if (status) pass.setBindGroup(1, status);
       pass.dispatchWorkgroups(...s.kernel.dispatch);
     });
+    if (st && marked) {
+      pass.setPipeline(st.fold);
+      pass.setBindGroup(0, marked);
+      pass.dispatchWorkgroups(1);
+    }
     pass.end();
     for (const slot of reads) enc.copyBufferToBuffer(this.buffers[slot.buffer], 0, this.staging.get(slot.name)!, 0, slotBytes(slot));
-    const st = this.status;
-    if (st) st.words.forEach((w, i) => w && enc.copyBufferToBuffer(st.buffer, st.device.offsets[i]!, st.staging, st.host.offsets[i]!, 4 * w));
+    if (st && !marked) this.copyStatus(enc, st);
     device.queue.submit([enc.finish()]);
     const error = await device.popErrorScope();
     if (error) throw new WebGPURunError("validation", `WebGPU rejected the program: ${error.message}`);
 
-    const mapped = async (rb: GPUBuffer, bytes: number): Promise<ArrayBuffer> => {
-      await rb.mapAsync(GPUMapMode.READ, 0, bytes);
-      const data = rb.getMappedRange(0, bytes).slice(0);
-      rb.unmap();
-      return data;
-    };
-    const done = Promise.all([Promise.all(reads.map(async (slot) => [slot, new Float32Array(await mapped(this.staging.get(slot.name)!, elements(slot) * 4 || 4))] as const)), st ? mapped(st.staging, st.host.bytes) : undefined]);
-    const timeoutMs = gpuTimeout(this.timeoutMs);
-    const result = await withDeadline(Promise.race([done, this.lostPromise.then(() => undefined)]), timeoutMs);
-    if (result === TIMED_OUT) {
-      releaseDevice(device);
-      throw new WebGPURunError("timeout", `'${p.name}' did not finish within ${timeoutMs / 1000} s (a kernel that never terminates, or a hung device); the device was released`);
+    const done = Promise.all([Promise.all(reads.map(async (slot) => [slot, new Float32Array(await mapped(this.staging.get(slot.name)!, elements(slot) * 4 || 4))] as const)), st && !marked ? mapped(st.staging, st.host.bytes) : undefined]);
+    const result = await this.finish(done);
+    const [outs] = result;
+    let statusWords = result[1];
+    const bad = firstNonFinite(outs);
+    // The words come back only when something is not finite (a set word marks the first output).
+    if (st && marked && bad) {
+      const enc2 = device.createCommandEncoder();
+      this.copyStatus(enc2, st);
+      device.queue.submit([enc2.finish()]);
+      statusWords = await this.finish(mapped(st.staging, st.host.bytes));
     }
-    if (!result) throw new WebGPURunError("device-lost", `the WebGPU device was lost: ${this.lost}`);
-    const [outs, statusWords] = result;
     const failure = st && statusWords && firstFailure(new Uint32Array(statusWords), p.steps, st.host);
     if (failure) {
       const { site } = failure;
       throw new WebGPURunError("check", `${site.op}${site.loc ? ` at ${site.loc}` : ""}: ${failureMessage(failure)}`, failure);
     }
-    const bad = firstNonFinite(outs);
     if (bad) throw new WebGPURunError("non-finite", `output '${bad.output}' holds ${bad.value} (flat index ${bad.index}) and no kernel reported a failure: an f32 overflow or an unchecked domain error upstream`, undefined, bad);
     // Only a call that reported no failure moves its carried outputs in (a failed training step
     // leaves the params and optimizer state as they were): a copy on the device, in call order.
@@ -230,6 +253,42 @@ export class ResidentProgram {
     }
     return new Map(outs.map(([slot, data]) => [slot.name, slot.shape.length === 0 ? data.subarray(0, 1) : data]));
   }
+
+  /** The folding dispatch's bind group that marks output `slot` (one per output, kept). */
+  private foldInto(st: StatusBuffers, slot: TensorSlot): GPUBindGroup {
+    let group = st.folds.get(slot.name);
+    if (!group) {
+      const entries = [st.buffer, this.buffers[slot.buffer]].map((buffer, binding) => ({ binding, resource: { buffer } }));
+      group = this.device.createBindGroup({ layout: st.fold.getBindGroupLayout(0), entries });
+      st.folds.set(slot.name, group);
+    }
+    return group;
+  }
+
+  private copyStatus(enc: GPUCommandEncoder, st: StatusBuffers): void {
+    st.words.forEach((w, i) => w && enc.copyBufferToBuffer(st.buffer, st.device.offsets[i]!, st.staging, st.host.offsets[i]!, 4 * w));
+  }
+
+  /** `done`, unless the device is lost or the watchdog's limit passes first. */
+  private async finish<T>(done: Promise<T>): Promise<T> {
+    const timeoutMs = gpuTimeout(this.timeoutMs);
+    const result = await withDeadline(Promise.race([done, this.lostPromise.then(() => LOST)]), timeoutMs);
+    if (result === TIMED_OUT) {
+      releaseDevice(this.device);
+      throw new WebGPURunError("timeout", `'${this.program.name}' did not finish within ${timeoutMs / 1000} s (a kernel that never terminates, or a hung device); the device was released`);
+    }
+    if (result === LOST) throw new WebGPURunError("device-lost", `the WebGPU device was lost: ${this.lost}`);
+    return result as T;
+  }
+}
+
+const LOST = Symbol("lost");
+
+async function mapped(rb: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+  await rb.mapAsync(GPUMapMode.READ, 0, bytes);
+  const data = rb.getMappedRange(0, bytes).slice(0);
+  rb.unmap();
+  return data;
 }
 
 function fail(message: string): never {

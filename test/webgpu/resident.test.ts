@@ -3,7 +3,9 @@
  * and no bind group, uploads only the inputs it is given and reads back only the outputs it asks
  * for; inputs bound to caller-owned buffers persist between calls and carries update them in the
  * same submission; an input whose planned buffer another value shares cannot be bound; a disposed
- * program refuses to run. And the counting device counts what it claims to.
+ * program refuses to run. A program whose kernels check for failures reads back no status words
+ * unless something is not finite, and still reports a failure at its op. And the counting device
+ * counts what it claims to.
  */
 import { describe, expect, it } from "vitest";
 import { model, ops } from "../../index.js";
@@ -61,6 +63,36 @@ describe.runIf(hasGPU)("resident programs", () => {
     expect([...(await store.read(["b"])).get("b")!]).toEqual([7, 8, 9, 10]);
     p.dispose();
     store.dispose();
+  });
+
+  it("with failure checks, a call reads back only its outputs, and a failure is still reported at its op", async () => {
+    // log checks its domain on the device; z = Σ log(x + b).
+    const g = model("logs", ({ input, param }) => {
+      const x = input("x", [4]);
+      const b = param("b", [4], { init: "zeros" });
+      return { z: ops.sum(ops.log(ops.add(x, b))), y: ops.add(x, b) };
+    }).build();
+    const program = lowerGraph(g, new Map()).program;
+    expect(program.steps.some((s) => s.checks?.length), "the lowering checks log's domain").toBe(true);
+    const { device: d, counters } = countingDevice(device!.device);
+    const p = await ResidentProgram.create(d, program);
+    const b = new Float32Array(4);
+    await p.run(new Map([["x", Float32Array.of(1, 2, 3, 4)], ["b", b]]), { read: ["z"] });
+    const before = { ...counters };
+    const z = (await p.run(new Map([["x", Float32Array.of(1, 1, 1, 1)], ["b", b]]), { read: ["z"] })).get("z")!;
+    expect(z[0]).toBe(0);
+    expect(counters.bytesRead - before.bytesRead, "the loss, no status words").toBe(4);
+    expect(counters.bindGroupsCreated - before.bindGroupsCreated).toBe(0);
+    // A negative entry: log's check fires, whichever output is read (or none).
+    for (const read of [["z"], ["y"], ["y", "z"], []]) {
+      const err = await p.run(new Map([["x", Float32Array.of(1, -2, 3, 4)], ["b", b]]), { read }).catch((e: unknown) => e);
+      expect(err, `read ${read.join(", ") || "nothing"}`).toMatchObject({ kind: "check" });
+      expect((err as Error).message).toMatch(/^log/);
+    }
+    // A non-finite value no check explains is still an error of its own.
+    const inf = await p.run(new Map([["x", Float32Array.of(1, 2, 3, 3e38)], ["b", Float32Array.of(0, 0, 0, 3e38)]]), { read: ["y"] }).catch((e: unknown) => e);
+    expect(inf).toMatchObject({ kind: "non-finite" });
+    p.dispose();
   });
 
   it("refuses to bind an input whose planned buffer holds other values too", async () => {

@@ -141,9 +141,9 @@ export async function bench(file: string, opts: BenchOptions): Promise<{ result:
     ];
     if (backend === "webgpu") {
       lines.push(
-        `  dispatches per step    ${result.dispatchesPerStep} (unfused: ${unfused})`,
+        `  dispatches per step    ${result.dispatchesPerStep} (unfused: ${unfused}; counted at the device, with the failure flags' fold)`,
         `  bytes uploaded/step    ${result.bytesUploadedPerStep} (the batch's inputs: ${batchBytes}; learning rate '${LR_INPUT}' only when it changes)`,
-        `  bytes read back/step   ${result.bytesReadPerStep} (the loss: 4, plus the kernels' failure flags)`,
+        `  bytes read back/step   ${result.bytesReadPerStep} (the loss: 4; the kernels' failure flags are folded into it on the device)`,
         `  buffers created/step   ${result.buffersCreatedPerStep}`,
       );
     }
