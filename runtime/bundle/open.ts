@@ -32,7 +32,7 @@ export interface GradResult {
   readonly loss: number;
   /** The model's outputs, by name. */
   readonly outputs: Tensors;
-  /** ∂loss/∂x for every float input and param, by name. */
+  /** ∂loss/∂x for every param (and every float input when built with `--wrt all`), by name. */
   readonly grads: Record<string, Float32Array>;
 }
 

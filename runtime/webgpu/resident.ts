@@ -55,6 +55,8 @@ export const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_S
 
 const elements = (s: TensorSlot) => s.shape.reduce((a, d) => a * d, 1);
 const slotBytes = (s: TensorSlot) => Math.max(4, elements(s) * 4);
+/** Where a slot's tensor starts in its buffer, in elements (an output that is a view of another value). */
+const offsetOf = (s: TensorSlot) => s.offset ?? 0;
 
 /** Refuses a bound input whose planned buffer another value shares (it would overwrite the caller's data). */
 function checkExclusive(p: Program, slot: TensorSlot): void {
@@ -76,21 +78,22 @@ interface StatusBuffers {
   readonly device: StatusLayout;
   readonly host: StatusLayout;
   readonly words: readonly number[];
-  /** The folding dispatch's pipeline, and its bind group per output it marks (made on first use). */
-  readonly fold: GPUComputePipeline;
+  /** The folding dispatch's pipeline per element offset it marks (an output that is a view starts past 0), and its bind group per output (made on first use). */
+  readonly fold: ReadonlyMap<number, GPUComputePipeline>;
   readonly folds: Map<string, GPUBindGroup>;
 }
 
 /**
  * WGSL of the folding dispatch: if any status word is set, the first element of the output bound at
- * binding 1 becomes a quiet NaN. One invocation: a program has a few slices of 64 words at most.
+ * binding 1 (element `at` of its buffer) becomes a quiet NaN. One invocation: a program has a few
+ * slices of 64 words at most.
  */
-const FOLD_WGSL = `@group(0) @binding(0) var<storage, read> mp_words: array<u32>;
+const foldWgsl = (at: number) => `@group(0) @binding(0) var<storage, read> mp_words: array<u32>;
 @group(0) @binding(1) var<storage, read_write> mp_marked: array<u32>;
 @compute @workgroup_size(1) fn main() {
   var flags = 0u;
   for (var i = 0u; i < arrayLength(&mp_words); i++) { flags = flags | mp_words[i]; }
-  if (flags != 0u) { mp_marked[0] = 0x7fc00000u; }
+  if (flags != 0u) { mp_marked[${at}u] = 0x7fc00000u; }
 }
 `;
 
@@ -112,7 +115,7 @@ export class ResidentProgram {
     private readonly staging: ReadonlyMap<string, GPUBuffer>,
     private readonly status: StatusBuffers | undefined,
     private readonly bound: ReadonlySet<string>,
-    private readonly carries: readonly { readonly from: GPUBuffer; readonly to: GPUBuffer; readonly bytes: number }[],
+    private readonly carries: readonly { readonly from: GPUBuffer; readonly fromOffset: number; readonly to: GPUBuffer; readonly bytes: number }[],
     private readonly timeoutMs: number | undefined,
   ) {
     this.lostPromise = device.lost.then((info) => {
@@ -151,7 +154,8 @@ export class ResidentProgram {
       const host = statusLayout(words, 4);
       const buffer = own(device.createBuffer({ size: deviceLayout.bytes, usage: storageUsage(), label: `${p.name}: status` }));
       const staging = own(device.createBuffer({ size: host.bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `${p.name}: status readback` }));
-      const fold = await pipelineFor(device, { name: "status_fold", wgsl: FOLD_WGSL });
+      const offsets = [...new Set(p.outputs.map(offsetOf))];
+      const fold = new Map(await Promise.all(offsets.map(async (at) => [at, await pipelineFor(device, { name: "status_fold", wgsl: foldWgsl(at) })] as const)));
       status = { buffer, staging, device: deviceLayout, host, words, fold, folds: new Map() };
     }
     const groups = p.steps.map((s, i) => {
@@ -166,7 +170,7 @@ export class ResidentProgram {
       const to = inputs.get(c.input);
       if (!to || !bound.has(c.input)) fail(`program '${p.name}' carries '${c.output}' into '${c.input}', which is not a bound input`);
       if (elements(from) !== elements(to)) fail(`program '${p.name}' carries '${c.output}' [${from.shape.join(", ")}] into '${c.input}' [${to.shape.join(", ")}]`);
-      return { from: buffers[from.buffer], to: bound.get(c.input)!, bytes: slotBytes(to) };
+      return { from: buffers[from.buffer], fromOffset: 4 * offsetOf(from), to: bound.get(c.input)!, bytes: slotBytes(to) };
     });
     return new ResidentProgram(device, p, pipelines, buffers, owned, groups, staging, status, new Set(bound.keys()), carries, opts.timeoutMs);
   }
@@ -215,12 +219,12 @@ export class ResidentProgram {
       pass.dispatchWorkgroups(...s.kernel.dispatch);
     });
     if (st && marked) {
-      pass.setPipeline(st.fold);
+      pass.setPipeline(st.fold.get(offsetOf(reads[0]))!);
       pass.setBindGroup(0, marked);
       pass.dispatchWorkgroups(1);
     }
     pass.end();
-    for (const slot of reads) enc.copyBufferToBuffer(this.buffers[slot.buffer], 0, this.staging.get(slot.name)!, 0, slotBytes(slot));
+    for (const slot of reads) enc.copyBufferToBuffer(this.buffers[slot.buffer], 4 * offsetOf(slot), this.staging.get(slot.name)!, 0, slotBytes(slot));
     if (st && !marked) this.copyStatus(enc, st);
     device.queue.submit([enc.finish()]);
     const error = await device.popErrorScope();
@@ -248,7 +252,7 @@ export class ResidentProgram {
     // leaves the params and optimizer state as they were): a copy on the device, in call order.
     if (this.carries.length) {
       const commit = device.createCommandEncoder();
-      for (const c of this.carries) commit.copyBufferToBuffer(c.from, 0, c.to, 0, c.bytes);
+      for (const c of this.carries) commit.copyBufferToBuffer(c.from, c.fromOffset, c.to, 0, c.bytes);
       device.queue.submit([commit.finish()]);
     }
     return new Map(outs.map(([slot, data]) => [slot.name, slot.shape.length === 0 ? data.subarray(0, 1) : data]));
@@ -259,7 +263,7 @@ export class ResidentProgram {
     let group = st.folds.get(slot.name);
     if (!group) {
       const entries = [st.buffer, this.buffers[slot.buffer]].map((buffer, binding) => ({ binding, resource: { buffer } }));
-      group = this.device.createBindGroup({ layout: st.fold.getBindGroupLayout(0), entries });
+      group = this.device.createBindGroup({ layout: st.fold.get(offsetOf(slot))!.getBindGroupLayout(0), entries });
       st.folds.set(slot.name, group);
     }
     return group;
