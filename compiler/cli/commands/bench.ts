@@ -18,7 +18,7 @@ import { Random } from "../../../runtime/cpu/random.js";
 import { Adam } from "../../train/optim.js";
 import { Trainer } from "../../train/trainer.js";
 import { readInputs } from "../inputs.js";
-import { loadModel } from "../load-model.js";
+import { loadGraph } from "../load-graph.js";
 
 export interface BenchOptions {
   inputs?: string;
@@ -87,7 +87,7 @@ export async function bench(file: string, opts: BenchOptions): Promise<{ result:
   const steps = count("--steps", opts.steps, 20, 1);
   const warmup = count("--warmup", opts.warmup, 3, 1);
   const seed = count("--seed", opts.seed, 0, 0);
-  const graph = (await loadModel(file)).build();
+  const graph = await loadGraph(file);
   if (!graph.outputs.some((o) => o.name === "loss" && o.value.type.shape.length === 0)) fail("MP2011", `'${file}' has no scalar output 'loss' to train`);
   const inputNames = new Set(graph.sources().filter((n) => n.op === "input").map((n) => n.attrs.name as string));
   const batch = opts.inputs ? new Map([...readInputs(opts.inputs)].filter(([k]) => inputNames.has(k))) : syntheticBatch(graph, seed);
