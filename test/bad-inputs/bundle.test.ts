@@ -68,8 +68,10 @@ function edited(name: string, edit: (b: BundleFiles) => void, rehash: boolean): 
   for (const [f, text] of b.kernels) fs.writeFileSync(path.join(dir, f), text);
   fs.writeFileSync(paramsFile, b.params);
   if (rehash) {
-    // Every file the manifest names, in its order (kernels, graphs, params), as the loader hashes them.
-    const bytes = (f: string) => (f === b.manifest.paramsFile ? b.params : b.kernels.has(f) ? new TextEncoder().encode(b.kernels.get(f)!) : new Uint8Array(fs.readFileSync(path.join(dir, f))));
+    // Every file the manifest names, in its order (kernels, graphs, params), as the loader hashes
+    // them; a file a case names but does not write (a path outside the bundle) hashes as empty.
+    const read = (f: string) => (fs.existsSync(path.join(dir, f)) ? new Uint8Array(fs.readFileSync(path.join(dir, f))) : new Uint8Array());
+    const bytes = (f: string) => (f === b.manifest.paramsFile ? b.params : b.kernels.has(f) ? new TextEncoder().encode(b.kernels.get(f)!) : read(f));
     b.manifest.hash = bundleHash(b.manifest, filesOf(b.manifest as unknown as Manifest).map(bytes));
   }
   fs.writeFileSync(path.join(dir, "manifest.json"), b.manifestText ?? JSON.stringify(b.manifest, null, 2));
