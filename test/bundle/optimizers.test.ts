@@ -15,8 +15,8 @@ import { model, nn, ops } from "../../index.js";
 import type { OptimizerSpec } from "../../ir/optimizer.js";
 import { BundleError } from "../../runtime/bundle/errors.js";
 import { openBundle, type LoadedBundle } from "../../runtime/bundle/open.js";
-import { ndarray, type NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { ndarray, type NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { hasGPU } from "../webgpu/gpu.js";
 import { writeBundles } from "./models.js";
 
