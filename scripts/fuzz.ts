@@ -1,0 +1,84 @@
+/**
+ * A campaign of random programs, WebGPU (f32) against the float64 CPU executor, forward pass and
+ * training step (test/fuzz/). Prints the seed, progress, the tally, and every failure shrunk by
+ * fast-check as text IR (with dims, input descriptors and the spec to replay it); exits 1 when
+ * any program disagrees.
+ *
+ *   npm run fuzz -- --runs 2000 --seed 7 [--max-steps 6] [--no-shrink] [--max-failures 20]
+ *   npm run fuzz -- --replay '<spec JSON printed by a failure>'
+ */
+import { parseArgs } from "node:util";
+import fc from "fast-check";
+import "../index.js";
+import { acquireDevice } from "../runtime/webgpu/device.js";
+import { checkSpec, failureClass, report, shrink, Tally } from "../test/fuzz/campaign.js";
+import { diagnose } from "../test/fuzz/diagnose.js";
+import { programArb, type ProgramSpec } from "../test/fuzz/program.js";
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: "string", default: "200" },
+    seed: { type: "string" },
+    "max-steps": { type: "string", default: "6" },
+    "no-shrink": { type: "boolean", default: false },
+    "max-failures": { type: "string", default: "50" },
+    replay: { type: "string" },
+  },
+});
+
+const int = (name: string, text: string): number => {
+  if (!/^\d+$/.test(text)) {
+    console.error(`--${name} must be a non-negative integer, got '${text}'`);
+    process.exit(2);
+  }
+  return Number(text);
+};
+
+const device = await acquireDevice();
+if (!device) {
+  console.error("no WebGPU adapter: install Debian's chromium and libvulkan1 (see README, Running WebGPU without a GPU)");
+  process.exit(2);
+}
+
+const maxSteps = int("max-steps", args["max-steps"]!);
+if (args.replay) {
+  const c = await checkSpec(JSON.parse(args.replay) as ProgramSpec);
+  console.log(`${report(c)}\n${await diagnose(c.program)}`);
+  process.exit(failureClass(c.outcome) ? 1 : 0);
+}
+
+const runs = int("runs", args.runs!);
+const seed = args.seed === undefined ? Date.now() % 2 ** 31 : int("seed", args.seed);
+const maxFailures = int("max-failures", args["max-failures"]!);
+console.log(`matprop fuzz: ${runs} programs, seed ${seed}, up to ${maxSteps} steps, adapter ${device.adapterInfo}`);
+
+const tally = new Tally();
+const failures: string[] = [];
+const seen = new Set<string>();
+const start = Date.now();
+for (const [i, spec] of fc.sample(programArb(maxSteps), { numRuns: runs, seed }).entries()) {
+  const c = await checkSpec(spec);
+  tally.add(c.outcome);
+  const cls = failureClass(c.outcome);
+  if (cls) {
+    const s = args["no-shrink"] ? { ...c, shrinks: 0 } : await shrink(spec, cls, maxSteps);
+    const text = `${report(s)}\n# shrunk ${s.shrinks} times from program ${i}\n${await diagnose(s.program)}`;
+    const ir = text.split("\n# spec")[0];
+    if (!seen.has(ir)) {
+      seen.add(ir);
+      failures.push(text);
+      console.log(`\n--- failure ${failures.length} (program ${i}) ---\n${text}\n`);
+    }
+    if (failures.length >= maxFailures) {
+      console.log(`stopping after ${maxFailures} distinct failures`);
+      break;
+    }
+  }
+  if ((i + 1) % 10 === 0 || i + 1 === runs) {
+    const s = (Date.now() - start) / 1000;
+    console.log(`[${i + 1}/${runs}] ${(s / (i + 1)).toFixed(2)} s/program, ${tally}`);
+  }
+}
+console.log(`\nseed ${seed}: ${tally}`);
+console.log(`${failures.length} distinct failing program${failures.length === 1 ? "" : "s"} (shrunk)`);
+process.exit(failures.length ? 1 : 0);

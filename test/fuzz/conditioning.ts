@@ -1,0 +1,116 @@
+/**
+ * Measures of how well defined an op is at given float64 values, per matrix of a batch: eigenvalue
+ * and singular-value gaps, condition numbers, the margin that fixes an eigenvector's sign, the
+ * distance of entries from a kink. Recipes ask these before they apply an op to a computed value
+ * (test/fuzz/recipes), and the thresholds below are what "well defined" means in this campaign.
+ */
+import { eighMatrix } from "../../runtime/cpu/kernels/eigh.js";
+import { svdMatrix } from "../../runtime/cpu/kernels/svd.js";
+import { matrixBatch, type NDArray } from "../../runtime/cpu/ndarray.js";
+
+/**
+ * Thresholds, all relative to the matrix's own scale. An f32 kernel perturbs a matrix by about
+ * n·u·‖A‖ (u = 2⁻²⁴ ≈ 6e-8, n ≤ 33), so an eigenvector moves by about n·u·‖A‖/gap: with the gap
+ * at least 1% of ‖A‖ that is ≤ 2e-4, well inside the tolerance rule of tolerance.ts; a sign margin
+ * of 1% cannot be crossed by such a move. Conditions up to 1e3 keep solve/inv errors near 1e-4.
+ */
+export const MIN_REL_GAP = 1e-2;
+export const MIN_SIGN_MARGIN = 1e-2;
+export const MAX_CONDITION = 1e3;
+/** Entries closer than this (relative to the array's scale) to a kink of relu/abs/max/sign are moved off it. */
+export const KINK_MARGIN = 1e-3;
+
+export function maxAbs(x: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]));
+  return m;
+}
+
+export function minOf(x: ArrayLike<number>): number {
+  let m = Infinity;
+  for (let i = 0; i < x.length; i++) m = Math.min(m, x[i]);
+  return m;
+}
+
+function matrices(a: NDArray): { rows: number; cols: number; each: Float64Array[] } {
+  const { rows, cols, count } = matrixBatch(a);
+  return { rows, cols, each: Array.from({ length: count }, (_, b) => a.data.subarray(b * rows * cols, (b + 1) * rows * cols)) };
+}
+
+/** Ascending eigenvalues and eigenvectors of every matrix of a symmetric batch. */
+export function spectra(a: NDArray): { w: Float64Array; u: Float64Array; n: number }[] {
+  const { rows, each } = matrices(a);
+  return each.map((m) => ({ ...eighMatrix(m, rows), n: rows }));
+}
+
+/** Smallest gap between consecutive ascending values, relative to the largest magnitude. */
+export function relativeGap(w: ArrayLike<number>): number {
+  const scale = maxAbs(w) || 1;
+  let gap = Infinity;
+  for (let i = 1; i < w.length; i++) gap = Math.min(gap, Math.abs(w[i] - w[i - 1]));
+  return gap / scale;
+}
+
+/**
+ * How safely each column's sign is fixed by the convention "largest-magnitude entry positive":
+ * the smallest, over columns, of (|largest| − |largest of the opposite sign|) / |largest|.
+ */
+export function signMargin(u: Float64Array, rows: number, cols: number): number {
+  let margin = Infinity;
+  for (let c = 0; c < cols; c++) {
+    let top = 0;
+    for (let r = 0; r < rows; r++) if (Math.abs(u[r * cols + c]) > Math.abs(top)) top = u[r * cols + c];
+    let rival = 0;
+    for (let r = 0; r < rows; r++) {
+      const v = u[r * cols + c];
+      if (Math.sign(v) !== Math.sign(top)) rival = Math.max(rival, Math.abs(v));
+    }
+    margin = Math.min(margin, (Math.abs(top) - rival) / Math.abs(top));
+  }
+  return margin;
+}
+
+/** Eigenvectors usable one by one: distinct eigenvalues and signs that no rounding can flip. */
+export function eigenvectorsDefined(a: NDArray): boolean {
+  return spectra(a).every(({ w, u, n }) => relativeGap(w) >= MIN_REL_GAP && signMargin(u, n, n) >= MIN_SIGN_MARGIN);
+}
+
+/** The top-k eigenprojector is defined with a gap of at least MIN_REL_GAP·‖A‖ below its k-th eigenvalue. */
+export function projectorGapOk(a: NDArray, k: number): boolean {
+  return spectra(a).every(({ w, n }) => k === n || (w[n - k] - w[n - k - 1]) / (maxAbs(w) || 1) >= MIN_REL_GAP);
+}
+
+/** Smallest and largest eigenvalue over a symmetric batch. */
+export function eigenRange(a: NDArray): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const { w } of spectra(a)) {
+    min = Math.min(min, w[0]);
+    max = Math.max(max, w[w.length - 1]);
+  }
+  return { min, max };
+}
+
+/** Singular values (descending) and left vectors of every matrix of a batch. */
+export function singular(a: NDArray): { s: Float64Array; u: Float64Array; rows: number; k: number }[] {
+  const { rows, cols, each } = matrices(a);
+  return each.map((m) => ({ ...svdMatrix(m, rows, cols), rows, k: Math.min(rows, cols) }));
+}
+
+/** σ_max/σ_min over a batch (∞ when singular). */
+export function condition(a: NDArray): number {
+  return Math.max(...singular(a).map(({ s }) => s[0] / s[s.length - 1]));
+}
+
+/** Singular vectors usable one by one: distinct, nonzero singular values and safe signs. */
+export function singularVectorsDefined(a: NDArray): boolean {
+  return singular(a).every(({ s, u, rows, k }) => relativeGap(s) >= MIN_REL_GAP && s[k - 1] / s[0] >= MIN_REL_GAP && signMargin(u, rows, k) >= MIN_SIGN_MARGIN);
+}
+
+/** Smallest |x_i − c| relative to the scale of x (∞ for an empty or all-zero x). */
+export function kinkDistance(x: ArrayLike<number>, c = 0): number {
+  const scale = maxAbs(x) || 1;
+  let d = Infinity;
+  for (let i = 0; i < x.length; i++) d = Math.min(d, Math.abs(x[i] - c));
+  return d / scale;
+}

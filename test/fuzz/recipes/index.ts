@@ -1,0 +1,54 @@
+/**
+ * The recipe table: every way a random program grows, with its weight. Together the recipes reach
+ * every forward op of the registry (the coverage lint in test/fuzz/coverage.ts checks it on the
+ * programs actually generated; backward-only ops are reached through the training step).
+ */
+import type { Ctx, Step } from "../operands.js";
+import { binary, epilogue, relu, unary } from "./elementwise.js";
+import { failing } from "./failing.js";
+import { cholesky, cov, eigh, inv, solve, spd, svd } from "./linalg.js";
+import { diagonal, reduce, reshape, shiftByIdentity, transpose } from "./movement.js";
+import { conv2d, crossEntropy, features, pool, softmax } from "./nn.js";
+import { linear, matVec, product, productChain, productSum, selfProduct } from "./products.js";
+import { expm, handSpectral, logm, ncuts, rangeProjector, sqrtm, topEigenProjector } from "./spectral.js";
+
+export type Recipe = (c: Ctx, s: Step) => void;
+
+/** Name → [recipe, weight]. The first entry is what fast-check shrinks a step's recipe toward. */
+export const RECIPES: Readonly<Record<string, readonly [Recipe, number]>> = {
+  product: [product, 8],
+  selfProduct: [selfProduct, 5],
+  productSum: [productSum, 5],
+  productChain: [productChain, 3],
+  matVec: [matVec, 2],
+  linear: [linear, 2],
+  unary: [unary, 6],
+  binary: [binary, 6],
+  relu: [relu, 3],
+  epilogue: [epilogue, 6],
+  reduce: [reduce, 4],
+  transpose: [transpose, 2],
+  reshape: [reshape, 2],
+  diagonal: [diagonal, 3],
+  shiftByIdentity: [shiftByIdentity, 1],
+  cov: [cov, 3],
+  spd: [spd, 2],
+  cholesky: [cholesky, 2],
+  inv: [inv, 2],
+  solve: [solve, 2],
+  eigh: [eigh, 3],
+  svd: [svd, 3],
+  logm: [logm, 3],
+  sqrtm: [sqrtm, 2],
+  expm: [expm, 2],
+  handSpectral: [handSpectral, 2],
+  topEigenProjector: [topEigenProjector, 2],
+  rangeProjector: [rangeProjector, 2],
+  ncuts: [ncuts, 2],
+  conv2d: [conv2d, 3],
+  pool: [pool, 3],
+  features: [features, 2],
+  softmax: [softmax, 1],
+  crossEntropy: [crossEntropy, 2],
+  failing: [failing, 1],
+};

@@ -1,0 +1,99 @@
+/**
+ * Network layers on NCHW images: conv2d (strides, padding, bias), average and max pooling (max
+ * windows free of near ties), the O2P feature map [N, H·W, C] that turns an image into matrices for
+ * cov/logm, softmax, and softmax cross-entropy as a loss term. relu comes from the elementwise
+ * recipes, which pick images as readily as matrices.
+ */
+import type { Dim, Value } from "../../../ir/index.js";
+import type { NDArray } from "../../../runtime/cpu/ndarray.js";
+import { reject } from "../builder.js";
+import { KINK_MARGIN, maxAbs } from "../conditioning.js";
+import { fresh, isFloat, moderate, rank, sizeOf, type Ctx, type Step } from "../operands.js";
+
+const isImage = (v: Value) => isFloat(v) && rank(v) === 4 && typeof v.type.shape[2] === "number" && typeof v.type.shape[3] === "number";
+
+/** Spatial sizes for fresh images: past the 8-wide tiles, but small (SwiftShader convolves them). */
+const SPATIAL = [5, 4, 9, 3, 8, 12, 17];
+
+function image(c: Ctx, s: Step): Value {
+  const n: Dim = c.batch.length ? c.batch[0] : 1 + (s.b % 2);
+  return c.b.pick(isImage, s.a) ?? fresh(c, [n, 1 + (s.v % 3), SPATIAL[s.m % SPATIAL.length], SPATIAL[s.n % SPATIAL.length]], "normal", { param: s.a % 3 === 2 });
+}
+
+const spatial = (v: Value): [number, number] => [v.type.shape[2] as number, v.type.shape[3] as number];
+
+export function conv2d(c: Ctx, s: Step): void {
+  const x = image(c, s);
+  const [h, w] = spatial(x);
+  const padding: [number, number] = [s.v % 2, (s.v >> 1) % 2];
+  const kernel: [number, number] = [Math.min(1 + (s.m % 3), h + 2 * padding[0]), Math.min(1 + (s.n % 3), w + 2 * padding[1])];
+  const stride: [number, number] = [1 + ((s.v >> 2) % 2), 1 + ((s.v >> 3) % 2)];
+  const out = 1 + (s.b % 4);
+  const fanIn = Number(x.type.shape[1]) * kernel[0] * kernel[1];
+  const weight = fresh(c, [out, x.type.shape[1], ...kernel], "normal", { param: true, scale: 1 / Math.sqrt(Number.isFinite(fanIn) ? fanIn : 4) });
+  let y = c.b.op1("conv2d", [x, weight], { stride, padding });
+  if ((s.v >> 4) % 2 === 0) y = c.b.op1("add", [y, c.b.op1("reshape", [fresh(c, [out], "normal", { param: true })], { shape: [-1, 1, 1] })]);
+  c.b.push(moderate(c, y));
+}
+
+/** Every max-pool window's largest entry beats the runner-up by KINK_MARGIN (exact ties of zeros, from relu, allowed). */
+function tieFree(x: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number]): boolean {
+  const [n, ch, h, w] = x.shape;
+  const scale = maxAbs(x.data) || 1;
+  const oh = Math.floor((h + 2 * padding[0] - kernel[0]) / stride[0]) + 1;
+  const ow = Math.floor((w + 2 * padding[1] - kernel[1]) / stride[1]) + 1;
+  for (let plane = 0; plane < n * ch; plane++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        let top = -Infinity;
+        let second = -Infinity;
+        for (let di = 0; di < kernel[0]; di++) {
+          for (let dj = 0; dj < kernel[1]; dj++) {
+            const r = i * stride[0] - padding[0] + di;
+            const q = j * stride[1] - padding[1] + dj;
+            if (r < 0 || q < 0 || r >= h || q >= w) continue;
+            const v = x.data[plane * h * w + r * w + q];
+            if (v > top) [top, second] = [v, top];
+            else if (v > second) second = v;
+          }
+        }
+        if (second > -Infinity && top - second < KINK_MARGIN * scale && !(top === 0 && second === 0)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+export function pool(c: Ctx, s: Step): void {
+  const x = image(c, s);
+  const [h, w] = spatial(x);
+  const k = Math.min(2 + (s.v % 2), h, w);
+  const kernel: [number, number] = [k, Math.min(k + ((s.v >> 1) % 2), w)];
+  const stride: [number, number] = [[k, 1, 2][s.m % 3], [kernel[1], 2, 1][s.n % 3]];
+  const padding: [number, number] = [(s.v >> 2) % 2 ? Math.floor(kernel[0] / 2) : 0, (s.v >> 3) % 2 ? Math.floor(kernel[1] / 2) : 0];
+  const op = s.b % 2 ? "maxPool2d" : "avgPool2d";
+  if (op === "maxPool2d" && !tieFree(c.b.x(x), kernel, stride, padding)) reject("a max-pool window has a near tie");
+  c.b.push(c.b.op1(op, [x], { kernel, stride, padding }));
+}
+
+/** [N, C, H, W] → [N, H·W, C]: each image's positions as the rows of a feature matrix (O2P). */
+export function features(c: Ctx, s: Step): void {
+  const x = image(c, s);
+  const [n, ch] = x.type.shape;
+  const [h, w] = spatial(x);
+  c.b.push(c.b.op1("transpose", [c.b.op1("reshape", [x], { shape: [n, ch, h * w] })]));
+}
+
+export function softmax(c: Ctx, s: Step): void {
+  const x = c.b.pick((v) => isFloat(v) && rank(v) >= 1, s.a) ?? fresh(c, [...c.batch, sizeOf(s.m), sizeOf(s.n)]);
+  c.b.push(c.b.op1("softmax", [moderate(c, x)]));
+}
+
+/** Softmax cross-entropy of a pool value read as logits [R, C] against fresh labels: a loss term. */
+export function crossEntropy(c: Ctx, s: Step): void {
+  const x = c.b.pick((v) => isFloat(v) && rank(v) >= 2 && v.type.shape.every((d) => typeof d === "number"), s.a) ?? fresh(c, [sizeOf(s.m), 1 + sizeOf(s.n)]);
+  const classes = x.type.shape[rank(x) - 1] as number;
+  const logits = rank(x) === 2 ? x : c.b.op1("reshape", [x], { shape: [-1, classes] });
+  const labels = c.b.source([logits.type.shape[0]], { dist: "labels", classes }, {});
+  c.terms.push(c.b.op1("softmaxCrossEntropy", [moderate(c, logits), labels]));
+}

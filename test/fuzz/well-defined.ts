@@ -1,0 +1,120 @@
+/**
+ * Is a program well defined *at f32 precision* at its inputs? Recipes build programs so that it
+ * is (conditioning.ts), and this is the check over the graph that actually runs — the forward pass
+ * or the training step, whose backward nodes no recipe saw. A program is borderline when an op's
+ * branch or domain depends on a quantity that f32 rounding can push across the boundary: the
+ * difference at a relu/max/abs/sign kink, a max-pool window's top two entries, the argument of
+ * log/sqrt/a fractional power, a divisor. "Can push" uses the same measured spread as the
+ * tolerance (tolerance.ts): a margin smaller than SAFETY times the spread, or than FLOOR of the
+ * operand's scale, is borderline. Borderline programs are not compared (they are counted).
+ */
+import { getOp, type Graph, type Node, type Value } from "../../ir/index.js";
+import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import { maxAbs } from "./conditioning.js";
+import { FLOOR, SAFETY, type Values } from "./tolerance.js";
+
+/** The quantity whose sign decides the branch (maximum: a − b), in the clean run and each perturbed run. */
+function branchArgument(node: Node, values: Values): NDArray {
+  const [a, b] = node.inputs.map((v) => values.get(v)!);
+  return node.op === "maximum" ? getOp("sub").evalCPU([a, b], {}, { dim: () => 0 })[0] : a;
+}
+
+interface Margin {
+  /** Entry i must satisfy this against its margin; `zero`: an exact 0 in every run is allowed. */
+  readonly side: "positive" | "nonzero";
+  readonly zeroAllowed: boolean;
+}
+
+function domainOf(node: Node): Margin | null {
+  switch (node.op) {
+    case "maximum":
+    case "abs":
+    case "sign":
+      return { side: "nonzero", zeroAllowed: true };
+    case "log":
+    case "sqrt":
+      return { side: "positive", zeroAllowed: false };
+    case "pow": {
+      const p = node.attrs.p as number;
+      if (!Number.isInteger(p)) return { side: "positive", zeroAllowed: false };
+      return p < 0 ? { side: "nonzero", zeroAllowed: false } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function checkEntries(what: string, clean: NDArray, runs: NDArray[], m: Margin): string | null {
+  const scale = maxAbs(clean.data);
+  for (let i = 0; i < clean.data.length; i++) {
+    const x = clean.data[i];
+    let dev = 0;
+    for (const r of runs) dev = Math.max(dev, Math.abs(r.data[i] - x));
+    if (x === 0 && dev === 0 && m.zeroAllowed) continue;
+    const margin = SAFETY * dev + FLOOR * scale;
+    const ok = m.side === "positive" ? x > margin : Math.abs(x) > margin;
+    if (!ok) return `${what}: entry ${i} is ${x.toExponential(2)}, within ${margin.toExponential(1)} of its boundary`;
+  }
+  return null;
+}
+
+/** Flat indices of each pooling window of x [N, C, H, W] (padding excluded). */
+function* windows(shape: readonly number[], kernel: number[], stride: number[], padding: number[]): Generator<number[]> {
+  const [n, c, h, w] = shape;
+  const oh = Math.floor((h + 2 * padding[0] - kernel[0]) / stride[0]) + 1;
+  const ow = Math.floor((w + 2 * padding[1] - kernel[1]) / stride[1]) + 1;
+  for (let plane = 0; plane < n * c; plane++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        const idx: number[] = [];
+        for (let di = 0; di < kernel[0]; di++) {
+          for (let dj = 0; dj < kernel[1]; dj++) {
+            const r = i * stride[0] - padding[0] + di;
+            const q = j * stride[1] - padding[1] + dj;
+            if (r >= 0 && q >= 0 && r < h && q < w) idx.push(plane * h * w + r * w + q);
+          }
+        }
+        yield idx;
+      }
+    }
+  }
+}
+
+/** Every window's maximum wins by more than f32 can move it (exact ties that no run moves are allowed). */
+function checkWindows(node: Node, x: Value, clean: Values, runs: Values[]): string | null {
+  const cx = clean.get(x)!;
+  const scale = maxAbs(cx.data);
+  for (const idx of windows(cx.shape, node.attrs.kernel as number[], node.attrs.stride as number[], node.attrs.padding as number[])) {
+    const sorted = [...idx].sort((p, q) => cx.data[q] - cx.data[p]);
+    if (sorted.length < 2) continue;
+    const [top, second] = sorted;
+    let dev = 0;
+    for (const r of runs) for (const i of idx) dev = Math.max(dev, Math.abs(r.get(x)!.data[i] - cx.data[i]));
+    const gap = cx.data[top] - cx.data[second];
+    if (gap === 0 && dev === 0) continue;
+    if (gap <= SAFETY * dev + FLOOR * scale) return `${node.op} (node ${node.id}): a window's top two entries differ by ${gap.toExponential(2)}`;
+  }
+  return null;
+}
+
+/** Why `g` is borderline at f32 precision at these values, or null when it is well defined. */
+export function borderline(g: Graph, clean: Values, runs: Values[]): string | null {
+  for (const node of g.nodes) {
+    if (node.op === "maxPool2d" || node.op === "maxPool2dBackward") {
+      const why = checkWindows(node, node.inputs[0], clean, runs);
+      if (why) return why;
+      continue;
+    }
+    if (node.op === "div") {
+      const [, d] = node.inputs;
+      const why = checkEntries(`div (node ${node.id}) divisor`, clean.get(d)!, runs.map((r) => r.get(d)!), { side: "nonzero", zeroAllowed: false });
+      if (why) return why;
+      continue;
+    }
+    const m = domainOf(node);
+    if (!m) continue;
+    const why = checkEntries(`${node.op} (node ${node.id})`, branchArgument(node, clean), runs.map((r) => branchArgument(node, r)), m);
+    if (why) return why;
+  }
+  return null;
+}
