@@ -1,10 +1,10 @@
 /**
  * A campaign of random programs, WebGPU (f32) against the float64 CPU executor, forward pass and
- * training step (test/fuzz/). Prints the seed, progress, the tally, and every failure shrunk by
- * fast-check as text IR (with dims, input descriptors and the spec to replay it); exits 1 when
- * any program disagrees.
+ * training step, and the float64 gradients against finite differences (test/fuzz/). Prints the
+ * seed, progress, the tally, and every failure shrunk by fast-check as text IR (with dims, input
+ * descriptors and the spec to replay it); exits 1 when any program disagrees.
  *
- *   npm run fuzz -- --runs 2000 --seed 7 [--max-steps 6] [--no-shrink] [--max-failures 20]
+ *   npm run fuzz -- --runs 2000 --seed 7 [--max-steps 6] [--no-shrink] [--max-failures 20] [--cpu-only]
  *   npm run fuzz -- --replay '<spec JSON printed by a failure>'
  */
 import { parseArgs } from "node:util";
@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     "no-shrink": { type: "boolean", default: false },
     "max-failures": { type: "string", default: "50" },
     replay: { type: "string" },
+    "cpu-only": { type: "boolean", default: false },
   },
 });
 
@@ -34,35 +35,36 @@ const int = (name: string, text: string): number => {
   return Number(text);
 };
 
-const device = await acquireDevice();
-if (!device) {
+const gpu = !args["cpu-only"];
+const device = gpu ? await acquireDevice() : null;
+if (gpu && !device) {
   console.error("no WebGPU adapter: install Debian's chromium and libvulkan1 (see README, Running WebGPU without a GPU)");
   process.exit(2);
 }
 
 const maxSteps = int("max-steps", args["max-steps"]!);
 if (args.replay) {
-  const c = await checkSpec(JSON.parse(args.replay) as ProgramSpec);
-  console.log(`${report(c)}\n${await diagnose(c.program)}`);
-  process.exit(failureClass(c.outcome) ? 1 : 0);
+  const c = await checkSpec(JSON.parse(args.replay) as ProgramSpec, gpu);
+  console.log(`${report(c)}\n${gpu ? await diagnose(c.program) : ""}`);
+  process.exit(failureClass(c) ? 1 : 0);
 }
 
 const runs = int("runs", args.runs!);
 const seed = args.seed === undefined ? Date.now() % 2 ** 31 : int("seed", args.seed);
 const maxFailures = int("max-failures", args["max-failures"]!);
-console.log(`matprop fuzz: ${runs} programs, seed ${seed}, up to ${maxSteps} steps, adapter ${device.adapterInfo}`);
+console.log(`matprop fuzz: ${runs} programs, seed ${seed}, up to ${maxSteps} steps, ${device ? `adapter ${device.adapterInfo}` : "CPU only (gradients against finite differences)"}`);
 
 const tally = new Tally();
 const failures: string[] = [];
 const seen = new Set<string>();
 const start = Date.now();
 for (const [i, spec] of fc.sample(programArb(maxSteps), { numRuns: runs, seed }).entries()) {
-  const c = await checkSpec(spec);
-  tally.add(c.outcome);
-  const cls = failureClass(c.outcome);
+  const c = await checkSpec(spec, gpu);
+  tally.add(c);
+  const cls = failureClass(c);
   if (cls) {
-    const s = args["no-shrink"] ? { ...c, shrinks: 0 } : await shrink(spec, cls, maxSteps);
-    const text = `${report(s)}\n# shrunk ${s.shrinks} times from program ${i}\n${await diagnose(s.program)}`;
+    const s = args["no-shrink"] ? { ...c, shrinks: 0 } : await shrink(spec, cls, maxSteps, 400, gpu);
+    const text = `${report(s)}\n# shrunk ${s.shrinks} times from program ${i}${/forward|training/.test(cls) ? `\n${await diagnose(s.program)}` : ""}`;
     const ir = text.split("\n# spec")[0];
     if (!seen.has(ir)) {
       seen.add(ir);

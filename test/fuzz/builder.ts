@@ -43,6 +43,8 @@ export class ProgramBuilder {
     /** Sizes of the named dims (a named batch dim "B"). */
     readonly dims: ReadonlyMap<string, number>,
     private seed: number,
+    /** Declare every second float source f64 (the WebGPU backend computes in f32 regardless). */
+    private someF64 = false,
   ) {
     this.graph = new Graph(name);
   }
@@ -64,7 +66,7 @@ export class ProgramBuilder {
     const k = this.count++;
     const name = `${opts.param ? "p" : "x"}${k}`;
     const full: InputSpec = { ...spec, seed: (this.seed + 7919 * (k + 1)) >>> 0 };
-    const attrs: Attrs = { name, shape: [...shape], dtype: opts.dtype ?? (spec.dist === "labels" ? "i32" : "f32"), structure: opts.structure ?? "general", ...(opts.param ? { init: "normal" } : {}) };
+    const attrs: Attrs = { name, shape: [...shape], dtype: opts.dtype ?? (spec.dist === "labels" ? "i32" : this.someF64 && k % 2 ? "f64" : "f32"), structure: opts.structure ?? "general", ...(opts.param ? { init: "normal" } : {}) };
     const v = this.graph.apply(opts.param ? "param" : "input", [], attrs);
     this.inputs[name] = full;
     this.values.set(v, drawInput(full, this.shapeOf(v)));

@@ -5,39 +5,46 @@
  */
 import fc from "fast-check";
 import { compareProgram, type Outcome, type ProgramOutcome } from "./compare.js";
+import { checkGradients, type GradientOutcome } from "./gradients.js";
 import { buildProgram, describeProgram, programArb, type Program, type ProgramSpec } from "./program.js";
 
 export interface Checked {
   readonly spec: ProgramSpec;
   readonly program: Program;
-  readonly outcome: ProgramOutcome;
+  /** WebGPU against the CPU (absent in a CPU-only check). */
+  readonly outcome?: ProgramOutcome;
+  /** The float64 gradients against finite differences. */
+  readonly gradients: GradientOutcome;
 }
 
-export async function checkSpec(spec: ProgramSpec): Promise<Checked> {
+/** Builds and checks one program: its gradients on the CPU, and both backends unless `gpu` is false. */
+export async function checkSpec(spec: ProgramSpec, gpu = true): Promise<Checked> {
   const program = buildProgram(spec);
-  return { spec, program, outcome: await compareProgram(program, spec.seed) };
+  const gradients = checkGradients(program.graph, program.feeds, spec.seed);
+  return { spec, program, gradients, ...(gpu ? { outcome: await compareProgram(program, spec.seed) } : {}) };
 }
 
-/** Which phases disagree ("forward", "training"), e.g. "training". Empty when the program passes. */
-export function failureClass(o: ProgramOutcome): string {
-  return (["forward", "training"] as const).filter((k) => o[k].kind === "disagree").join("+");
+/** What fails: any of "forward", "training" (WebGPU vs CPU), "gradients" (CPU vs finite differences). Empty when all pass. */
+export function failureClass(c: Pick<Checked, "outcome" | "gradients">): string {
+  const phases = c.outcome ? (["forward", "training"] as const).filter((k) => c.outcome![k].kind === "disagree") : [];
+  return [...phases, ...(c.gradients.kind === "disagree" ? ["gradients"] : [])].join("+");
 }
 
 /**
  * The smallest spec fast-check finds that fails in the same phases as `spec` (so shrinking does
  * not wander off to a different failure), with at most `maxChecks` runs.
  */
-export async function shrink(spec: ProgramSpec, cls: string, maxSteps: number, maxChecks = 400): Promise<Checked & { shrinks: number }> {
+export async function shrink(spec: ProgramSpec, cls: string, maxSteps: number, maxChecks = 400, gpu = true): Promise<Checked & { shrinks: number }> {
   let checks = 0;
   const run = await fc.check(
     fc.asyncProperty(programArb(maxSteps), async (s) => {
       if (++checks > maxChecks) return true;
-      return failureClass((await checkSpec(s)).outcome) !== cls;
+      return failureClass(await checkSpec(s, gpu)) !== cls;
     }),
     { examples: [[spec]], numRuns: 1, endOnFailure: false },
   );
   const smallest = run.failed ? run.counterexample![0] : spec;
-  return { ...(await checkSpec(smallest)), shrinks: run.numShrinks };
+  return { ...(await checkSpec(smallest, gpu)), shrinks: run.numShrinks };
 }
 
 function outcomeText(name: string, o: Outcome): string {
@@ -51,14 +58,14 @@ function outcomeText(name: string, o: Outcome): string {
   }
 }
 
+function gradientText(g: GradientOutcome): string {
+  return `float64 gradients vs finite differences: ${g.kind}${g.kind === "agree" ? "" : `: ${g.why}`}`;
+}
+
 /** A failing program as text: the verdicts, its IR with dims and input descriptors, its spec. */
 export function report(c: Checked): string {
-  return [
-    outcomeText("forward", c.outcome.forward),
-    outcomeText("training step", c.outcome.training),
-    describeProgram(c.program),
-    `# spec: ${JSON.stringify(c.spec)}`,
-  ].join("\n");
+  const verdicts = c.outcome ? [outcomeText("forward", c.outcome.forward), outcomeText("training step", c.outcome.training)] : [];
+  return [...verdicts, gradientText(c.gradients), describeProgram(c.program), `# spec: ${JSON.stringify(c.spec)}`].join("\n");
 }
 
 /** Counts of outcomes over a campaign. */
@@ -71,8 +78,11 @@ export class Tally {
   /** The largest error/allowed of an agreeing output: how close legitimate f32 error comes to the tolerance. */
   closest = 0;
 
-  add(o: ProgramOutcome): void {
+  add(c: Pick<Checked, "outcome" | "gradients">): void {
     this.programs++;
+    this.kinds.set(`gradients ${c.gradients.kind}`, this.count(`gradients ${c.gradients.kind}`) + 1);
+    if (!c.outcome) return;
+    const o = c.outcome;
     for (const [phase, out] of [["forward", o.forward], ["training", o.training]] as const) {
       const key = `${phase} ${out.kind}`;
       this.kinds.set(key, (this.kinds.get(key) ?? 0) + 1);
@@ -81,7 +91,7 @@ export class Tally {
           if (!x.compared) this.uninformative++;
           else {
             this.compared++;
-            this.closest = Math.max(this.closest, x.error / x.allowed);
+            this.closest = Math.max(this.closest, x.error === 0 ? 0 : x.error / x.allowed);
           }
         }
       }

@@ -121,12 +121,23 @@ export function nonzero(c: Ctx, v: Value, variant: number): Value {
  * square A, by variant. The result is typed symmetric by the IR's own inference.
  */
 export function symmetricFrom(c: Ctx, v: Value, variant: number): Value {
+  if (c.b.freshOnly || variant % 7 === 6) return declared(c, v, "symmetric");
   if (isSymmetricTyped(v) && variant % 2 === 0) return v;
   const m = moderate(c, v);
   if (isSquare(m) && variant % 3 === 0) return c.b.op1("mul", [c.b.op1("add", [m, c.b.op1("transpose", [m])]), c.b.constant(0.5)]);
   const t = c.b.op1("transpose", [m]);
   const g = variant % 2 ? c.b.op1("matmul", [t, m]) : c.b.op1("matmul", [m, t]);
   return moderate(c, g);
+}
+
+/**
+ * A fresh input declared symmetric (or SPD) with a designed spectrum (inputs.ts), n×n for n the
+ * columns of `like`, with its batch: the input-structure check and the symmetric-gradient convention
+ * get exercised, and a recipe retried on fresh inputs finds the gaps it needs.
+ */
+function declared(c: Ctx, like: Value, structure: "symmetric" | "spd"): Value {
+  const n = cols(like);
+  return fresh(c, [...batchOf(like), n, n], structure, { structure, param: Number(n) % 2 === 0 });
 }
 
 /** Smallest eigenvalue an SPD construction guarantees, relative to the largest. */
@@ -137,6 +148,7 @@ const SPD_FLOOR = 0.05;
  * S shifted by c·I so that λ_min ≥ SPD_FLOOR·λ_max and asserted with `assume(·, "spd")`.
  */
 export function spdFrom(c: Ctx, v: Value, variant: number): Value {
+  if (c.b.freshOnly || variant % 7 === 6) return declared(c, v, "spd");
   if (v.type.structure === "spd" && variant % 3 === 0) {
     const { min, max } = eigenRange(c.b.x(v));
     if (min >= SPD_FLOOR * max) return v;

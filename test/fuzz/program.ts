@@ -25,6 +25,8 @@ export interface ProgramSpec {
   readonly outputs: readonly number[];
   /** Variant of the loss terms. */
   readonly loss: number;
+  /** 3: every second float input is declared f64. */
+  readonly dtypes: number;
 }
 
 /** Leading batch dims of a program's matrices; "B" is a named dim bound to 2 at run time. */
@@ -48,6 +50,7 @@ export const programArb = (maxSteps = 6): fc.Arbitrary<ProgramSpec> =>
     sinks: fc.array(fc.nat(7), { maxLength: 2 }),
     outputs: fc.array(fc.nat(7), { maxLength: 2 }),
     loss: fc.nat(15),
+    dtypes: fc.nat(3),
   });
 
 export interface Program {
@@ -107,7 +110,7 @@ function term(c: Ctx, v: Value, variant: number): Value {
 }
 
 export function buildProgram(spec: ProgramSpec): Program {
-  const b = new ProgramBuilder("fuzz", NAMED_DIMS, spec.seed);
+  const b = new ProgramBuilder("fuzz", NAMED_DIMS, spec.seed, spec.dtypes === 3);
   const c: Ctx = { b, batch: BATCHES[spec.batch % BATCHES.length], terms: [] };
   const dropped = spec.steps.map((s) => applyStep(c, s)).filter((d): d is string => d !== null);
 
@@ -118,7 +121,9 @@ export function buildProgram(spec: ProgramSpec): Program {
   if (!terms.length) terms.push(term(c, fresh(c, [3, 3]), 0));
   const loss = terms.reduce((acc, t) => b.op1("add", [acc, t]));
   b.graph.setOutput("loss", loss);
-  const extra = [...new Set(spec.outputs.filter(() => floats.length).map(pickFrom))].filter((v) => v !== loss);
+  // Extra outputs: pool values, now and then an input returned as it is; one value may be returned twice.
+  const sources = b.graph.sources().map((n) => n.outputs[0]).filter(isFloat);
+  const extra = spec.outputs.filter(() => floats.length).map((k) => (k === 7 && sources.length ? sources[0] : pickFrom(k)));
   extra.forEach((v, i) => b.graph.setOutput(`y${i}`, v));
   verify(b.graph);
 

@@ -9,8 +9,202 @@ export interface Regression {
   readonly name: string;
   readonly ir: string;
   readonly inputs: Readonly<Record<string, InputSpec>>;
-  /** Expected outcome kinds of [forward, training step] when not both "agree" (e.g. "both-failed"). */
-  readonly expect?: readonly [string, string];
+  /** Expected WebGPU outcome kinds of [forward, training step] when not both "agree" (e.g. "both-failed"). */
+  readonly webgpu?: readonly [string, string];
+  /** Expected finite-difference outcome when not "agree" (e.g. "skipped" for a program that must fail). */
+  readonly gradients?: string;
 }
 
-export const REGRESSIONS: readonly Regression[] = [];
+export const REGRESSIONS: readonly Regression[] = [
+  {
+    name: "X@W + A@B with 3×9 products, scaled: one product's epilogue reads the other before it is written (forward)",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[3,3]
+  %1 = input {name="x1"} : f32[3,9]
+  %2 = matmul %0, %1 : f32[3,9]
+  %3 = param {name="p2", init="normal"} : f32[3,3]
+  %4 = param {name="p3", init="normal"} : f32[3,9]
+  %5 = matmul %3, %4 : f32[3,9]
+  %6 = add %2, %5 : f32[3,9]
+  %7 = constant {value=0.12153257429599762} : f32[]
+  %8 = mul %6, %7 : f32[3,9]
+  %9 = sum %8 {axis=null, keepdims=false} : f32[]
+  return loss=%9, y0=%8
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838},"p2":{"dist":"normal","seed":23757},"p3":{"dist":"normal","seed":31676}},
+  },
+  {
+    name: "S@S + S@S, 9×9 (two equal product nodes), training step",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[9,9]
+  %1 = add %0, %0 : f32[9,9]
+  %2 = constant {value=0.23866070806980133} : f32[]
+  %3 = mul %1, %2 : f32[9,9]
+  %4 = matmul %3, %3 : f32[9,9]
+  %5 = matmul %3, %3 : f32[9,9]
+  %6 = add %4, %5 : f32[9,9]
+  %7 = neg %6 : f32[9,9]
+  %8 = input {name="x1"} : f32[9,9]
+  %9 = mul %7, %8 : f32[9,9]
+  %10 = sum %9 {axis=null, keepdims=false} : f32[]
+  return loss=%10
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
+  },
+  {
+    name: "diag(expm(c·F Fᵀ)) with F 3×9, training step",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[3,9]
+  %1 = transpose %0 : f32[9,3]
+  %2 = matmul %0, %1 : f32[3,3] symmetric
+  %3 = constant {value=0.07359971851110458} : f32[]
+  %4 = mul %2, %3 : f32[3,3] symmetric
+  %5 = expm %4 : f32[3,3] spd
+  %6 = diag %5 : f32[3]
+  %7 = input {name="x1"} : f32[3]
+  %8 = mul %6, %7 : f32[3]
+  %9 = sum %8 {axis=null, keepdims=false} : f32[]
+  return loss=%9
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
+  },
+  {
+    name: "hand-written U·diag(exp(w/2))·Uᵀ of c·F Fᵀ (spectralApply), training step",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[3,9]
+  %1 = transpose %0 : f32[9,3]
+  %2 = matmul %0, %1 : f32[3,3] symmetric
+  %3 = constant {value=0.07359971851110458} : f32[]
+  %4 = mul %2, %3 : f32[3,3] symmetric
+  %5, %6 = eigh %4 : f32[3], f32[3,3] orthogonal
+  %7 = constant {value=0.5} : f32[]
+  %8 = mul %5, %7 : f32[3]
+  %9 = exp %8 : f32[3]
+  %10 = transpose %6 : f32[3,3] orthogonal
+  %11 = diagm %9 : f32[3,3] diagonal
+  %12 = matmul %6, %11 : f32[3,3]
+  %13 = matmul %12, %10 : f32[3,3] symmetric
+  %14 = input {name="x1"} : f32[3,3]
+  %15 = mul %13, %14 : f32[3,3]
+  %16 = sum %15 {axis=null, keepdims=false} : f32[]
+  return loss=%16
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
+  },
+  {
+    name: "polar factor U·Vh of a tall 9×3 SVD, training step",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[9,3]
+  %1, %2, %3 = svd %0 : f32[9,3], f32[3], f32[3,3]
+  %4 = matmul %1, %3 : f32[9,3]
+  %5 = input {name="x1"} : f32[9,3]
+  %6 = mul %4, %5 : f32[9,3]
+  %7 = sum %6 {axis=null, keepdims=false} : f32[]
+  return loss=%7
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
+  },
+  {
+    name: "(U·Vh)ᵀ(U·Vh) of a wide 3×9 SVD, training step",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[3,9]
+  %1, %2, %3 = svd %0 : f32[3,3], f32[3], f32[3,9]
+  %4 = matmul %1, %3 : f32[3,9]
+  %5 = transpose %4 : f32[9,3]
+  %6 = matmul %5, %4 : f32[9,9] symmetric
+  %7 = input {name="x1"} : f32[9,9]
+  %8 = mul %6, %7 : f32[9,9]
+  %9 = sum %8 {axis=null, keepdims=false} : f32[]
+  return loss=%9
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
+  },
+  {
+    name: "cov of the eigenvectors of c·F Fᵀ plus mean of the eigenvalues, training step",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[3,9]
+  %1 = transpose %0 : f32[9,3]
+  %2 = matmul %0, %1 : f32[3,3] symmetric
+  %3 = constant {value=0.07359971851110458} : f32[]
+  %4 = mul %2, %3 : f32[3,3] symmetric
+  %5, %6 = eigh %4 : f32[3], f32[3,3] orthogonal
+  %7 = cov %6 {eps=0.1} : f32[3,3] spd
+  %8 = input {name="x1"} : f32[3,3]
+  %9 = mul %7, %8 : f32[3,3]
+  %10 = sum %9 {axis=null, keepdims=false} : f32[]
+  %11 = mean %5 {axis=null, keepdims=false} : f32[]
+  %12 = add %10, %11 : f32[]
+  return loss=%12
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
+  },
+  {
+    name: "1×1 conv of a 5×5 image read as a matrix batch: sqrtm and a Cholesky solve, training step",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[1,1,5,5]
+  %1 = param {name="p1", init="normal"} : f32[1,1,1,1]
+  %2 = conv2d %0, %1 {stride=[1, 1], padding=[0, 0]} : f32[1,1,5,5]
+  %3 = param {name="p2", init="normal"} : f32[1]
+  %4 = reshape %3 {shape=[-1, 1, 1]} : f32[1,1,1]
+  %5 = add %2, %4 : f32[1,1,5,5]
+  %6 = constant {value=0.20901167392730713} : f32[]
+  %7 = mul %5, %6 : f32[1,1,5,5]
+  %8 = transpose %7 : f32[1,1,5,5]
+  %9 = add %7, %8 : f32[1,1,5,5] symmetric
+  %10 = constant {value=0.5} : f32[]
+  %11 = mul %9, %10 : f32[1,1,5,5] symmetric
+  %12 = eye : f32[5,5] spd
+  %13 = constant {value=1.1675136089324951} : f32[]
+  %14 = mul %12, %13 : f32[5,5] symmetric
+  %15 = add %11, %14 : f32[1,1,5,5] symmetric
+  %16 = assume %15 {structure="spd"} : f32[1,1,5,5] spd
+  %17 = sqrtm %16 : f32[1,1,5,5] spd
+  %18 = cov %7 {eps=0.1} : f32[1,1,5,5] spd
+  %19 = cholesky %18 : f32[1,1,5,5]
+  %20 = input {name="x3"} : f32[1,1,5,3]
+  %21 = solve %19, %20 : f32[1,1,5,3]
+  %22 = constant {value=0.2080967128276825} : f32[]
+  %23 = mul %21, %22 : f32[1,1,5,3]
+  %24 = input {name="x4"} : f32[1,1,5,3]
+  %25 = mul %23, %24 : f32[1,1,5,3]
+  %26 = sum %25 {axis=null, keepdims=false} : f32[]
+  %27 = mean %17 {axis=null, keepdims=false} : f32[]
+  %28 = add %26, %27 : f32[]
+  return loss=%28
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"p1":{"dist":"normal","scale":1,"seed":15838},"p2":{"dist":"normal","seed":23757},"x3":{"dist":"normal","seed":31676},"x4":{"dist":"normal","seed":39595}},
+  },
+  {
+    name: "eigvals of sqrtm(S)ᵀ·sqrtm(S): simplifying Xᵀ to X for symmetric X lost XᵀX's symmetry (MP2002 building the training step)",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[3,3]
+  %1 = transpose %0 : f32[3,3]
+  %2 = add %0, %1 : f32[3,3] symmetric
+  %3 = constant {value=0.5} : f32[]
+  %4 = mul %2, %3 : f32[3,3] symmetric
+  %5 = eye : f32[3,3] spd
+  %6 = constant {value=1.2364153861999512} : f32[]
+  %7 = mul %5, %6 : f32[3,3] symmetric
+  %8 = add %4, %7 : f32[3,3] symmetric
+  %9 = assume %8 {structure="spd"} : f32[3,3] spd
+  %10 = sqrtm %9 : f32[3,3] spd
+  %11 = transpose %10 : f32[3,3] spd
+  %12 = matmul %11, %10 : f32[3,3] symmetric
+  %13, %14 = eigh %12 : f32[3], f32[3,3] orthogonal
+  %15 = input {name="x1"} : f32[3]
+  %16 = mul %13, %15 : f32[3]
+  %17 = sum %16 {axis=null, keepdims=false} : f32[]
+  return loss=%17
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
+  },
+];
