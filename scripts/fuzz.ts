@@ -5,13 +5,15 @@
  * descriptors and the spec to replay it); exits 1 when any program disagrees.
  *
  *   npm run fuzz -- --runs 2000 --seed 7 [--max-steps 6] [--no-shrink] [--max-failures 20] [--cpu-only]
- *   npm run fuzz -- --replay '<spec JSON printed by a failure>'
+ *   npm run fuzz -- --replay '<spec JSON printed by a failure>' [--case 'what it was']
+ *
+ * With --case, the replayed program is printed as an entry for test/fuzz/regressions.ts.
  */
 import { parseArgs } from "node:util";
 import fc from "fast-check";
 import "../index.js";
 import { acquireDevice } from "../runtime/webgpu/device.js";
-import { checkSpec, failureClass, report, shrink, Tally } from "../test/fuzz/campaign.js";
+import { checkSpec, failureClass, regressionEntry, report, shrink, Tally } from "../test/fuzz/campaign.js";
 import { diagnose } from "../test/fuzz/diagnose.js";
 import { programArb, type ProgramSpec } from "../test/fuzz/program.js";
 
@@ -24,6 +26,7 @@ const { values: args } = parseArgs({
     "max-failures": { type: "string", default: "50" },
     replay: { type: "string" },
     "cpu-only": { type: "boolean", default: false },
+    case: { type: "string" },
   },
 });
 
@@ -46,6 +49,7 @@ const maxSteps = int("max-steps", args["max-steps"]!);
 if (args.replay) {
   const c = await checkSpec(JSON.parse(args.replay) as ProgramSpec, gpu);
   console.log(`${report(c)}\n${gpu ? await diagnose(c.program) : ""}`);
+  if (args.case) console.log(regressionEntry(args.case, c.program));
   process.exit(failureClass(c) ? 1 : 0);
 }
 

@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { compareProgram, type Outcome, type ProgramOutcome } from "./compare.js";
 import { checkGradients, type GradientOutcome } from "./gradients.js";
+import { print } from "../../ir/index.js";
 import { buildProgram, describeProgram, programArb, type Program, type ProgramSpec } from "./program.js";
 
 export interface Checked {
@@ -66,6 +67,11 @@ function gradientText(g: GradientOutcome): string {
 export function report(c: Checked): string {
   const verdicts = c.outcome ? [outcomeText("forward", c.outcome.forward), outcomeText("training step", c.outcome.training)] : [];
   return [...verdicts, gradientText(c.gradients), describeProgram(c.program), `# spec: ${JSON.stringify(c.spec)}`].join("\n");
+}
+
+/** A program as an entry of regressions.ts, to paste there under a name that says what it was. */
+export function regressionEntry(name: string, p: Pick<Program, "graph" | "inputs">): string {
+  return [`  {`, `    name: ${JSON.stringify(name)},`, `    ir: \`${print(p.graph)}\`,`, `    inputs: ${JSON.stringify(p.inputs)},`, `  },`].join("\n");
 }
 
 /** Counts of outcomes over a campaign. */

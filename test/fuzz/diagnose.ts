@@ -43,9 +43,9 @@ export async function diagnose(p: Pick<Program, "graph" | "feeds">): Promise<str
   } catch (e) {
     lines.push(`# finite-difference check failed: ${(e as Error).message.split("\n")[0]}`);
   }
-  for (const [phase, g] of [["forward", p.graph], ["training step", differentiate(p.graph).graph]] as const) {
+  for (const [phase, g] of [["forward", () => p.graph], ["training step", () => differentiate(p.graph).graph]] as const) {
     try {
-      lines.push(`# WebGPU unfused (one kernel per node), ${phase}, relative errors: ${await unfusedError(g, p.feeds)}`);
+      lines.push(`# WebGPU unfused (one kernel per node), ${phase}, relative errors: ${await unfusedError(g(), p.feeds)}`);
     } catch (e) {
       lines.push(`# WebGPU unfused, ${phase}: ${(e as Error).message.split("\n")[0]}`);
     }
