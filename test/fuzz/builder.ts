@@ -4,7 +4,7 @@
  * operands (their smallest eigenvalue, their distance from a kink) and choose constants that make
  * the next op well defined there. A node whose evaluation fails is never added (`Reject`).
  */
-import { Graph, getOp, MatpropError, type Attrs, type DType, type Dim, type Structure, type Value } from "../../ir/index.js";
+import { Graph, getOp, MatpropError, type Attrs, type DType, type Dim, type SourceLoc, type Structure, type Value } from "../../ir/index.js";
 import { NumericError } from "../../runtime/cpu/kernels/numeric-error.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { drawInput, type InputSpec } from "./inputs.js";
@@ -81,7 +81,7 @@ export class ProgramBuilder {
       def.infer(inputs.map((v) => v.type), attrs);
       const outs = def.evalCPU(inputs.map((v) => this.x(v)), attrs, { dim: (d) => this.size(d) });
       for (const o of outs) if (o.data.some((z) => !Number.isFinite(z))) reject(`${name} is not finite here`);
-      const node = this.graph.add(name, inputs, attrs);
+      const node = this.graph.add(name, inputs, attrs, this.loc());
       node.outputs.forEach((v, i) => this.values.set(v, outs[i]));
       return [...node.outputs];
     } catch (e) {
@@ -92,9 +92,17 @@ export class ProgramBuilder {
 
   /** Adds a node that is meant to fail (or depends on one) without evaluating it. */
   failing(name: string, inputs: readonly Value[], attrs: Attrs = {}): Value[] {
-    const node = this.graph.add(name, inputs, attrs);
+    const node = this.graph.add(name, inputs, attrs, this.loc());
     for (const v of node.outputs) this.poisoned.add(v);
     return [...node.outputs];
+  }
+
+  /**
+   * A source location per node (line = position in the graph), so that a failure's coded error
+   * names a line on both backends and the two lines can be compared.
+   */
+  private loc(): SourceLoc {
+    return { file: "fuzz", line: this.graph.nodes.length + 1, col: 1 };
   }
 
   /** What an op would compute here, without adding it to the graph. */

@@ -33,20 +33,21 @@ export type Outcome =
   | { readonly kind: "borderline"; readonly why: string }
   | { readonly kind: "disagree"; readonly why: string; readonly outputs?: readonly OutputCheck[] };
 
-type Attempt<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+type Attempt<T> = { ok: true; value: T } | { ok: false; code: string; message: string; line?: number };
 
 /** A coded error is a result; anything else thrown is an internal error the user would see as a crash. */
 async function attempt<T>(f: () => T | Promise<T>): Promise<Attempt<T>> {
   try {
     return { ok: true, value: await f() };
   } catch (e) {
-    if (e instanceof MatpropError) return { ok: false, code: e.code, message: e.message };
+    if (e instanceof MatpropError) return { ok: false, code: e.code, message: e.message, ...(e.loc ? { line: e.loc.line } : {}) };
     return { ok: false, code: "uncoded", message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
 }
 
-function describeFailure(side: string, a: { code: string; message: string }): string {
-  return `${side} ${a.code === "uncoded" ? "crashed" : `failed with ${a.code}`}: ${a.message.split("\n")[0].slice(0, 300)}`;
+function describeFailure(side: string, a: { code: string; message: string; line?: number }): string {
+  const where = a.line === undefined ? "" : ` at line ${a.line}`;
+  return `${side} ${a.code === "uncoded" ? "crashed" : `failed with ${a.code}${where}`}: ${a.message.split("\n")[0].slice(0, 300)}`;
 }
 
 /** `g` on both backends; `seed` drives the perturbed runs. */
@@ -54,7 +55,8 @@ export async function compareGraph(g: Graph, feeds: ReadonlyMap<string, NDArray>
   const cpu = await attempt(() => executeCPU(g, feeds));
   const gpu = await attempt(() => runWebGPU(g, feeds));
   if (!cpu.ok || !gpu.ok) {
-    if (!cpu.ok && !gpu.ok && cpu.code === gpu.code && cpu.code !== "uncoded") return { kind: "both-failed", code: cpu.code };
+    // Both fail alike: the same code, naming the same source line (every generated node has one).
+    if (!cpu.ok && !gpu.ok && cpu.code === gpu.code && cpu.code !== "uncoded" && cpu.line === gpu.line) return { kind: "both-failed", code: cpu.code };
     const sides = [cpu.ok ? "CPU computed" : describeFailure("CPU", cpu), gpu.ok ? "WebGPU computed" : describeFailure("WebGPU", gpu)];
     return { kind: "disagree", why: sides.join("; ") };
   }
