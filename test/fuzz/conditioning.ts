@@ -7,6 +7,7 @@
 import { eighMatrix } from "../../runtime/cpu/kernels/eigh.js";
 import { svdMatrix } from "../../runtime/cpu/kernels/svd.js";
 import { matrixBatch, type NDArray } from "../../runtime/cpu/ndarray.js";
+import { poolGeometry, windowCells } from "../../runtime/cpu/kernels/pool.js";
 
 /**
  * Thresholds, all relative to the matrix's own scale. An f32 kernel perturbs a matrix by about
@@ -113,4 +114,28 @@ export function kinkDistance(x: ArrayLike<number>, c = 0): number {
   let d = Infinity;
   for (let i = 0; i < x.length; i++) d = Math.min(d, Math.abs(x[i] - c));
   return d / scale;
+}
+
+/** Flat indices of the real cells of every pooling window of x [N, C, H, W] (the CPU kernel's own walk). */
+export function* poolWindows(x: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number]): Generator<number[]> {
+  const g = poolGeometry("pool", x, kernel, stride, padding);
+  const cells = new Int32Array(kernel[0] * kernel[1]);
+  for (let nc = 0; nc < g.N * g.C; nc++) {
+    for (let i = 0; i < g.Ho; i++) for (let j = 0; j < g.Wo; j++) yield [...cells.subarray(0, windowCells(g, nc, i, j, cells))];
+  }
+}
+
+/**
+ * Every window's largest entry beats the runner-up by more than `margin(window)` (exact ties that
+ * `tieAllowed` accepts pass): max pooling picks the same entry in f32 as in f64.
+ */
+export function windowsDecided(x: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number], margin: (cells: number[]) => number, tieAllowed: (cells: number[], top: number) => boolean): boolean {
+  for (const cells of poolWindows(x, kernel, stride, padding)) {
+    if (cells.length < 2) continue;
+    const sorted = [...cells].sort((p, q) => x.data[q] - x.data[p]);
+    const gap = x.data[sorted[0]] - x.data[sorted[1]];
+    if (gap === 0 && tieAllowed(cells, x.data[sorted[0]])) continue;
+    if (gap <= margin(cells)) return false;
+  }
+  return true;
 }

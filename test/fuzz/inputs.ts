@@ -6,6 +6,7 @@
  */
 import { ndarray, type NDArray } from "../../runtime/cpu/ndarray.js";
 import { Random } from "../../runtime/cpu/random.js";
+import { conjugateDiag, orthogonal } from "../adjoint/cases/types.js";
 
 /**
  * normal: N(0, scale²). positive: uniform in [0.5, 1.5]·scale. symmetric: eigenvalues spread
@@ -25,36 +26,6 @@ export interface InputSpec {
 }
 
 const f32 = Math.fround;
-
-/** A random n×n orthogonal matrix (Gram–Schmidt on normal columns), row-major. */
-function orthogonal(r: Random, n: number): Float64Array {
-  const q = new Float64Array(n * n);
-  for (let c = 0; c < n; c++) {
-    const v = Array.from({ length: n }, () => r.normal());
-    for (let pass = 0; pass < 2; pass++) {
-      for (let p = 0; p < c; p++) {
-        let d = 0;
-        for (let i = 0; i < n; i++) d += q[i * n + p] * v[i];
-        for (let i = 0; i < n; i++) v[i] -= d * q[i * n + p];
-      }
-    }
-    const norm = Math.hypot(...v);
-    for (let i = 0; i < n; i++) q[i * n + c] = v[i] / norm;
-  }
-  return q;
-}
-
-/** Q diag(d) Qᵀ, exactly symmetric (the upper triangle mirrored). */
-function conjugate(q: Float64Array, d: readonly number[], out: Float64Array, offset: number): void {
-  const n = d.length;
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += q[i * n + k] * d[k] * q[j * n + k];
-      out[offset + i * n + j] = out[offset + j * n + i] = f32(s);
-    }
-  }
-}
 
 /** Evenly spread eigenvalues over [lo, hi] with a jitter below a tenth of the gap, shuffled order irrelevant. */
 function spectrum(r: Random, n: number, lo: number, hi: number): number[] {
@@ -97,7 +68,7 @@ export function drawInput(spec: InputSpec, shape: readonly number[]): NDArray {
     case "spd": {
       const n = shape[shape.length - 1];
       const [lo, hi] = spec.dist === "spd" ? [0.5, 2.5] : [-2, 2];
-      for (let o = 0; o < size; o += n * n) conjugate(orthogonal(r, n), spectrum(r, n, scale * lo, scale * hi), data, o);
+      for (let o = 0; o < size; o += n * n) data.set(conjugateDiag(orthogonal(r, n), spectrum(r, n, scale * lo, scale * hi)).map(f32), o);
       break;
     }
   }

@@ -5,9 +5,8 @@
  * recipes, which pick images as readily as matrices.
  */
 import type { Dim, Value } from "../../../ir/index.js";
-import type { NDArray } from "../../../runtime/cpu/ndarray.js";
 import { reject } from "../builder.js";
-import { KINK_MARGIN, maxAbs } from "../conditioning.js";
+import { KINK_MARGIN, maxAbs, windowsDecided } from "../conditioning.js";
 import { fresh, isFloat, moderate, rank, sizeOf, type Ctx, type Step } from "../operands.js";
 
 const isImage = (v: Value) => isFloat(v) && rank(v) === 4 && typeof v.type.shape[2] === "number" && typeof v.type.shape[3] === "number";
@@ -36,34 +35,6 @@ export function conv2d(c: Ctx, s: Step): void {
   c.b.push(moderate(c, y));
 }
 
-/** Every max-pool window's largest entry beats the runner-up by KINK_MARGIN (exact ties of zeros, from relu, allowed). */
-function tieFree(x: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number]): boolean {
-  const [n, ch, h, w] = x.shape;
-  const scale = maxAbs(x.data) || 1;
-  const oh = Math.floor((h + 2 * padding[0] - kernel[0]) / stride[0]) + 1;
-  const ow = Math.floor((w + 2 * padding[1] - kernel[1]) / stride[1]) + 1;
-  for (let plane = 0; plane < n * ch; plane++) {
-    for (let i = 0; i < oh; i++) {
-      for (let j = 0; j < ow; j++) {
-        let top = -Infinity;
-        let second = -Infinity;
-        for (let di = 0; di < kernel[0]; di++) {
-          for (let dj = 0; dj < kernel[1]; dj++) {
-            const r = i * stride[0] - padding[0] + di;
-            const q = j * stride[1] - padding[1] + dj;
-            if (r < 0 || q < 0 || r >= h || q >= w) continue;
-            const v = x.data[plane * h * w + r * w + q];
-            if (v > top) [top, second] = [v, top];
-            else if (v > second) second = v;
-          }
-        }
-        if (second > -Infinity && top - second < KINK_MARGIN * scale && !(top === 0 && second === 0)) return false;
-      }
-    }
-  }
-  return true;
-}
-
 export function pool(c: Ctx, s: Step): void {
   const x = image(c, s);
   const [h, w] = spatial(x);
@@ -72,7 +43,9 @@ export function pool(c: Ctx, s: Step): void {
   const stride: [number, number] = [[k, 1, 2][s.m % 3], [kernel[1], 2, 1][s.n % 3]];
   const padding: [number, number] = [(s.v >> 2) % 2 ? Math.floor(kernel[0] / 2) : 0, (s.v >> 3) % 2 ? Math.floor(kernel[1] / 2) : 0];
   const op = s.b % 2 ? "maxPool2d" : "avgPool2d";
-  if (op === "maxPool2d" && !tieFree(c.b.x(x), kernel, stride, padding)) reject("a max-pool window has a near tie");
+  // Exact ties of zeros (from relu) are decided alike in f32 and f64: the first maximum wins.
+  const scale = maxAbs(c.b.x(x).data);
+  if (op === "maxPool2d" && !windowsDecided(c.b.x(x), kernel, stride, padding, () => KINK_MARGIN * scale, (_, top) => top === 0)) reject("a max-pool window has a near tie");
   c.b.push(c.b.op1(op, [x], { kernel, stride, padding }));
 }
 
