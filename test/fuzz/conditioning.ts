@@ -108,9 +108,11 @@ export function singularVectorsDefined(a: NDArray): boolean {
   return singular(a).every(({ s, u, rows, k }) => relativeGap(s) >= MIN_REL_GAP && s[k - 1] / s[0] >= MIN_REL_GAP && signMargin(u, rows, k) >= MIN_SIGN_MARGIN);
 }
 
-/** Smallest |x_i − c| relative to the scale of x (∞ for an empty or all-zero x). */
-export function kinkDistance(x: ArrayLike<number>, c = 0): number {
-  const scale = maxAbs(x) || 1;
+/**
+ * Smallest |x_i − c| relative to `scale`: by default that of x, but at least 1 (values here are of
+ * order 1, and a lone tiny entry is as close to a kink as a tiny entry among large ones).
+ */
+export function kinkDistance(x: ArrayLike<number>, c = 0, scale = Math.max(maxAbs(x), 1)): number {
   let d = Infinity;
   for (let i = 0; i < x.length; i++) d = Math.min(d, Math.abs(x[i] - c));
   return d / scale;

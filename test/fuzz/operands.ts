@@ -87,7 +87,7 @@ export function moderate(c: Ctx, v: Value): Value {
  */
 export function offKink(c: Ctx, v: Value): Value {
   const x = c.b.x(v).data;
-  const s = maxAbs(x) || 1;
+  const s = Math.max(maxAbs(x), 1);
   for (const t of [0, 0.0137, -0.0291, 0.0613, -0.1171, 0.2203]) {
     if (kinkDistance(x, t * s) >= KINK_MARGIN) return t === 0 ? v : c.b.op1("sub", [v, c.b.constant(t * s)]);
   }

@@ -61,12 +61,12 @@ export function binaryOn(c: Ctx, a: Value, b: Value, which: number): Value {
   const op = ["add", "sub", "mul", "div", "maximum"][which % 5];
   if (op === "div") return c.b.op1("div", [a, nonzero(c, moderate(c, b), which >> 3)]);
   if (op !== "maximum") return c.b.op1(op, [a, b]);
-  // max(a, b) = b + relu(a − b): its branch is that of a − b, kept off the tie.
+  // max(a, b) = b + relu(a − b): its branch is that of a − b, kept off the tie (relative to a and b).
+  const scale = Math.max(maxAbs(c.b.x(a).data), maxAbs(c.b.x(b).data), 1);
   const diff = c.b.peek("sub", [a, b])[0].data;
-  if (kinkDistance(diff) >= KINK_MARGIN) return c.b.op1("maximum", [a, b]);
-  const shift = c.b.constant(0.0173 * (maxAbs(diff) || 1));
-  const b2 = c.b.op1("add", [b, shift]);
-  if (kinkDistance(c.b.peek("sub", [a, b2])[0].data) < KINK_MARGIN) return c.b.op1("add", [a, b]);
+  if (kinkDistance(diff, 0, scale) >= KINK_MARGIN) return c.b.op1("maximum", [a, b]);
+  const b2 = c.b.op1("add", [b, c.b.constant(0.0173 * scale)]);
+  if (kinkDistance(c.b.peek("sub", [a, b2])[0].data, 0, scale) < KINK_MARGIN) return c.b.op1("add", [a, b]);
   return c.b.op1("maximum", [a, b2]);
 }
 
