@@ -8,7 +8,7 @@
  *
  * Tolerance: the difference quotient q(h) is taken at h, h/2 and h/4; its own error is estimated
  * from how much those disagree (round-off grows like 1/h, truncation like h²), so the check is
- * |⟨∇L, D⟩ − q(h/2)| ≤ 8·max(|q(h) − q(h/2)|, |q(h/2) − q(h/4)|) + 1e-7·(Σ‖∇_x L‖₂‖D_x‖₂ + 1e-9·(1 + |L|)).
+ * |⟨∇L, D⟩ − q(h/2)| ≤ 8·max(|q(h) − q(h/2)|, |q(h/2) − q(h/4)|) + 1e-7·Σ‖∇_x L‖₂‖D_x‖₂ + 1e-12·(1 + |L|)·‖D‖₂.
  * The last term is relative to the size of the derivative's terms, not of their sum, so a
  * directional derivative that cancels to ~0 is not noise over noise. Where the estimate's own
  * error exceeds 1% of that size, the direction is uninformative (counted, not judged).
@@ -83,8 +83,9 @@ export function checkGradients(forward: Graph, feeds: ReadonlyMap<string, NDArra
   for (const only of [undefined, ...moves.keys()]) {
     const names = only ? [only] : [...moves.keys()];
     const adjoint = names.reduce((s, k) => s + dot(grads.get(k)!.data, moves.get(k)!.data), 0);
-    // Plus an absolute 1e-9·(1 + |L|): a gradient that is zero up to round-off is zero.
-    const size = names.reduce((s, k) => s + norm(grads.get(k)!.data) * norm(moves.get(k)!.data), 0) + 1e-9 * (1 + Math.abs(base));
+    const size = names.reduce((s, k) => s + norm(grads.get(k)!.data) * norm(moves.get(k)!.data), 0);
+    // A gradient that is zero up to float64 round-off is zero: 1e-12·(1 + |L|)·‖D‖ absolute.
+    const roundoff = 1e-12 * (1 + Math.abs(base)) * Math.sqrt(names.reduce((s, k) => s + norm(moves.get(k)!.data) ** 2, 0));
     let q: number[];
     try {
       q = [STEP, STEP / 2, STEP / 4].map((h) => (loss(h, only) - loss(-h, only)) / (2 * h));
@@ -94,12 +95,12 @@ export function checkGradients(forward: Graph, feeds: ReadonlyMap<string, NDArra
     }
     const own = Math.max(Math.abs(q[0] - q[1]), Math.abs(q[1] - q[2]));
     directions++;
-    if (own > 1e-2 * size) {
+    if (own > 1e-2 * size + roundoff) {
       uninformative++;
       continue;
     }
     const error = Math.abs(adjoint - q[1]);
-    if (!(error <= 8 * own + 1e-7 * size)) {
+    if (!(error <= 8 * own + 1e-7 * size + roundoff)) {
       const along = only ? `input ${only}` : "all inputs";
       return { kind: "disagree", why: `along a random direction of ${along}: adjoint ${adjoint.toExponential(6)}, finite differences ${q[1].toExponential(6)} (±${own.toExponential(1)}), terms of size ${size.toExponential(2)}` };
     }
