@@ -8,7 +8,7 @@
  *
  * Tolerance: the difference quotient q(h) is taken at h, h/2 and h/4; its own error is estimated
  * from how much those disagree (round-off grows like 1/h, truncation like h²), so the check is
- * |⟨∇L, D⟩ − q(h/2)| ≤ 8·max(|q(h) − q(h/2)|, |q(h/2) − q(h/4)|) + 1e-7·Σ‖∇_x L‖₂‖D_x‖₂ + 1e-12·(1 + |L|)·‖D‖₂.
+ * |⟨∇L, D⟩ − q(h/2)| ≤ 8·max(|q(h) − q(h/2)|, |q(h/2) − q(h/4)|) + 1e-7·Σ‖∇_x L‖₂‖D_x‖₂ + 1e-8·(1 + |L|).
  * The last term is relative to the size of the derivative's terms, not of their sum, so a
  * directional derivative that cancels to ~0 is not noise over noise. Where the estimate's own
  * error exceeds 1% of that size, the direction is uninformative (counted, not judged).
@@ -84,8 +84,10 @@ export function checkGradients(forward: Graph, feeds: ReadonlyMap<string, NDArra
     const names = only ? [only] : [...moves.keys()];
     const adjoint = names.reduce((s, k) => s + dot(grads.get(k)!.data, moves.get(k)!.data), 0);
     const size = names.reduce((s, k) => s + norm(grads.get(k)!.data) * norm(moves.get(k)!.data), 0);
-    // A gradient that is zero up to float64 round-off is zero: 1e-12·(1 + |L|)·‖D‖ absolute.
-    const roundoff = 1e-12 * (1 + Math.abs(base)) * Math.sqrt(names.reduce((s, k) => s + norm(moves.get(k)!.data) ** 2, 0));
+    // Round-off of the difference quotient itself: a loss computed to ~100 ulps, differenced at a
+    // step of 1e-5, is uncertain by 100·2.2e-16·(1 + |L|)/1e-5 ≈ 2e-9·(1 + |L|) — a gradient that is
+    // zero up to that is zero (the three steps' spread can miss it when they round alike).
+    const roundoff = 1e-8 * (1 + Math.abs(base));
     let q: number[];
     try {
       q = [STEP, STEP / 2, STEP / 4].map((h) => (loss(h, only) - loss(-h, only)) / (2 * h));
