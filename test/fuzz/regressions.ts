@@ -207,4 +207,121 @@ export const REGRESSIONS: readonly Regression[] = [
 `,
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
   },
+  {
+    name: "assume(S − c·I, \"spd\") of an indefinite S feeding logm: WebGPU returned a finite loss (must fail, MP5001 at the assume)",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[9,3]
+  %1 = transpose %0 : f32[3,9] @"fuzz":2:1
+  %2 = matmul %0, %1 : f32[9,9] symmetric @"fuzz":3:1
+  %3 = constant {value=0.19285190105438232} : f32[] @"fuzz":4:1
+  %4 = mul %2, %3 : f32[9,9] symmetric @"fuzz":5:1
+  %5 = eye : f32[9,9] spd @"fuzz":6:1
+  %6 = constant {value=0.9774578213691711} : f32[] @"fuzz":7:1
+  %7 = mul %5, %6 : f32[9,9] symmetric @"fuzz":8:1
+  %8 = sub %4, %7 : f32[9,9] symmetric @"fuzz":9:1
+  %9 = assume %8 {structure="spd"} : f32[9,9] spd @"fuzz":10:1
+  %10 = logm %9 : f32[9,9] symmetric @"fuzz":11:1
+  %11 = sum %10 {axis=null, keepdims=false} : f32[] @"fuzz":12:1
+  return loss=%11
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7922}},
+    webgpu: ["both-failed", "both-failed"],
+    gradients: "skipped",
+  },
+  {
+    name: "assume(A, \"symmetric\") of a non-symmetric A feeding eigh: WebGPU returned numbers (must fail at the assume)",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[9,9]
+  %1 = assume %0 {structure="symmetric"} : f32[9,9] symmetric @"fuzz":2:1
+  %2, %3 = eigh %1 : f32[9], f32[9,9] orthogonal @"fuzz":3:1
+  %4 = sum %2 {axis=null, keepdims=false} : f32[] @"fuzz":4:1
+  return loss=%4
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7922}},
+    webgpu: ["both-failed", "both-failed"],
+    gradients: "skipped",
+  },
+  {
+    name: "log of negative entries fused into the loss's sum: WebGPU returned −87.3 per entry (must fail at the log)",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[9,3]
+  %1 = constant {value=3.348738670349121} : f32[] @"fuzz":2:1
+  %2 = sub %0, %1 : f32[9,3] @"fuzz":3:1
+  %3 = log %2 : f32[9,3] @"fuzz":4:1
+  %4 = sum %3 {axis=null, keepdims=false} : f32[] @"fuzz":5:1
+  return loss=%4
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7922}},
+    webgpu: ["both-failed", "both-failed"],
+    gradients: "skipped",
+  },
+  {
+    name: "sqrt of a matrix with one negative entry, then relu: WebGPU hid the NaN (must fail at the sqrt)",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[9,3]
+  %1 = constant {value=3.348738670349121} : f32[] @"fuzz":2:1
+  %2 = sub %0, %1 : f32[9,3] @"fuzz":3:1
+  %3 = sqrt %2 : f32[9,3] @"fuzz":4:1
+  %4 = constant {value=0} : f32[] @"fuzz":5:1
+  %5 = maximum %3, %4 : f32[9,3] @"fuzz":6:1
+  %6 = sum %5 {axis=null, keepdims=false} : f32[] @"fuzz":7:1
+  return loss=%6
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7922}},
+    webgpu: ["both-failed", "both-failed"],
+    gradients: "skipped",
+  },
+  {
+    name: "training step of ncuts + a hand-written spectral fn + svd: a fused elementwise kernel bound 13 storage buffers, past the device's 12 (MP6002 where the CPU computes)",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[3,3]
+  %1 = input {name="x1"} : f32[3,1]
+  %2 = matmul %0, %1 : f32[3,1] @"fuzz":3:1
+  %3 = input {name="x2"} : f32[3,1]
+  %4 = sub %2, %3 : f32[3,1] @"fuzz":5:1
+  %5 = constant {value=2} : f32[] @"fuzz":6:1
+  %6 = maximum %4, %5 : f32[3,1] @"fuzz":7:1
+  %7 = sum %6 {axis=null, keepdims=false} : f32[] @"fuzz":8:1
+  %8 = constant {value=0.1666666716337204} : f32[] @"fuzz":9:1
+  %9 = mul %7, %8 : f32[] @"fuzz":10:1
+  %10 = transpose %6 : f32[1,3] @"fuzz":11:1
+  %11 = matmul %6, %10 : f32[3,3] symmetric @"fuzz":12:1
+  %12, %13 = eigh %11 : f32[3], f32[3,3] orthogonal @"fuzz":13:1
+  %14 = constant {value=0.5} : f32[] @"fuzz":14:1
+  %15 = mul %12, %14 : f32[3] @"fuzz":15:1
+  %16 = exp %15 : f32[3] @"fuzz":16:1
+  %17 = transpose %13 : f32[3,3] orthogonal @"fuzz":17:1
+  %18 = diagm %16 : f32[3,3] diagonal @"fuzz":18:1
+  %19 = matmul %13, %18 : f32[3,3] @"fuzz":19:1
+  %20 = matmul %19, %17 : f32[3,3] symmetric @"fuzz":20:1
+  %21 = constant {value=0.007399572990834713} : f32[] @"fuzz":21:1
+  %22 = mul %20, %21 : f32[3,3] symmetric @"fuzz":22:1
+  %23 = input {name="x3"} : f32[3,3]
+  %24, %25, %26 = svd %23 : f32[3,3], f32[3], f32[3,3] @"fuzz":24:1
+  %27 = exp %6 : f32[3,1] @"fuzz":25:1
+  %28 = transpose %27 : f32[1,3] @"fuzz":26:1
+  %29 = matmul %27, %28 : f32[3,3] symmetric @"fuzz":27:1
+  %30 = sum %29 {axis=[-1], keepdims=true} : f32[3,1] @"fuzz":28:1
+  %31 = sqrt %30 : f32[3,1] @"fuzz":29:1
+  %32 = div %27, %31 : f32[3,1] @"fuzz":30:1
+  %33 = rangeProjector %32 : f32[3,3] projector @"fuzz":31:1
+  %34 = mean %33 {axis=null, keepdims=false} : f32[] @"fuzz":32:1
+  %35 = mul %22, %22 : f32[3,3] symmetric @"fuzz":33:1
+  %36 = sum %35 {axis=null, keepdims=false} : f32[] @"fuzz":34:1
+  %37 = constant {value=0.5} : f32[] @"fuzz":35:1
+  %38 = mul %36, %37 : f32[] @"fuzz":36:1
+  %39 = input {name="x4"} : f32[3,1]
+  %40 = mul %6, %39 : f32[3,1] @"fuzz":38:1
+  %41 = sum %40 {axis=null, keepdims=false} : f32[] @"fuzz":39:1
+  %42 = add %34, %38 : f32[] @"fuzz":40:1
+  %43 = add %42, %41 : f32[] @"fuzz":41:1
+  return loss=%43
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838},"x2":{"dist":"normal","seed":23757},"x3":{"dist":"normal","seed":31676},"x4":{"dist":"normal","seed":39595}},
+  },
 ];
