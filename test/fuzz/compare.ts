@@ -1,6 +1,7 @@
 /**
  * One random program on WebGPU (f32) against the float64 CPU executor, forward pass and training
- * step (forward + backward of `loss`: the loss and every gradient). Both backends must agree on
+ * step (forward + backward of `loss`: the loss and every gradient) — and on the way, the CPU
+ * executor's fused loops against its node-by-node reference (bitwise). Both backends must agree on
  * whether the program fails: a coded error on one side and numbers on the other is a
  * disagreement, and so is any uncoded exception. Where both compute, every output must be within
  * the tolerance measured for it (tolerance.ts); a program that is borderline at f32 precision
@@ -9,7 +10,7 @@
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { runWebGPU } from "../../compiler/backend/webgpu.js";
 import { MatpropError, type Graph } from "../../ir/index.js";
-import { executeCPU } from "../../runtime/cpu/execute.js";
+import { executeCPU, type CpuRun } from "../../runtime/cpu/execute.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { maxAbs } from "./conditioning.js";
 import type { Program } from "./program.js";
@@ -50,9 +51,29 @@ function describeFailure(side: string, a: { code: string; message: string; line?
   return `${side} ${a.code === "uncoded" ? "crashed" : `failed with ${a.code}${where}`}: ${a.message.split("\n")[0].slice(0, 300)}`;
 }
 
+/**
+ * The CPU executor's fused loops against its node-by-node reference: bitwise the same outputs, or
+ * the same error at the same line (runtime/cpu/execute.ts promises both). Null when they agree.
+ */
+function fusedCpuDiffers(fused: Attempt<CpuRun>, unfused: Attempt<CpuRun>): string | null {
+  if (!fused.ok || !unfused.ok) {
+    if (!fused.ok && !unfused.ok && fused.code === unfused.code && fused.line === unfused.line) return null;
+    return `CPU fused vs unfused: ${fused.ok ? "fused computed" : describeFailure("fused", fused)}; ${unfused.ok ? "unfused computed" : describeFailure("unfused", unfused)}`;
+  }
+  for (const [name, y] of unfused.value.outputs) {
+    const z = fused.value.outputs.get(name)!.data;
+    const i = y.data.findIndex((v, k) => !Object.is(v, z[k]));
+    if (i >= 0) return `CPU fused vs unfused: output ${name}[${i}] is ${z[i]} fused, ${y.data[i]} unfused`;
+  }
+  return null;
+}
+
 /** `g` on both backends; `seed` drives the perturbed runs. */
 export async function compareGraph(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed: number): Promise<Outcome> {
-  const cpu = await attempt(() => executeCPU(g, feeds));
+  // Unfused: the borderline check reads every value the reference computed.
+  const cpu = await attempt(() => executeCPU(g, feeds, { fuse: false }));
+  const cpuDiffers = fusedCpuDiffers(await attempt(() => executeCPU(g, feeds)), cpu);
+  if (cpuDiffers) return { kind: "disagree", why: cpuDiffers };
   const gpu = await attempt(() => runWebGPU(g, feeds));
   if (!cpu.ok || !gpu.ok) {
     // Both fail alike: the same code, naming the same source line (every generated node has one).

@@ -43,7 +43,7 @@ const norm = (a: Float64Array) => Math.sqrt(dot(a, a));
 export function checkGradients(forward: Graph, feeds: ReadonlyMap<string, NDArray>, seed: number): GradientOutcome {
   let base: number;
   try {
-    const run = executeCPU(forward, feeds);
+    const run = executeCPU(forward, feeds, { fuse: false });
     base = run.outputs.get("loss")!.data[0];
     // A kink or domain edge within rounding distance is within a finite-difference step too.
     const why = borderline(forward, run.values, measureSpread(forward, feeds, run.values, seed).runs);
