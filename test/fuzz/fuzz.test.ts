@@ -39,9 +39,13 @@ const comparedShare = (t: Tally, phase: string) => (t.count(`${phase} agree`) + 
 describe("random programs: float64 gradients against finite differences", () => {
   const runs = RUNS ?? 400;
   it(`${runs} programs (seed ${SEED + 1})`, { timeout: 600_000 }, async () => {
-    const tally = await campaign(runs, SEED + 1, false, () => {});
+    const seen = new Set<string>();
+    const tally = await campaign(runs, SEED + 1, false, (c) => {
+      if (c.gradients.kind === "agree") for (const op of [...opsOf(c.program.graph), ...opsOf(differentiate(c.program.graph).graph)]) seen.add(op);
+    });
     console.log(`fuzz gradients, seed ${SEED + 1}: ${tally}`);
     expect(tally.count("gradients agree") / runs, `${tally}`).toBeGreaterThanOrEqual(0.85);
+    if (runs >= 400) expect(missingOps(seen), "registered ops no checked program ran").toEqual([]);
   });
 });
 

@@ -109,7 +109,7 @@ export function positive(c: Ctx, v: Value, variant: number): Value {
   }
 }
 
-/** Away from zero (|x| ≥ 0.05·scale): a positive version or a shift, by variant. */
+/** Away from zero (|x| ≥ 0.05·scale): `v` itself, or a positive version of it (by variant). */
 export function nonzero(c: Ctx, v: Value, variant: number): Value {
   const x = c.b.x(v).data;
   if (kinkDistance(x) >= 0.05) return v;

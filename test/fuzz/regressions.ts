@@ -17,7 +17,7 @@ export interface Regression {
 
 export const REGRESSIONS: readonly Regression[] = [
   {
-    name: "X@W + A@B with 3×9 products, scaled: one product's epilogue reads the other before it is written (forward)",
+    name: "lowering: X@W + A@B (3×9) — a product's fused epilogue read the other product before it was written (forward and training step off by O(1))",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[3,3]
   %1 = input {name="x1"} : f32[3,9]
@@ -35,7 +35,7 @@ export const REGRESSIONS: readonly Regression[] = [
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838},"p2":{"dist":"normal","seed":23757},"p3":{"dist":"normal","seed":31676}},
   },
   {
-    name: "S@S + S@S, 9×9 (two equal product nodes), training step",
+    name: "lowering: S@S + S@S (9×9, two equal product nodes) — training step read an unwritten or stale buffer (grad off by O(1))",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[9,9]
   %1 = add %0, %0 : f32[9,9]
@@ -54,7 +54,7 @@ export const REGRESSIONS: readonly Regression[] = [
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
   },
   {
-    name: "diag(expm(c·F Fᵀ)) with F 3×9, training step",
+    name: "lowering: diag(expm(c·F Fᵀ)), F 3×9 — training step read an unwritten or stale buffer (grad off by 50%)",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[3,9]
   %1 = transpose %0 : f32[9,3]
@@ -72,7 +72,7 @@ export const REGRESSIONS: readonly Regression[] = [
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
   },
   {
-    name: "hand-written U·diag(exp(w/2))·Uᵀ of c·F Fᵀ (spectralApply), training step",
+    name: "lowering: hand-written U·diag(exp(w/2))·Uᵀ of c·F Fᵀ (spectralApply) — training step read an unwritten or stale buffer",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[3,9]
   %1 = transpose %0 : f32[9,3]
@@ -96,7 +96,7 @@ export const REGRESSIONS: readonly Regression[] = [
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
   },
   {
-    name: "polar factor U·Vh of a tall 9×3 SVD, training step",
+    name: "lowering: polar factor U·Vh of a tall 9×3 SVD (issue 9 repro 3) — training step read a stale buffer (grad off by 2.6×)",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[9,3]
   %1, %2, %3 = svd %0 : f32[9,3], f32[3], f32[3,3]
@@ -110,7 +110,7 @@ export const REGRESSIONS: readonly Regression[] = [
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
   },
   {
-    name: "(U·Vh)ᵀ(U·Vh) of a wide 3×9 SVD, training step",
+    name: "lowering: (U·Vh)ᵀ(U·Vh) of a wide 3×9 SVD — training step read a stale buffer (grad off by O(1))",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[3,9]
   %1, %2, %3 = svd %0 : f32[3,3], f32[3], f32[3,9]
@@ -126,7 +126,7 @@ export const REGRESSIONS: readonly Regression[] = [
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
   },
   {
-    name: "cov of the eigenvectors of c·F Fᵀ plus mean of the eigenvalues, training step",
+    name: "lowering: cov of the eigenvectors of c·F Fᵀ plus mean of the eigenvalues — training step read an unwritten or stale buffer",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[3,9]
   %1 = transpose %0 : f32[9,3]
@@ -146,7 +146,7 @@ export const REGRESSIONS: readonly Regression[] = [
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
   },
   {
-    name: "1×1 conv of a 5×5 image read as a matrix batch: sqrtm and a Cholesky solve, training step",
+    name: "lowering: 1×1 conv of a 5×5 image read as a matrix batch, sqrtm and a Cholesky solve — training step gradients off by 1e-2..7e-2",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[1,1,5,5]
   %1 = param {name="p1", init="normal"} : f32[1,1,1,1]
@@ -183,7 +183,7 @@ export const REGRESSIONS: readonly Regression[] = [
     inputs: {"x0":{"dist":"normal","seed":7919},"p1":{"dist":"normal","scale":1,"seed":15838},"p2":{"dist":"normal","seed":23757},"x3":{"dist":"normal","seed":31676},"x4":{"dist":"normal","seed":39595}},
   },
   {
-    name: "eigvals of sqrtm(S)ᵀ·sqrtm(S): simplifying Xᵀ to X for symmetric X lost XᵀX's symmetry (MP2002 building the training step)",
+    name: "simplifier: eigvals of sqrtm(S)ᵀ·sqrtm(S) — rewriting Xᵀ to X for a symmetric X lost XᵀX's symmetry, so the training step could not be built (MP2002)",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[3,3]
   %1 = transpose %0 : f32[3,3]
@@ -208,7 +208,7 @@ export const REGRESSIONS: readonly Regression[] = [
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
   },
   {
-    name: "assume(S − c·I, \"spd\") of an indefinite S feeding logm: WebGPU returned a finite loss (must fail, MP5001 at the assume)",
+    name: "failure report: assume(S − c·I, \"spd\") of an indefinite S feeding logm — WebGPU returned a finite loss; must fail with MP5001 at the assume",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[9,3]
   %1 = transpose %0 : f32[3,9] @"fuzz":2:1
@@ -230,7 +230,7 @@ export const REGRESSIONS: readonly Regression[] = [
     gradients: "skipped",
   },
   {
-    name: "assume(A, \"symmetric\") of a non-symmetric A feeding eigh: WebGPU returned numbers (must fail at the assume)",
+    name: "failure report: assume(A, \"symmetric\") of a non-symmetric A feeding eigh — WebGPU returned numbers; must fail at the assume",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[9,9]
   %1 = assume %0 {structure="symmetric"} : f32[9,9] symmetric @"fuzz":2:1
@@ -244,7 +244,7 @@ export const REGRESSIONS: readonly Regression[] = [
     gradients: "skipped",
   },
   {
-    name: "log of negative entries fused into the loss's sum: WebGPU returned −87.3 per entry (must fail at the log)",
+    name: "failure report: log of negative entries fused into the loss's sum — WebGPU returned −87.3 per entry; must fail at the log",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[9,3]
   %1 = constant {value=3.348738670349121} : f32[] @"fuzz":2:1
@@ -259,7 +259,7 @@ export const REGRESSIONS: readonly Regression[] = [
     gradients: "skipped",
   },
   {
-    name: "sqrt of a matrix with one negative entry, then relu: WebGPU hid the NaN (must fail at the sqrt)",
+    name: "failure report: sqrt of a matrix with one negative entry, then relu — WebGPU hid the NaN; must fail at the sqrt",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[9,3]
   %1 = constant {value=3.348738670349121} : f32[] @"fuzz":2:1
@@ -276,7 +276,7 @@ export const REGRESSIONS: readonly Regression[] = [
     gradients: "skipped",
   },
   {
-    name: "training step of ncuts + a hand-written spectral fn + svd: a fused elementwise kernel bound 13 storage buffers, past the device's 12 (MP6002 where the CPU computes)",
+    name: "lowering: training step of ncuts + a hand-written spectral fn + svd — a fused elementwise kernel bound 13 storage buffers, past the device's 12 (MP6002 where the CPU computes)",
     ir: `graph "fuzz" {
   %0 = input {name="x0"} : f32[3,3]
   %1 = input {name="x1"} : f32[3,1]
