@@ -32,10 +32,12 @@ export interface Ctx {
 }
 
 /**
- * Sizes that cross the matmul tile (8) and the workgroup tiles (16, 32): index k of a step draws
- * from this table, weighted toward the cheap ones (SwiftShader runs them) and shrinking toward 3.
+ * Sizes that cross the matmul tile (8), the workgroup tiles (16, 32) and, rarely, the sizes where
+ * the decompositions leave workgroup memory for global memory (47: solve/inv; 65: eigh): index k
+ * of a step draws from this table, weighted toward the cheap ones (SwiftShader runs them) and
+ * shrinking toward 3.
  */
-const SIZE_TABLE = [3, 3, 3, 9, 9, 9, 8, 8, 12, 12, 1, 1, 17, 17, 4, 5, 33];
+const SIZE_TABLE = [3, 3, 3, 9, 9, 9, 8, 8, 12, 12, 1, 1, 17, 17, 4, 5, 33, 3, 9, 47, 8, 12, 1, 17, 4, 33, 65];
 export function sizeOf(k: number): number {
   return SIZE_TABLE[k % SIZE_TABLE.length];
 }
