@@ -324,4 +324,26 @@ export const REGRESSIONS: readonly Regression[] = [
 `,
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838},"x2":{"dist":"normal","seed":23757},"x3":{"dist":"normal","seed":31676},"x4":{"dist":"normal","seed":39595}},
   },
+  {
+    name: "simplifier: f32 cross-entropy plus an f64 term — folding (x·c₁)/c₂ gave the backward's f64 division an f32 type (MP9001 once rewrites were checked)",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[3,4]
+  %1 = input {name="x1"} : i32[3]
+  %2 = softmaxCrossEntropy %0, %1 : f32[] @"fuzz":3:1
+  %3 = input {name="x2"} : f32[3,3]
+  %4 = input {name="x3"} : f64[3,3]
+  %5 = matmul %3, %4 : f64[3,3] @"fuzz":6:1
+  %6 = input {name="x4"} : f32[3,3]
+  %7 = matmul %5, %6 : f64[3,3] @"fuzz":8:1
+  %8 = constant {value=0.17642763257026672} : f32[] @"fuzz":9:1
+  %9 = mul %7, %8 : f64[3,3] @"fuzz":10:1
+  %10 = input {name="x5"} : f64[3,3]
+  %11 = mul %9, %10 : f64[3,3] @"fuzz":12:1
+  %12 = sum %11 {axis=null, keepdims=false} : f64[] @"fuzz":13:1
+  %13 = add %2, %12 : f64[] @"fuzz":14:1
+  return loss=%13
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"labels","classes":4,"seed":15838},"x2":{"dist":"normal","seed":23757},"x3":{"dist":"normal","seed":31676},"x4":{"dist":"normal","seed":39595},"x5":{"dist":"normal","seed":47514}},
+  },
 ];
