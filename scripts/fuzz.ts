@@ -86,5 +86,6 @@ for (const [i, spec] of fc.sample(programArb(maxSteps), { numRuns: runs, seed })
   }
 }
 console.log(`\nseed ${seed}: ${tally}`);
+if (tally.closestAt) console.log(`closest to its tolerance: ${tally.closestAt}`);
 console.log(`${failures.length} distinct failing program${failures.length === 1 ? "" : "s"} (shrunk)`);
 process.exit(failures.length ? 1 : 0);

@@ -83,8 +83,10 @@ export class Tally {
   uninformative = 0;
   /** The largest error/allowed of an agreeing output: how close legitimate f32 error comes to the tolerance. */
   closest = 0;
+  /** Which program and output that was (its spec, to replay). */
+  closestAt = "";
 
-  add(c: Pick<Checked, "outcome" | "gradients">): void {
+  add(c: Pick<Checked, "outcome" | "gradients" | "spec">): void {
     this.programs++;
     this.kinds.set(`gradients ${c.gradients.kind}`, this.count(`gradients ${c.gradients.kind}`) + 1);
     if (!c.outcome) return;
@@ -97,7 +99,8 @@ export class Tally {
           if (!x.compared) this.uninformative++;
           else {
             this.compared++;
-            this.closest = Math.max(this.closest, x.error === 0 ? 0 : x.error / x.allowed);
+            const ratio = x.error === 0 ? 0 : x.error / x.allowed;
+            if (ratio > this.closest) [this.closest, this.closestAt] = [ratio, `${phase} ${x.name} of ${JSON.stringify(c.spec)}`];
           }
         }
       }
