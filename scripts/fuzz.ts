@@ -4,7 +4,7 @@
  * seed, progress, the tally, and every failure shrunk by fast-check as text IR (with dims, input
  * descriptors and the spec to replay it); exits 1 when any program disagrees.
  *
- *   npm run fuzz -- --runs 2000 --seed 7 [--max-steps 6] [--no-shrink] [--max-failures 20] [--cpu-only]
+ *   npm run fuzz -- --runs 2000 --seed 7 [--max-steps 6] [--max-size 33] [--no-shrink] [--max-failures 20] [--cpu-only]
  *   npm run fuzz -- --replay '<spec JSON printed by a failure>' [--case 'what it was']
  *
  * With --case, the replayed program is printed as an entry for test/fuzz/regressions.ts.
@@ -22,6 +22,7 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "200" },
     seed: { type: "string" },
     "max-steps": { type: "string", default: "6" },
+    "max-size": { type: "string" },
     "no-shrink": { type: "boolean", default: false },
     "max-failures": { type: "string", default: "50" },
     replay: { type: "string" },
@@ -62,7 +63,8 @@ const tally = new Tally();
 const failures: string[] = [];
 const seen = new Set<string>();
 const start = Date.now();
-for (const [i, spec] of fc.sample(programArb(maxSteps), { numRuns: runs, seed }).entries()) {
+const maxSize = args["max-size"] === undefined ? undefined : int("max-size", args["max-size"]);
+for (const [i, spec] of fc.sample(programArb(maxSteps, maxSize), { numRuns: runs, seed }).entries()) {
   const c = await checkSpec(spec, gpu);
   tally.add(c);
   const cls = failureClass(c);

@@ -38,7 +38,7 @@ export function failureClass(c: Pick<Checked, "outcome" | "gradients">): string 
 export async function shrink(spec: ProgramSpec, cls: string, maxSteps: number, maxChecks = 400, gpu = true): Promise<Checked & { shrinks: number }> {
   let checks = 0;
   const run = await fc.check(
-    fc.asyncProperty(programArb(maxSteps), async (s) => {
+    fc.asyncProperty(programArb(maxSteps, spec.maxSize), async (s) => {
       if (++checks > maxChecks) return true;
       return failureClass(await checkSpec(s, gpu)) !== cls;
     }),

@@ -29,17 +29,22 @@ export interface Ctx {
   readonly batch: readonly Dim[];
   /** Scalar loss terms recipes contribute directly (softmax cross-entropy). */
   readonly terms: Value[];
+  /** The size a step's size index k draws (sizesUpTo). */
+  readonly size: (k: number) => number;
 }
 
 /**
  * Sizes that cross the matmul tile (8), the workgroup tiles (16, 32) and, rarely, the sizes where
- * the decompositions leave workgroup memory for global memory (47: solve/inv; 65: eigh): index k
- * of a step draws from this table, weighted toward the cheap ones (SwiftShader runs them) and
+ * the decompositions leave workgroup memory for global memory (47: solve/inv; 65: eigh): a step's
+ * size index k draws from this table, weighted toward the cheap ones (SwiftShader runs them) and
  * shrinking toward 3.
  */
 const SIZE_TABLE = [3, 3, 3, 9, 9, 9, 8, 8, 12, 12, 1, 1, 17, 17, 4, 5, 33, 3, 9, 47, 8, 12, 1, 17, 4, 33, 65];
-export function sizeOf(k: number): number {
-  return SIZE_TABLE[k % SIZE_TABLE.length];
+
+/** Size index → size, over the table's sizes up to `max` (CI keeps to 33: the global-memory sizes cost 30% of its time). */
+export function sizesUpTo(max: number): (k: number) => number {
+  const table = SIZE_TABLE.filter((n) => n <= max);
+  return (k) => table[k % table.length];
 }
 
 export const rank = (v: Value) => v.type.shape.length;

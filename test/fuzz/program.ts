@@ -11,7 +11,7 @@ import { MatpropError, parse, print, verify, type Dim, type Graph, type Value } 
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { ProgramBuilder, Reject } from "./builder.js";
 import { drawInput, type InputSpec } from "./inputs.js";
-import { fresh, isFloat, isSquare, moderate, rank, type Ctx, type Step } from "./operands.js";
+import { fresh, isFloat, isSquare, moderate, rank, sizesUpTo, type Ctx, type Step } from "./operands.js";
 import { RECIPES } from "./recipes/index.js";
 
 export interface ProgramSpec {
@@ -27,6 +27,8 @@ export interface ProgramSpec {
   readonly loss: number;
   /** 3: every second float input is declared f64. */
   readonly dtypes: number;
+  /** The largest matrix size steps may draw (absent: every size). */
+  readonly maxSize?: number;
 }
 
 /** Leading batch dims of a program's matrices; "B" is a named dim bound to 2 at run time. */
@@ -42,8 +44,9 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
   v: fc.nat(31),
 });
 
-export const programArb = (maxSteps = 6): fc.Arbitrary<ProgramSpec> =>
+export const programArb = (maxSteps = 6, maxSize?: number): fc.Arbitrary<ProgramSpec> =>
   fc.record({
+    ...(maxSize === undefined ? {} : { maxSize: fc.constant(maxSize) }),
     seed: fc.nat(),
     batch: fc.nat(BATCHES.length - 1),
     steps: fc.array(stepArb, { minLength: 1, maxLength: maxSteps }),
@@ -111,7 +114,7 @@ function term(c: Ctx, v: Value, variant: number): Value {
 
 export function buildProgram(spec: ProgramSpec): Program {
   const b = new ProgramBuilder("fuzz", NAMED_DIMS, spec.seed, spec.dtypes === 3);
-  const c: Ctx = { b, batch: BATCHES[spec.batch % BATCHES.length], terms: [] };
+  const c: Ctx = { b, batch: BATCHES[spec.batch % BATCHES.length], terms: [], size: sizesUpTo(spec.maxSize ?? Infinity) };
   const dropped = spec.steps.map((s) => applyStep(c, s)).filter((d): d is string => d !== null);
 
   const floats = b.pool.filter(isFloat);

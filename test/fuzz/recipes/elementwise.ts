@@ -6,13 +6,13 @@
  */
 import type { Dim, Value } from "../../../ir/index.js";
 import { kinkDistance, KINK_MARGIN, maxAbs } from "../conditioning.js";
-import { batchOf, cols, fresh, isFloat, isMatrix, matrix, moderate, nonzero, offKink, positive, rank, rows, sizeOf, type Ctx, type Step } from "../operands.js";
+import { batchOf, cols, fresh, isFloat, isMatrix, matrix, moderate, nonzero, offKink, positive, rank, rows, type Ctx, type Step } from "../operands.js";
 
 const UNARY = ["neg", "exp", "log", "sqrt", "abs", "pow"] as const;
 const POWERS = [2, 3, -1, 0.5, 1.5, -0.5];
 
 function floatValue(c: Ctx, k: number): Value {
-  return c.b.pick(isFloat, k) ?? fresh(c, [...c.batch, sizeOf(k + 3), sizeOf(k + 4)]);
+  return c.b.pick(isFloat, k) ?? fresh(c, [...c.batch, c.size(k + 3), c.size(k + 4)]);
 }
 
 export function unaryOn(c: Ctx, v: Value, which: number): Value {
@@ -87,8 +87,8 @@ export function relu(c: Ctx, s: Step): void {
  * pool value of the same shape, a bias row or a scalar): the shape of a fused matmul epilogue.
  */
 export function epilogue(c: Ctx, s: Step): void {
-  const a = matrix(c, s.a, sizeOf(s.m), sizeOf(s.n));
-  const b = matrix(c, s.b, cols(a), sizeOf(s.v), (v) => rows(v) === cols(a));
+  const a = matrix(c, s.a, c.size(s.m), c.size(s.n));
+  const b = matrix(c, s.b, cols(a), c.size(s.v), (v) => rows(v) === cols(a));
   let y = c.b.op1("matmul", [a, b]);
   for (let link = 0; link <= s.v % 3; link++) {
     const which = (s.v >> 2) + 7 * link;

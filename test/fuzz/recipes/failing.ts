@@ -11,7 +11,7 @@ import { NumericError } from "../../../runtime/cpu/kernels/numeric-error.js";
 import type { NDArray } from "../../../runtime/cpu/ndarray.js";
 import { reject } from "../builder.js";
 import { eigenRange, maxAbs } from "../conditioning.js";
-import { cols, fresh, isSquare, matrix, moderate, sizeOf, symmetricFrom, type Ctx, type Step } from "../operands.js";
+import { cols, fresh, isSquare, matrix, moderate, symmetricFrom, type Ctx, type Step } from "../operands.js";
 
 /** Adds op(inputs) — which must fail on the CPU here — and sums it into the loss. */
 function mustFail(c: Ctx, op: string, inputs: Value[], attrs = {}): Value {
@@ -35,7 +35,7 @@ function asymmetry(a: NDArray): number {
 }
 
 function indefinite(c: Ctx, s: Step): Value {
-  const x = symmetricFrom(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)), s.b);
+  const x = symmetricFrom(c, matrix(c, s.a, c.size(s.m), c.size(s.n)), s.b);
   const { min, max } = eigenRange(c.b.x(x));
   const n = cols(x);
   const eye = c.b.op1("eye", [], { shape: [n, n], dtype: "f32" });
@@ -53,21 +53,21 @@ export function failing(c: Ctx, s: Step): void {
       break;
     }
     case 1: {
-      const a = moderate(c, c.b.pick(isSquare, s.a) ?? fresh(c, [...c.batch, sizeOf(s.m), sizeOf(s.m)]));
+      const a = moderate(c, c.b.pick(isSquare, s.a) ?? fresh(c, [...c.batch, c.size(s.m), c.size(s.m)]));
       if (asymmetry(c.b.x(a)) < 0.1 * maxAbs(c.b.x(a).data)) reject("not clearly non-symmetric");
       bad = c.b.op("eigh", [mustFail(c, "assume", [a], { structure: "symmetric" })])[s.b % 2];
       break;
     }
     case 2:
     case 3: {
-      const n = Math.max(2, sizeOf(s.m));
+      const n = Math.max(2, c.size(s.m));
       const a = fresh(c, [...c.batch, n, n]);
       const singular = c.b.op1("mul", [a, fresh(c, [n, n], "mask")]);
-      bad = s.v % 6 === 2 ? mustFail(c, "solve", [singular, fresh(c, [n, sizeOf(s.n)])]) : mustFail(c, "inv", [singular]);
+      bad = s.v % 6 === 2 ? mustFail(c, "solve", [singular, fresh(c, [n, c.size(s.n)])]) : mustFail(c, "inv", [singular]);
       break;
     }
     default: {
-      const a = moderate(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)));
+      const a = moderate(c, matrix(c, s.a, c.size(s.m), c.size(s.n)));
       const x = c.b.x(a).data;
       // Every entry ≤ −½·scale (s.b even), or a² + ½ with the first entry of each matrix negated.
       const negative =

@@ -8,30 +8,30 @@
 import type { Value } from "../../../ir/index.js";
 import { reject } from "../builder.js";
 import { condition, eigenvectorsDefined, MAX_CONDITION, singularVectorsDefined } from "../conditioning.js";
-import { batchOf, broadcastable, cols, fresh, isSquare, matrix, moderate, rank, rows, sizeOf, spdFrom, symmetricFrom, type Ctx, type Step } from "../operands.js";
+import { batchOf, broadcastable, cols, fresh, isSquare, matrix, moderate, rank, rows, spdFrom, symmetricFrom, type Ctx, type Step } from "../operands.js";
 
 export function cov(c: Ctx, s: Step): void {
-  const f = moderate(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)));
+  const f = moderate(c, matrix(c, s.a, c.size(s.m), c.size(s.n)));
   c.b.push(c.b.op1("cov", [f], { eps: [0.1, 1e-3, 0, 0.5][s.v % 4] }));
 }
 
 export function spd(c: Ctx, s: Step): void {
-  c.b.push(spdFrom(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)), s.v));
+  c.b.push(spdFrom(c, matrix(c, s.a, c.size(s.m), c.size(s.n)), s.v));
 }
 
 export function cholesky(c: Ctx, s: Step): void {
-  const x = spdFrom(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)), s.v);
+  const x = spdFrom(c, matrix(c, s.a, c.size(s.m), c.size(s.n)), s.v);
   const l = c.b.op1("cholesky", [x]);
   // L itself, or L Lᵀ (which should give x back), or a solve against L.
   if (s.b % 3 === 1) c.b.push(moderate(c, c.b.op1("matmul", [l, c.b.op1("transpose", [l])])));
-  else if (s.b % 3 === 2) c.b.push(moderate(c, c.b.op1("solve", [l, fresh(c, [...batchOf(l), cols(l), sizeOf(s.n)])])));
+  else if (s.b % 3 === 2) c.b.push(moderate(c, c.b.op1("solve", [l, fresh(c, [...batchOf(l), cols(l), c.size(s.n)])])));
   else c.b.push(moderate(c, l));
 }
 
 /** A well-conditioned square matrix: SPD, or A + t·I with t beyond A's spectral norm, by variant. */
 function invertible(c: Ctx, s: Step): Value {
-  if (s.v % 2 === 0) return spdFrom(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)), s.v >> 1);
-  const a = moderate(c, c.b.pick(isSquare, s.a) ?? fresh(c, [...c.batch, sizeOf(s.m), sizeOf(s.m)]));
+  if (s.v % 2 === 0) return spdFrom(c, matrix(c, s.a, c.size(s.m), c.size(s.n)), s.v >> 1);
+  const a = moderate(c, c.b.pick(isSquare, s.a) ?? fresh(c, [...c.batch, c.size(s.m), c.size(s.m)]));
   const n = cols(a);
   // Eigenvalues of a random matrix lie within about √n·rms of 0 (circular law): a shift of 3√n·rms
   // keeps them away from it, and the condition is checked anyway.
@@ -57,17 +57,17 @@ export function solve(c: Ctx, s: Step): void {
       rhs = c.b.pick((v) => rank(v) === 1 && v.type.shape[0] === n && v.type.dtype !== "i32", s.a) ?? fresh(c, [n]);
       break;
     case 1:
-      rhs = matrix(c, s.b, n, sizeOf(s.n), (v) => rows(v) === n && broadcastable(batchOf(a), batchOf(v)));
+      rhs = matrix(c, s.b, n, c.size(s.n), (v) => rows(v) === n && broadcastable(batchOf(a), batchOf(v)));
       break;
     default:
-      rhs = fresh(c, [...(batchOf(a).length ? [] : c.batch), n, sizeOf(s.n)]);
+      rhs = fresh(c, [...(batchOf(a).length ? [] : c.batch), n, c.size(s.n)]);
   }
   c.b.push(moderate(c, c.b.op1("solve", [a, rhs])));
 }
 
 /** eigh with the eigenvectors and eigenvalues used directly (not through a spectral function). */
 export function eigh(c: Ctx, s: Step): void {
-  const x = symmetricFrom(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)), s.v);
+  const x = symmetricFrom(c, matrix(c, s.a, c.size(s.m), c.size(s.n)), s.v);
   if (!eigenvectorsDefined(c.b.x(x))) reject("eigenvalues too close or an eigenvector sign undecided");
   const [w, u] = c.b.op("eigh", [x]);
   switch (s.b % 3) {
@@ -84,7 +84,7 @@ export function eigh(c: Ctx, s: Step): void {
 }
 
 export function svd(c: Ctx, s: Step): void {
-  const a = moderate(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)));
+  const a = moderate(c, matrix(c, s.a, c.size(s.m), c.size(s.n)));
   if (!singularVectorsDefined(c.b.x(a))) reject("singular values too close or too small");
   const [u, sv, vh] = c.b.op("svd", [a]);
   switch (s.v % 4) {

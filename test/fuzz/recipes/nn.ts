@@ -7,7 +7,7 @@
 import type { Dim, Value } from "../../../ir/index.js";
 import { reject } from "../builder.js";
 import { KINK_MARGIN, maxAbs, windowsDecided } from "../conditioning.js";
-import { fresh, isFloat, moderate, rank, sizeOf, type Ctx, type Step } from "../operands.js";
+import { fresh, isFloat, moderate, rank, type Ctx, type Step } from "../operands.js";
 
 const isImage = (v: Value) => isFloat(v) && rank(v) === 4 && typeof v.type.shape[2] === "number" && typeof v.type.shape[3] === "number";
 
@@ -58,13 +58,13 @@ export function features(c: Ctx, s: Step): void {
 }
 
 export function softmax(c: Ctx, s: Step): void {
-  const x = c.b.pick((v) => isFloat(v) && rank(v) >= 1, s.a) ?? fresh(c, [...c.batch, sizeOf(s.m), sizeOf(s.n)]);
+  const x = c.b.pick((v) => isFloat(v) && rank(v) >= 1, s.a) ?? fresh(c, [...c.batch, c.size(s.m), c.size(s.n)]);
   c.b.push(c.b.op1("softmax", [moderate(c, x)]));
 }
 
 /** Softmax cross-entropy of a pool value read as logits [R, C] against fresh labels: a loss term. */
 export function crossEntropy(c: Ctx, s: Step): void {
-  const x = c.b.pick((v) => isFloat(v) && rank(v) >= 2 && v.type.shape.every((d) => typeof d === "number"), s.a) ?? fresh(c, [sizeOf(s.m), 1 + sizeOf(s.n)]);
+  const x = c.b.pick((v) => isFloat(v) && rank(v) >= 2 && v.type.shape.every((d) => typeof d === "number"), s.a) ?? fresh(c, [c.size(s.m), 1 + c.size(s.n)]);
   const classes = x.type.shape[rank(x) - 1] as number;
   const logits = rank(x) === 2 ? x : c.b.op1("reshape", [x], { shape: [-1, classes] });
   const labels = c.b.source([logits.type.shape[0]], { dist: "labels", classes }, {});

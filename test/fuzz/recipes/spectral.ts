@@ -7,19 +7,19 @@
 import type { Value } from "../../../ir/index.js";
 import { reject } from "../builder.js";
 import { condition, eigenRange, projectorGapOk } from "../conditioning.js";
-import { cols, fresh, isMatrix, matrix, moderate, positive, rank, rows, sizeOf, spdFrom, symmetricFrom, type Ctx, type Step } from "../operands.js";
+import { cols, fresh, isMatrix, matrix, moderate, positive, rank, rows, spdFrom, symmetricFrom, type Ctx, type Step } from "../operands.js";
 
 export function logm(c: Ctx, s: Step): void {
-  c.b.push(moderate(c, c.b.op1("logm", [spdFrom(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)), s.v)])));
+  c.b.push(moderate(c, c.b.op1("logm", [spdFrom(c, matrix(c, s.a, c.size(s.m), c.size(s.n)), s.v)])));
 }
 
 export function sqrtm(c: Ctx, s: Step): void {
-  c.b.push(moderate(c, c.b.op1("sqrtm", [spdFrom(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)), s.v)])));
+  c.b.push(moderate(c, c.b.op1("sqrtm", [spdFrom(c, matrix(c, s.a, c.size(s.m), c.size(s.n)), s.v)])));
 }
 
 /** expm of a symmetric matrix scaled to spectral radius ≤ 2 (e² keeps f32 far from overflow). */
 export function expm(c: Ctx, s: Step): void {
-  const x = symmetricFrom(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)), s.v);
+  const x = symmetricFrom(c, matrix(c, s.a, c.size(s.m), c.size(s.n)), s.v);
   const { min, max } = eigenRange(c.b.x(x));
   const radius = Math.max(Math.abs(min), Math.abs(max));
   const scaled = radius > 2 ? c.b.op1("mul", [x, c.b.constant(2 / radius)]) : x;
@@ -43,7 +43,7 @@ function spectralG(c: Ctx, w: Value, which: number): Value {
 /** U·diag(g(w))·Uᵀ spelled (U·diagm(v))·Uᵀ, U·(diagm(v)·Uᵀ) or (U ∘ v)·Uᵀ. */
 export function handSpectral(c: Ctx, s: Step): void {
   const g = s.v % 4;
-  const x = g === 1 || g === 2 ? spdFrom(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)), s.b) : symmetricFrom(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)), s.b);
+  const x = g === 1 || g === 2 ? spdFrom(c, matrix(c, s.a, c.size(s.m), c.size(s.n)), s.b) : symmetricFrom(c, matrix(c, s.a, c.size(s.m), c.size(s.n)), s.b);
   // A positive scale keeps an SPD matrix's eigenvalues positive (log and sqrt of them stay defined).
   const [w, u] = c.b.op("eigh", [moderate(c, x)]);
   const v = spectralG(c, w, g);
@@ -65,7 +65,7 @@ export function handSpectral(c: Ctx, s: Step): void {
 }
 
 export function topEigenProjector(c: Ctx, s: Step): void {
-  const x = symmetricFrom(c, matrix(c, s.a, sizeOf(s.m), sizeOf(s.n)), s.v);
+  const x = symmetricFrom(c, matrix(c, s.a, c.size(s.m), c.size(s.n)), s.v);
   const n = Number(cols(x));
   const k = 1 + (s.b % n);
   if (!projectorGapOk(c.b.x(x), k)) reject(`no eigenvalue gap at k = ${k}`);
@@ -80,15 +80,15 @@ function fullRank(c: Ctx, z: Value): Value {
 }
 
 export function rangeProjector(c: Ctx, s: Step): void {
-  const m = sizeOf(s.m);
-  const z = matrix(c, s.a, Math.max(m, sizeOf(s.n)), Math.min(m, sizeOf(s.n)), (v) => Number(rows(v)) >= Number(cols(v)));
+  const m = c.size(s.m);
+  const z = matrix(c, s.a, Math.max(m, c.size(s.n)), Math.min(m, c.size(s.n)), (v) => Number(rows(v)) >= Number(cols(v)));
   c.b.push(c.b.op1("rangeProjector", [fullRank(c, moderate(c, z))]));
 }
 
 /** The normalized-cuts layer of DESIGN.md: W = F Fᵀ with F > 0, d = W·1, Z = D^{-1/2} F, Π = rangeProjector(Z). */
 export function ncuts(c: Ctx, s: Step): void {
-  const n = Math.max(sizeOf(s.m), 3);
-  const d = Math.min(sizeOf(s.n), n, 3 + (s.v % 2));
+  const n = Math.max(c.size(s.m), 3);
+  const d = Math.min(c.size(s.n), n, 3 + (s.v % 2));
   const raw = c.b.pick((v) => isMatrix(v) && Number(rows(v)) >= Number(cols(v)) && Number(cols(v)) <= 4, s.a) ?? fresh(c, [...c.batch, n, d], "normal", { param: s.b % 2 === 1 });
   const f = positive(c, moderate(c, raw), s.v + 1);
   const w = c.b.op1("matmul", [f, c.b.op1("transpose", [f])]);
