@@ -31,6 +31,8 @@ export interface Ctx {
   readonly terms: Value[];
   /** The size a step's size index k draws (sizesUpTo). */
   readonly size: (k: number) => number;
+  /** The largest of those sizes: no generated dim exceeds it (a flattened 17×33 would make a 561×561 product). */
+  readonly maxDim: number;
 }
 
 /**
@@ -46,6 +48,9 @@ export function sizesUpTo(max: number): (k: number) => number {
   const table = SIZE_TABLE.filter((n) => n <= max);
   return (k) => table[k % table.length];
 }
+
+/** The largest size sizesUpTo(max) draws. */
+export const largestSize = (max: number): number => Math.max(...SIZE_TABLE.filter((n) => n <= max));
 
 export const rank = (v: Value) => v.type.shape.length;
 export const isFloat = (v: Value) => v.type.dtype !== "i32";

@@ -11,7 +11,7 @@ import { MatpropError, parse, print, verify, type Dim, type Graph, type Value } 
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { ProgramBuilder, Reject } from "./builder.js";
 import { drawInput, type InputSpec } from "./inputs.js";
-import { fresh, isFloat, isSquare, moderate, rank, sizesUpTo, type Ctx, type Step } from "./operands.js";
+import { fresh, isFloat, isSquare, largestSize, moderate, rank, sizesUpTo, type Ctx, type Step } from "./operands.js";
 import { RECIPES } from "./recipes/index.js";
 
 export interface ProgramSpec {
@@ -114,7 +114,7 @@ function term(c: Ctx, v: Value, variant: number): Value {
 
 export function buildProgram(spec: ProgramSpec): Program {
   const b = new ProgramBuilder("fuzz", NAMED_DIMS, spec.seed, spec.dtypes === 3);
-  const c: Ctx = { b, batch: BATCHES[spec.batch % BATCHES.length], terms: [], size: sizesUpTo(spec.maxSize ?? Infinity) };
+  const c: Ctx = { b, batch: BATCHES[spec.batch % BATCHES.length], terms: [], size: sizesUpTo(spec.maxSize ?? Infinity), maxDim: largestSize(spec.maxSize ?? Infinity) };
   const dropped = spec.steps.map((s) => applyStep(c, s)).filter((d): d is string => d !== null);
 
   const floats = b.pool.filter(isFloat);

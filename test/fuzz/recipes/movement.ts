@@ -24,7 +24,15 @@ export function reshape(c: Ctx, s: Step): void {
   const x = matrix(c, s.a, c.size(s.m), c.size(s.n));
   const batch = x.type.shape.slice(0, -2);
   const [m, n] = [rows(x), cols(x)];
-  const targets: Dim[][] = [[...batch, -1], [-1], [...batch, n, m], [...batch, 1, -1], [...batch, m, n, 1]].filter((t) => t.length <= 4);
+  // A merged dim stays within the program's sizes: a matrix built from it is squared by products and decompositions.
+  const fits = (elements: number) => elements <= c.maxDim;
+  const matrixElements = typeof m === "number" && typeof n === "number" ? m * n : Infinity;
+  const targets: Dim[][] = [
+    ...(fits(matrixElements) ? [[...batch, -1], [...batch, 1, -1]] : []),
+    ...(fits(c.b.x(x).data.length) ? [[-1]] : []),
+    [...batch, n, m],
+    [...batch, m, n, 1],
+  ].filter((t) => t.length <= 4);
   c.b.push(c.b.op1("reshape", [x], { shape: targets[s.v % targets.length] }));
 }
 

@@ -14,9 +14,13 @@ const isImage = (v: Value) => isFloat(v) && rank(v) === 4 && typeof v.type.shape
 /** Spatial sizes for fresh images: past the 8-wide tiles, but small (SwiftShader convolves them). */
 const SPATIAL = [5, 4, 9, 3, 8, 12, 17];
 
-function image(c: Ctx, s: Step): Value {
+/** A pool image that `ok` accepts, else a fresh one of at most `maxPixels` pixels. */
+function image(c: Ctx, s: Step, ok: (v: Value) => boolean = () => true, maxPixels = Infinity): Value {
   const n: Dim = c.batch.length ? c.batch[0] : 1 + (s.b % 2);
-  return c.b.pick(isImage, s.a) ?? fresh(c, [n, 1 + (s.v % 3), SPATIAL[s.m % SPATIAL.length], SPATIAL[s.n % SPATIAL.length]], "normal", { param: s.a % 3 === 2 });
+  const upTo = (max: number) => (SPATIAL.some((d) => d <= max) ? SPATIAL.filter((d) => d <= max) : [1]);
+  const h = upTo(maxPixels)[s.m % upTo(maxPixels).length];
+  const w = upTo(maxPixels / h)[s.n % upTo(maxPixels / h).length];
+  return c.b.pick((v) => isImage(v) && ok(v), s.a) ?? fresh(c, [n, 1 + (s.v % 3), h, w], "normal", { param: s.a % 3 === 2 });
 }
 
 const spatial = (v: Value): [number, number] => [v.type.shape[2] as number, v.type.shape[3] as number];
@@ -51,7 +55,8 @@ export function pool(c: Ctx, s: Step): void {
 
 /** [N, C, H, W] → [N, H·W, C]: each image's positions as the rows of a feature matrix (O2P). */
 export function features(c: Ctx, s: Step): void {
-  const x = image(c, s);
+  // H·W rows stay within the program's sizes: the feature matrix is squared by products and projectors.
+  const x = image(c, s, (v) => spatial(v)[0] * spatial(v)[1] <= c.maxDim, c.maxDim);
   const [n, ch] = x.type.shape;
   const [h, w] = spatial(x);
   c.b.push(c.b.op1("transpose", [c.b.op1("reshape", [x], { shape: [n, ch, h * w] })]));
