@@ -74,6 +74,19 @@ export function regressionEntry(name: string, p: Pick<Program, "graph" | "inputs
   return [`  {`, `    name: ${JSON.stringify(name)},`, `    ir: \`${print(p.graph)}\`,`, `    inputs: ${JSON.stringify(p.inputs)},`, `  },`].join("\n");
 }
 
+/** Checks `runs` programs of up to `maxSteps` steps and dims up to `maxSize`; the first failure is shrunk (at most 60 checks) and thrown with its report. */
+export async function boundedCampaign(runs: number, seed: number, gpu: boolean, maxSteps: number, maxSize: number, each: (c: Checked) => void): Promise<Tally> {
+  const tally = new Tally();
+  for (const spec of fc.sample(programArb(maxSteps, maxSize), { numRuns: runs, seed })) {
+    const c = await checkSpec(spec, gpu);
+    tally.add(c);
+    const cls = failureClass(c);
+    if (cls) throw new Error(`a random program fails (${cls}, seed ${seed}); shrunk:\n${report(await shrink(spec, cls, maxSteps, 60, gpu))}`);
+    each(c);
+  }
+  return tally;
+}
+
 /** Counts of outcomes over a campaign. */
 export class Tally {
   readonly kinds = new Map<string, number>();

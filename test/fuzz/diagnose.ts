@@ -5,7 +5,7 @@
  * or buffer planning, not in a kernel)?
  */
 import { gradcheck } from "../../compiler/gradcheck.js";
-import { lowerGraph } from "../../compiler/codegen/lower.js";
+import { lowerGraph } from "../../codegen/lower.js";
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import type { Graph } from "../../ir/index.js";
 import { bindInputs } from "../../runtime/cpu/bind.js";

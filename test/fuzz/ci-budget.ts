@@ -1,0 +1,13 @@
+/**
+ * What CI's random-program campaigns (gradients.test.ts, webgpu.test.ts) may spend: the whole
+ * `npm test` must stay under 5 minutes on a 2-core machine, so the campaigns are sized by measured
+ * CPU time (user + sys, which a shared machine does not inflate the way it does wall time):
+ * a WebGPU program costs ≈ 0.5 s of CPU on SwiftShader, nearly all of it compiling its kernels (the
+ * same program run again: ≈ 0.02 s); a CPU-only program ≈ 0.03 s. The three files of test/fuzz/
+ * together (100 WebGPU programs, 300 CPU programs, the regression cases): 97 s user + sys.
+ * Longer campaigns: `npm run fuzz -- --runs N --seed S`.
+ */
+export const CI_SEED = Number(process.env.FUZZ_SEED ?? 20250609);
+export const CI_MAX_STEPS = 4;
+/** Past every tile boundary but short of the global-memory kernels (sizes 47, 65: a third of the time; campaigns keep them). */
+export const CI_MAX_SIZE = 33;
