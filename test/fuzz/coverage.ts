@@ -6,7 +6,11 @@
 import { allOps, type Graph } from "../../ir/index.js";
 
 /** Ops the generator never produces, with the reason. */
-export const NOT_GENERATED: Readonly<Record<string, string>> = {};
+export const NOT_GENERATED: Readonly<Record<string, string>> = {
+  sgdUpdate: "an optimizer update: built only by ir/optimizer.ts around a training step, never by a model or differentiate",
+  momentumUpdate: "an optimizer update: built only by ir/optimizer.ts around a training step, never by a model or differentiate",
+  adamUpdate: "an optimizer update: built only by ir/optimizer.ts around a training step, never by a model or differentiate",
+};
 
 export function opsOf(g: Graph): string[] {
   return g.nodes.map((n) => n.op);

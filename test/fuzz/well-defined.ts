@@ -13,10 +13,10 @@ import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import { maxAbs, windowsDecided } from "./conditioning.js";
 import { FLOOR, SAFETY, type Values } from "./tolerance.js";
 
-/** The quantity whose sign decides the branch (maximum: a − b), in the clean run and each perturbed run. */
+/** The quantity whose sign decides the branch (maximum, minimum: a − b), in the clean run and each perturbed run. */
 function branchArgument(node: Node, values: Values): NDArray {
   const [a, b] = node.inputs.map((v) => values.get(v)!);
-  return node.op === "maximum" ? getOp("sub").evalCPU([a, b], {}, { dim: () => 0 })[0] : a;
+  return node.op === "maximum" || node.op === "minimum" ? getOp("sub").evalCPU([a, b], {}, { dim: () => 0 })[0] : a;
 }
 
 interface Margin {
@@ -28,6 +28,7 @@ interface Margin {
 function domainOf(node: Node): Margin | null {
   switch (node.op) {
     case "maximum":
+    case "minimum":
     case "abs":
     case "sign":
       return { side: "nonzero", zeroAllowed: true };

@@ -8,7 +8,7 @@ import type { Dim, Value } from "../../../ir/index.js";
 import { kinkDistance, KINK_MARGIN, maxAbs } from "../conditioning.js";
 import { batchOf, cols, fresh, isFloat, isMatrix, matrix, moderate, nonzero, offKink, positive, rank, rows, type Ctx, type Step } from "../operands.js";
 
-const UNARY = ["neg", "exp", "log", "sqrt", "abs", "pow"] as const;
+const UNARY = ["neg", "exp", "log", "sqrt", "abs", "pow", "tanh", "sigmoid"] as const;
 const POWERS = [2, 3, -1, 0.5, 1.5, -0.5];
 
 function floatValue(c: Ctx, k: number): Value {
@@ -19,7 +19,9 @@ export function unaryOn(c: Ctx, v: Value, which: number): Value {
   const op = UNARY[which % UNARY.length];
   switch (op) {
     case "exp":
-      return c.b.op1("exp", [moderate(c, v)]);
+    case "tanh":
+    case "sigmoid":
+      return c.b.op1(op, [moderate(c, v)]);
     case "log":
     case "sqrt":
       return c.b.op1(op, [positive(c, v, which >> 3)]);
@@ -58,16 +60,16 @@ function partner(c: Ctx, a: Value, k: number, kind: number): Value {
 }
 
 export function binaryOn(c: Ctx, a: Value, b: Value, which: number): Value {
-  const op = ["add", "sub", "mul", "div", "maximum"][which % 5];
+  const op = ["add", "sub", "mul", "div", "maximum", "minimum"][which % 6];
   if (op === "div") return c.b.op1("div", [a, nonzero(c, moderate(c, b), which >> 3)]);
-  if (op !== "maximum") return c.b.op1(op, [a, b]);
-  // max(a, b) = b + relu(a − b): its branch is that of a − b, kept off the tie (relative to a and b).
+  if (op !== "maximum" && op !== "minimum") return c.b.op1(op, [a, b]);
+  // max(a, b) = b + relu(a − b), min(a, b) = a − relu(a − b): the branch is that of a − b, kept off the tie (relative to a and b).
   const scale = Math.max(maxAbs(c.b.x(a).data), maxAbs(c.b.x(b).data), 1);
   const diff = c.b.peek("sub", [a, b])[0].data;
-  if (kinkDistance(diff, 0, scale) >= KINK_MARGIN) return c.b.op1("maximum", [a, b]);
+  if (kinkDistance(diff, 0, scale) >= KINK_MARGIN) return c.b.op1(op, [a, b]);
   const b2 = c.b.op1("add", [b, c.b.constant(0.0173 * scale)]);
   if (kinkDistance(c.b.peek("sub", [a, b2])[0].data, 0, scale) < KINK_MARGIN) return c.b.op1("add", [a, b]);
-  return c.b.op1("maximum", [a, b2]);
+  return c.b.op1(op, [a, b2]);
 }
 
 export function binary(c: Ctx, s: Step): void {
