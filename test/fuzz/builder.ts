@@ -105,9 +105,16 @@ export class ProgramBuilder {
     return { file: "fuzz", line: this.graph.nodes.length + 1, col: 1 };
   }
 
-  /** What an op would compute here, without adding it to the graph. */
+  /** What an op would compute here, without adding it to the graph (rejects the step where the op's type rule refuses it). */
   peek(name: string, inputs: readonly Value[], attrs: Attrs = {}): NDArray[] {
-    return getOp(name).evalCPU(inputs.map((v) => this.x(v)), attrs, { dim: (d) => this.size(d) });
+    const def = getOp(name);
+    try {
+      def.infer(inputs.map((v) => v.type), attrs);
+    } catch (e) {
+      if (e instanceof MatpropError) reject(`${name}: ${e.message}`);
+      throw e;
+    }
+    return def.evalCPU(inputs.map((v) => this.x(v)), attrs, { dim: (d) => this.size(d) });
   }
 
   op1(name: string, inputs: readonly Value[], attrs: Attrs = {}): Value {
