@@ -51,6 +51,15 @@ const BACKWARD_STABLE: Readonly<Record<string, boolean>> = {
   inv: false,
   solve: false,
   rangeProjector: false,
+  eigvalsh: true,
+  powm: true,
+  sqrtmNewtonSchulz: true,
+  det: false,
+  slogdet: false,
+  norm: false,
+  qr: false,
+  pinv: false,
+  polar: false,
 };
 
 export type Values = Map<Value, NDArray>;

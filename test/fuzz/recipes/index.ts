@@ -7,6 +7,7 @@ import type { Ctx, Step } from "../operands.js";
 import { binary, epilogue, relu, unary } from "./elementwise.js";
 import { failing } from "./failing.js";
 import { cholesky, cov, eigh, inv, solve, spd, svd } from "./linalg.js";
+import { det, eigvalsh, newtonSchulz, norm, pinv, polar, powm, qr } from "./linalg-functions.js";
 import { diagonal, reduce, reshape, shiftByIdentity, transpose } from "./movement.js";
 import { conv2d, crossEntropy, features, pool, softmax } from "./nn.js";
 import { linear, matVec, product, productChain, productSum, selfProduct } from "./products.js";
@@ -38,6 +39,14 @@ export const RECIPES: Readonly<Record<string, readonly [Recipe, number]>> = {
   solve: [solve, 2],
   eigh: [eigh, 3],
   svd: [svd, 3],
+  eigvalsh: [eigvalsh, 2],
+  det: [det, 3],
+  norm: [norm, 3],
+  qr: [qr, 2],
+  pinv: [pinv, 2],
+  polar: [polar, 2],
+  powm: [powm, 3],
+  newtonSchulz: [newtonSchulz, 2],
   logm: [logm, 3],
   sqrtm: [sqrtm, 3],
   expm: [expm, 3],
