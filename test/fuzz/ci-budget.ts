@@ -4,7 +4,9 @@
  * CPU time (user + sys, which a shared machine does not inflate the way it does wall time):
  * a WebGPU program costs ≈ 0.5 s of CPU on SwiftShader, nearly all of it compiling its kernels (the
  * same program run again: ≈ 0.02 s); a CPU-only program ≈ 0.03 s. The three files of test/fuzz/
- * together (100 WebGPU programs, 300 CPU programs, the regression cases): 97 s user + sys.
+ * together (100 WebGPU programs, 300 CPU programs, the regression cases): 74–97 s user + sys
+ * (`/usr/bin/time -v npx vitest run test/fuzz`, two runs on a loaded machine) — about 40–50 s of
+ * the suite's wall time on 2 cores.
  * Longer campaigns: `npm run fuzz -- --runs N --seed S`.
  */
 /**
