@@ -141,3 +141,29 @@ export function windowsDecided(x: NDArray, kernel: [number, number], stride: [nu
   }
   return true;
 }
+
+/** The flat indices of each slice that a reduction over `axes` (non-negative) collapses into one entry. */
+export function reducedSlices(shape: readonly number[], axes: readonly number[]): number[][] {
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, d) => p * d, 1));
+  const groups = new Map<number, number[]>();
+  const total = shape.reduce((p, d) => p * d, 1);
+  for (let flat = 0; flat < total; flat++) {
+    let key = 0;
+    for (let i = 0; i < shape.length; i++) if (!axes.includes(i)) key += Math.floor(flat / strides[i]) % shape[i] * strides[i];
+    const g = groups.get(key);
+    if (g) g.push(flat);
+    else groups.set(key, [flat]);
+  }
+  return [...groups.values()];
+}
+
+/** True when in every reduced slice both the largest and the smallest entry lead the runner-up by more than `margin(cells)`. */
+export function slicesDecided(x: NDArray, axes: readonly number[], margin: number | ((cells: number[]) => number)): boolean {
+  for (const cells of reducedSlices(x.shape, axes)) {
+    if (cells.length < 2) continue;
+    const sorted = cells.map((i) => x.data[i]).sort((p, q) => q - p);
+    const m = typeof margin === "number" ? margin : margin(cells);
+    if (sorted[0] - sorted[1] <= m || sorted[sorted.length - 2] - sorted[sorted.length - 1] <= m) return false;
+  }
+  return true;
+}

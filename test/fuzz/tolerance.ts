@@ -36,7 +36,7 @@ export const FLOOR = 1e-5;
 export const UNINFORMATIVE = 0.05;
 export const RUNS = 3;
 
-const EXACT = new Set(["input", "param", "constant", "dimSize", "eye", "transpose", "reshape", "diag", "diagm", "broadcastTo", "assume", "neg", "abs", "sign", "maximum", "minimum", "lowerHalf", "oneHot"]);
+const EXACT = new Set(["input", "param", "constant", "dimSize", "eye", "transpose", "reshape", "diag", "diagm", "broadcastTo", "assume", "neg", "abs", "sign", "maximum", "minimum", "lowerHalf", "oneHot", "max", "min", "argmax", "argmin", "slice", "concatenate", "take", "permute"]);
 const ROUNDED = new Set(["add", "sub", "mul", "div", "sqrt"]);
 const TRANSCENDENTAL = new Set(["exp", "log", "pow", "tanh", "sigmoid"]);
 /** Ops whose algorithm is backward stable on its (first) matrix input; true where that input is symmetric. */

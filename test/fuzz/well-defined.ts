@@ -10,7 +10,7 @@
  */
 import { getOp, type Graph, type Node, type Value } from "../../ir/index.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
-import { maxAbs, windowsDecided } from "./conditioning.js";
+import { maxAbs, slicesDecided, windowsDecided } from "./conditioning.js";
 import { FLOOR, SAFETY, type Values } from "./tolerance.js";
 
 /** The quantity whose sign decides the branch (maximum, minimum: a − b), in the clean run and each perturbed run. */
@@ -69,11 +69,28 @@ function checkWindows(node: Node, x: Value, clean: Values, runs: Values[]): stri
   return `${node.op} (node ${node.id}): a window's top two entries are closer than f32 can tell apart`;
 }
 
+/** argmax/argmin: every slice's winner leads by more than f32 can move the entries (else f32 may pick another index). */
+function checkSlices(node: Node, clean: Values, runs: Values[]): string | null {
+  const x = node.inputs[0];
+  const cx = clean.get(x)!;
+  const r = cx.shape.length;
+  const axis = node.attrs.axis as number[] | null;
+  const axes = axis === null ? [...Array(r).keys()] : axis.map((a) => (a + r) % r);
+  const dev = (cells: number[]) => Math.max(0, ...runs.flatMap((run) => cells.map((i) => Math.abs(run.get(x)!.data[i] - cx.data[i]))));
+  if (slicesDecided(cx, axes, (cells) => SAFETY * dev(cells) + FLOOR * maxAbs(cx.data))) return null;
+  return `${node.op} (node ${node.id}): a slice's top two entries are closer than f32 can tell apart`;
+}
+
 /** Why `g` is borderline at f32 precision at these values, or null when it is well defined. */
 export function borderline(g: Graph, clean: Values, runs: Values[]): string | null {
   for (const node of g.nodes) {
     if (node.op === "maxPool2d" || node.op === "maxPool2dBackward") {
       const why = checkWindows(node, node.inputs[0], clean, runs);
+      if (why) return why;
+      continue;
+    }
+    if (node.op === "argmax" || node.op === "argmin") {
+      const why = checkSlices(node, clean, runs);
       if (why) return why;
       continue;
     }

@@ -8,6 +8,7 @@ import { binary, epilogue, relu, unary } from "./elementwise.js";
 import { failing } from "./failing.js";
 import { cholesky, cov, eigh, inv, solve, spd, svd } from "./linalg.js";
 import { det, eigvalsh, newtonSchulz, norm, pinv, polar, powm, qr } from "./linalg-functions.js";
+import { argExtreme, concatenate, extreme, permute, slice, take } from "./indexing.js";
 import { diagonal, reduce, reshape, shiftByIdentity, transpose } from "./movement.js";
 import { conv2d, crossEntropy, features, pool, softmax } from "./nn.js";
 import { linear, matVec, product, productChain, productSum, selfProduct } from "./products.js";
@@ -31,6 +32,12 @@ export const RECIPES: Readonly<Record<string, readonly [Recipe, number]>> = {
   transpose: [transpose, 2],
   reshape: [reshape, 2],
   diagonal: [diagonal, 3],
+  extreme: [extreme, 2],
+  argExtreme: [argExtreme, 2],
+  take: [take, 2],
+  slice: [slice, 2],
+  concatenate: [concatenate, 2],
+  permute: [permute, 2],
   shiftByIdentity: [shiftByIdentity, 1],
   cov: [cov, 3],
   spd: [spd, 2],
