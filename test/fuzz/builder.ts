@@ -5,8 +5,8 @@
  * the next op well defined there. A node whose evaluation fails is never added (`Reject`).
  */
 import { Graph, getOp, MatpropError, type Attrs, type DType, type Dim, type SourceLoc, type Structure, type Value } from "../../ir/index.js";
-import { NumericError } from "../../runtime/cpu/kernels/numeric-error.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import { NumericError } from "../../numeric/numeric-error.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import { drawInput, type InputSpec } from "./inputs.js";
 
 /** A recipe cannot be applied to the operands it was given (the builder tries fresh inputs, then skips it). */

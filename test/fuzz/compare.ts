@@ -11,7 +11,7 @@ import { differentiate } from "../../compiler/passes/differentiate.js";
 import { runWebGPU } from "../../compiler/backend/webgpu.js";
 import { MatpropError, type Graph } from "../../ir/index.js";
 import { executeCPU, type CpuRun } from "../../runtime/cpu/execute.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import { maxAbs } from "./conditioning.js";
 import type { Program } from "./program.js";
 import { allowedError, measureSpread, uninformative } from "./tolerance.js";

@@ -4,10 +4,10 @@
  * distance of entries from a kink. Recipes ask these before they apply an op to a computed value
  * (test/fuzz/recipes), and the thresholds below are what "well defined" means in this campaign.
  */
-import { eighMatrix } from "../../runtime/cpu/kernels/eigh.js";
-import { svdMatrix } from "../../runtime/cpu/kernels/svd.js";
-import { matrixBatch, type NDArray } from "../../runtime/cpu/ndarray.js";
-import { poolGeometry, windowCells } from "../../runtime/cpu/kernels/pool.js";
+import { eighMatrix } from "../../numeric/linalg/eigh.js";
+import { svdMatrix } from "../../numeric/linalg/svd.js";
+import { matrixBatch, type NDArray } from "../../numeric/ndarray.js";
+import { forEachWindow, poolGeometry } from "../../numeric/nn/pool.js";
 
 /**
  * Thresholds, all relative to the matrix's own scale. An f32 kernel perturbs a matrix by about
@@ -119,12 +119,10 @@ export function kinkDistance(x: ArrayLike<number>, c = 0, scale = Math.max(maxAb
 }
 
 /** Flat indices of the real cells of every pooling window of x [N, C, H, W] (the CPU kernel's own walk). */
-export function* poolWindows(x: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number]): Generator<number[]> {
-  const g = poolGeometry("pool", x, kernel, stride, padding);
-  const cells = new Int32Array(kernel[0] * kernel[1]);
-  for (let nc = 0; nc < g.N * g.C; nc++) {
-    for (let i = 0; i < g.Ho; i++) for (let j = 0; j < g.Wo; j++) yield [...cells.subarray(0, windowCells(g, nc, i, j, cells))];
-  }
+export function poolWindows(x: NDArray, kernel: [number, number], stride: [number, number], padding: [number, number]): number[][] {
+  const windows: number[][] = [];
+  forEachWindow(poolGeometry("pool", x, kernel, stride, padding), (_, cells, n) => windows.push([...cells.subarray(0, n)]));
+  return windows;
 }
 
 /**

@@ -16,8 +16,8 @@
 import { differentiate } from "../../compiler/passes/differentiate.js";
 import { isSymmetric, MatpropError, type Graph } from "../../ir/index.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import type { NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { measureSpread } from "./tolerance.js";
 import { borderline } from "./well-defined.js";
 

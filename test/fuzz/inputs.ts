@@ -4,8 +4,8 @@
  * store exactly that). Every value is rounded to f32 before either backend sees it: the comparison
  * starts from identical numbers, and only the computation differs.
  */
-import { ndarray, type NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import { ndarray, type NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { conjugateDiag, orthogonal } from "../adjoint/cases/types.js";
 
 /**

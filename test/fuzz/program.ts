@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { MatpropError, parse, print, verify, type Dim, type Graph, type Value } from "../../ir/index.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import { ProgramBuilder, Reject } from "./builder.js";
 import { drawInput, type InputSpec } from "./inputs.js";
 import { fresh, isFloat, isSquare, largestSize, moderate, rank, sizesUpTo, type Ctx, type Step } from "./operands.js";

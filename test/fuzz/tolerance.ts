@@ -26,8 +26,8 @@
  */
 import { MatpropError, getOp, type Graph, type Node, type Value } from "../../ir/index.js";
 import { bindInputs } from "../../runtime/cpu/bind.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import type { NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { maxAbs } from "./conditioning.js";
 
 export const U32 = 2 ** -24;

@@ -9,7 +9,7 @@
  * operand's scale, is borderline. Borderline programs are not compared (they are counted).
  */
 import { getOp, type Graph, type Node, type Value } from "../../ir/index.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import { maxAbs, slicesDecided, windowsDecided } from "./conditioning.js";
 import { FLOOR, SAFETY, type Values } from "./tolerance.js";
 

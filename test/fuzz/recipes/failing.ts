@@ -7,8 +7,8 @@
  * return numbers. The failing value is summed into the loss and kept out of the pool.
  */
 import { MatpropError, type Value } from "../../../ir/index.js";
-import { NumericError } from "../../../runtime/cpu/kernels/numeric-error.js";
-import type { NDArray } from "../../../runtime/cpu/ndarray.js";
+import { NumericError } from "../../../numeric/numeric-error.js";
+import type { NDArray } from "../../../numeric/ndarray.js";
 import { reject } from "../builder.js";
 import { eigenRange, maxAbs } from "../conditioning.js";
 import { cols, fresh, isSquare, matrix, moderate, symmetricFrom, type Ctx, type Step } from "../operands.js";

@@ -7,7 +7,7 @@
  * Newton–Schulz sqrtm with 1–3 steps (each step is ~3 kernels to compile on WebGPU).
  */
 import type { Value } from "../../../ir/index.js";
-import { slogdetMatrix } from "../../../runtime/cpu/kernels/det.js";
+import { slogdetMatrix } from "../../../numeric/linalg/det.js";
 import { reject } from "../builder.js";
 import { condition, MAX_CONDITION, MIN_REL_GAP, relativeGap, singular, spectra } from "../conditioning.js";
 import { cols, fresh, isSquare, matrix, moderate, nonzero, rows, spdFrom, symmetricFrom, type Ctx, type Step } from "../operands.js";
