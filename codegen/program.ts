@@ -28,7 +28,7 @@ export interface TensorSlot {
   /** The IR value uploaded here (inputs) or read back from here (outputs). */
   readonly value: number;
   readonly shape: readonly number[];
-  readonly dtype: "f32" | "f64" | "i32";
+  readonly dtype: "f32" | "f64" | "i32" | "bool";
 }
 
 /**

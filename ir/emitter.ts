@@ -30,7 +30,7 @@ export class Emitter {
   }
 
   constant(value: number, dtype: DType = "f32"): Value {
-    return this.op("constant", [], { value, dtype: dtype === "i32" ? "f32" : dtype });
+    return this.op("constant", [], { value, dtype: dtype === "i32" || dtype === "bool" ? "f32" : dtype });
   }
 
   private lift(x: Value | number, like: Value): Value {

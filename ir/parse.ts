@@ -8,7 +8,7 @@ import { fail, MatpropError, type SourceLoc } from "./diagnostics.js";
 import { Graph, type Node, type Value } from "./graph.js";
 import { getOp, hasOp } from "./registry.js";
 import { printType } from "./print.js";
-import { DTYPES, STRUCTURES, type DType, type Dim, type Structure, type TensorType } from "./types.js";
+import { STRUCTURES, VALUE_DTYPES, type DType, type Dim, type Structure, type TensorType } from "./types.js";
 
 type TokKind = "value" | "ident" | "string" | "number" | "punct" | "nl" | "eof";
 interface Token {
@@ -112,7 +112,7 @@ class Parser {
 
   type(): TensorType {
     const d = this.expect("ident");
-    if (!DTYPES.includes(d.text as DType)) this.error(`unknown dtype '${d.text}'`, d);
+    if (!VALUE_DTYPES.includes(d.text as DType)) this.error(`unknown dtype '${d.text}'`, d);
     this.expect("punct", "[");
     const shape: Dim[] = [];
     if (!this.accept("punct", "]")) {

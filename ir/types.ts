@@ -7,13 +7,16 @@
  */
 import type { Structure } from "../numeric/structure-check.js";
 
-/** Element types: f32 and f64 floats, i32 integers (labels). */
-export type DType = "f32" | "f64" | "i32";
+/** Element types: floats, i32 (labels, indices) and bool (comparison results; not declarable for inputs). */
+export type DType = "f32" | "f64" | "i32" | "bool";
 export type Dim = number | string;
 export type Shape = readonly Dim[];
 export type { Structure };
 
+/** The dtypes an input, param or constant can be declared with. */
 export const DTYPES: readonly DType[] = ["f32", "f64", "i32"];
+/** Every dtype a value can have (the text IR's types). */
+export const VALUE_DTYPES: readonly DType[] = [...DTYPES, "bool"];
 export const STRUCTURES: readonly Structure[] = ["general", "symmetric", "spd", "diagonal", "orthogonal", "projector"];
 
 export interface TensorType {
@@ -62,7 +65,7 @@ export function tensorType(dtype: DType, shape: Shape, structure: Structure = "g
   return { dtype, shape: [...shape], structure: square ? structure : "general" };
 }
 
-/** The float dtype two operands promote to (f64 wins), i32 only when both are i32. */
+/** The float dtype two operands promote to (f64 wins), i32 only when both are i32 (bool counts as i32: 0 and 1). */
 export function promote(a: DType, b: DType): DType {
   if (a === "f64" || b === "f64") return "f64";
   if (a === "f32" || b === "f32") return "f32";

@@ -63,3 +63,14 @@ export function broadcastTo(a: NDArray, shape: readonly number[]): NDArray {
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+/** numpy.where: a where cond ≠ 0, else b, all three broadcast together. */
+export function where(cond: NDArray, a: NDArray, b: NDArray): NDArray {
+  const shape = broadcastShape(cond.shape, broadcastShape(a.shape, b.shape));
+  const c = broadcastTo(cond, shape).data;
+  const x = broadcastTo(a, shape).data;
+  const y = broadcastTo(b, shape).data;
+  const out = new Float64Array(c.length);
+  for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? x[i] : y[i];
+  return { shape, data: out };
+}

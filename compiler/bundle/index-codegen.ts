@@ -19,7 +19,8 @@ const shapeDoc = (t: TensorSpec) => `${t.dtype} [${t.shape.join(", ")}]${t.dtype
 /** Text safe inside a block comment. */
 const safe = (text: string) => text.replace(/\*\//g, "* /");
 
-const ARRAY_OF: Record<TensorSpec["dtype"], string> = { f32: "Float32Array", f64: "Float32Array | Float64Array", i32: "Int32Array" };
+/** bool is only ever an output (comparison results, 0 and 1 in a Float32Array). */
+const ARRAY_OF: Record<TensorSpec["dtype"], string> = { f32: "Float32Array", f64: "Float32Array | Float64Array", i32: "Int32Array", bool: "never" };
 
 /** `/** text *\/` on one line, or a block for several lines, indented. */
 function doc(text: string, indent = ""): string {

@@ -7,7 +7,7 @@
 import type { Attrs } from "../../ir/attrs.js";
 import { fail, type SourceLoc } from "../../ir/diagnostics.js";
 import { Graph, type Value } from "../../ir/graph.js";
-import type { DType, Structure } from "../../ir/types.js";
+import { isFloat, type DType, type Structure } from "../../ir/types.js";
 import { callerLocation } from "./location.js";
 import type { Operand, Shape, Tensor } from "./types.js";
 import { opInGroup } from "../../ir/registry.js";
@@ -90,7 +90,7 @@ export function emit(op: string, operands: readonly (Operand | unknown)[], attrs
   const tensors = operands.filter(isTensor);
   const b = tensors.length ? tensors[0].builder : currentBuilder(loc);
   if (tensors.some((t) => t.builder !== b)) fail("MP2011", `${op}: operands come from different models`, loc);
-  const dtype: DType = tensors.find((t) => t.dtype !== "i32")?.dtype ?? "f32";
+  const dtype: DType = tensors.find((t) => isFloat(t.dtype))?.dtype ?? "f32";
   const values = operands.map((x) => {
     if (typeof x === "number") {
       if (!Number.isFinite(x)) fail("MP2004", `${op}: constant ${x} is not finite`, loc);

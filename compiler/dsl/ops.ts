@@ -44,6 +44,32 @@ export function minimum<A extends Operand, B extends Operand>(a: A, b: B & Broad
   return emit1("minimum", [a, b]);
 }
 
+type Compared<A extends Operand, B extends Operand> = Tensor<Broadcast<ShapeOf<A>, ShapeOf<B>>, "general">;
+/** a > b elementwise (NumPy broadcasting; either may be a plain number): a bool tensor (1 or 0), no gradient. */
+export function greater<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): Compared<A, B> {
+  return emit1("greater", [a, b]);
+}
+/** a < b elementwise: a bool tensor, no gradient. */
+export function less<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): Compared<A, B> {
+  return emit1("less", [a, b]);
+}
+/** a == b elementwise (exact equality): a bool tensor, no gradient. */
+export function equal<A extends Operand, B extends Operand>(a: A, b: B & BroadcastCheck<A, B>): Compared<A, B> {
+  return emit1("equal", [a, b]);
+}
+/**
+ * a where `cond` holds, else b (numpy.where): cond is a bool tensor (a comparison's result), and
+ * all three broadcast together; a and b may be plain numbers (`where(c, 1, 0)` is a 0/1 mask). The
+ * gradient goes to the chosen operand.
+ */
+export function where<C extends Tensor, A extends Operand, B extends Operand>(
+  cond: C,
+  a: A & BroadcastCheck<C, A>,
+  b: B & BroadcastCheck<Tensor<Broadcast<ShapeOf<C>, ShapeOf<A>>>, B>,
+): Tensor<Broadcast<Broadcast<ShapeOf<C>, ShapeOf<A>>, ShapeOf<B>>, "general"> {
+  return emit1("where", [cond, a, b]);
+}
+
 type Unary<Op extends string, S extends Shape, St extends Structure, K extends string> = Tensor<S, UnaryStructure<St>, UnaryKey<Op, K>>;
 
 /** −x elementwise. */

@@ -8,10 +8,11 @@
  * new row (plus its DSL function; domain checks of the WGSL form live in codegen/domain.ts).
  */
 import { numberAttr } from "../attrs.js";
+import { fail } from "../diagnostics.js";
 import { OpTable, type AdjointRule, type OpDef, type OpGroup, type Pointwise } from "../op.js";
 import { broadcastShapes } from "../shape.js";
 import { isSymmetric, promote, tensorType, type Structure, type TensorType } from "../types.js";
-import { map, zip } from "../../numeric/elementwise.js";
+import { map, where, zip } from "../../numeric/elementwise.js";
 import type { Attrs } from "../attrs.js";
 
 const table = new OpTable();
@@ -56,7 +57,9 @@ const divRule: BinaryRule = (a, b) => (a.structure === "diagonal" && isScalarLik
 interface Row extends Pointwise {
   readonly name: string;
   readonly doc: string;
-  readonly adjoint: AdjointRule;
+  /** The adjoint rule, or why there is none (`noAdjoint`). */
+  readonly adjoint?: AdjointRule;
+  readonly noAdjoint?: string;
   /** Finite inputs give finite outputs (OpGroup `finite-preserving`). */
   readonly finitePreserving?: boolean;
 }
@@ -74,20 +77,32 @@ export function sigmoid(x: number): number {
 }
 
 /** The op of a row, with the type rule and float64 evaluation of its arity. */
-function define(r: Row, arity: 1 | 2, infer: OpDef["infer"], evalCPU: OpDef["evalCPU"]): void {
-  table.define({ name: r.name, family: "elementwise", groups: groups(r), arity, doc: r.doc, infer, evalCPU, pointwise: forms(r), adjoint: r.adjoint });
+function define(r: Row, arity: 1 | 2 | 3, infer: OpDef["infer"], evalCPU: OpDef["evalCPU"]): void {
+  const derivative = r.adjoint ? { adjoint: r.adjoint } : { noAdjoint: r.noAdjoint! };
+  table.define({ name: r.name, family: "elementwise", groups: groups(r), arity, doc: r.doc, infer, evalCPU, pointwise: forms(r), ...derivative });
+}
+
+/** Arithmetic does not take bool (comparison results): `where(cond, 1, 0)` turns one into numbers. */
+function demandNumbers(op: string, ...ts: TensorType[]): void {
+  if (ts.some((t) => t.dtype === "bool")) fail("MP2006", `${op}: operands must be numbers, got bool (use ops.where(cond, 1, 0) for a 0/1 mask)`);
 }
 
 function unary(r: Row & { readonly f64: (x: number, attrs: Attrs) => number; readonly check?: (attrs: Attrs) => void }): void {
   const infer: OpDef["infer"] = ([x], attrs) => {
+    demandNumbers(r.name, x);
     r.check?.(attrs);
     return [tensorType(x.dtype, x.shape, unaryStructure(x.structure))];
   };
   define(r, 1, infer, ([x], attrs) => [map(x, (v) => r.f64(v, attrs))]);
 }
 
-function binary(r: Row & { readonly f64: (x: number, y: number) => number; readonly structure: BinaryRule }): void {
-  define(r, 2, ([a, b]) => [tensorType(promote(a.dtype, b.dtype), broadcastShapes(r.name, a.shape, b.shape), r.structure(a, b))], ([a, b]) => [zip(a, b, r.f64)]);
+/** A broadcasting binary op; `bool` rows (comparisons) give 1 or 0 of dtype bool. */
+function binary(r: Row & { readonly f64: (x: number, y: number) => number; readonly structure: BinaryRule; readonly bool?: boolean }): void {
+  const infer: OpDef["infer"] = ([a, b]) => {
+    demandNumbers(r.name, a, b);
+    return [tensorType(r.bool ? "bool" : promote(a.dtype, b.dtype), broadcastShapes(r.name, a.shape, b.shape), r.structure(a, b))];
+  };
+  define(r, 2, infer, ([a, b]) => [zip(a, b, r.f64)]);
 }
 
 unary({
@@ -278,6 +293,47 @@ binary({
     return [e.sumTo(ga, a.type.shape), e.sumTo(e.sub(g!, ga), b.type.shape)];
   },
 });
+
+/** Comparisons: bool results (1 or 0 in the executors' arrays and in f32 device buffers). */
+function comparison(name: string, doc: string, test: (x: number, y: number) => boolean, js: string, wgsl: string): void {
+  binary({
+    name,
+    doc,
+    bool: true,
+    f64: (x, y) => (test(x, y) ? 1 : 0),
+    structure: () => "general",
+    js: ([a, b]) => `+(${a} ${js} ${b})`,
+    wgsl: ([a, b]) => `select(0.0, 1.0, ${a} ${wgsl} ${b})`,
+    finitePreserving: true,
+    noAdjoint: "a bool result: piecewise constant, so no gradient flows through it",
+  });
+}
+comparison("greater", "a > b elementwise (broadcasting), bool", (x, y) => x > y, ">", ">");
+comparison("less", "a < b elementwise (broadcasting), bool", (x, y) => x < y, "<", "<");
+comparison("equal", "a == b elementwise (broadcasting), bool", (x, y) => x === y, "===", "==");
+
+define(
+  {
+    name: "where",
+    doc: "a where cond holds, else b (numpy.where; all three broadcast; cond bool)",
+    js: ([c, a, b]) => `(${c} !== 0 ? ${a} : ${b})`,
+    wgsl: ([c, a, b]) => `select(${b}, ${a}, ${c} != 0.0)`,
+    finitePreserving: true,
+    // The cotangent goes to whichever operand was chosen; cond (bool) gets none.
+    adjoint: ({ inputs: [c, a, b], cotangents: [g], e }) => {
+      const zero = e.constant(0, g!.type.dtype);
+      return [null, e.sumTo(e.op("where", [c, g!, zero]), a.type.shape), e.sumTo(e.op("where", [c, zero, g!]), b.type.shape)];
+    },
+  },
+  3,
+  ([c, a, b]) => {
+    if (c.dtype !== "bool") fail("MP2006", `where: cond must be bool (a comparison's result), got ${c.dtype}`);
+    demandNumbers("where", a, b);
+    const shape = broadcastShapes("where", c.shape, broadcastShapes("where", a.shape, b.shape));
+    return [tensorType(promote(a.dtype, b.dtype), shape, symmetricPair(a, b) === "symmetric" && isSymmetric(c.structure) ? "symmetric" : "general")];
+  },
+  ([c, a, b]) => [where(c, a, b)],
+);
 
 /** The elementwise ops, for ir/registry.ts. */
 export const ELEMENTWISE_OPS = table.ops;

@@ -27,6 +27,8 @@ const ACCEPTED: Record<TensorSpec["dtype"], readonly string[]> = {
   f32: ["Float32Array"],
   f64: ["Float32Array", "Float64Array"],
   i32: ["Int32Array"],
+  // Only outputs are bool (comparison results); no input or param is declared so.
+  bool: [],
 };
 
 function tagOf(v: unknown): string {

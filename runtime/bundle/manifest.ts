@@ -18,7 +18,7 @@ export const BUNDLE_VERSION = 3;
 /** Prefix of the training step's gradient outputs (`grad.W` is ∂loss/∂W), as the compiler names them. */
 export const GRAD_PREFIX = "grad.";
 
-export type Dtype = "f32" | "f64" | "i32";
+export type Dtype = "f32" | "f64" | "i32" | "bool";
 export type Triple = readonly [number, number, number];
 
 /** Structures an input or param can declare beyond "general" (checked when a caller hands one over). */
@@ -32,7 +32,7 @@ export interface TensorSpec {
   readonly name: string;
   /** Named dims only for inputs and outputs; params have concrete shapes. */
   readonly shape: readonly Dim[];
-  /** The declared dtype; on the GPU every tensor is f32 (i32 labels as exact small integers). */
+  /** The declared dtype; on the GPU every tensor is f32 (i32 labels as exact small integers, bool as 0 and 1). */
   readonly dtype: Dtype;
   /** The declared structure, when not general: values handed to the bundle must have it (MP7016). */
   readonly structure?: DeclaredStructure;
@@ -214,7 +214,7 @@ function dimsOf(v: unknown, at: string): Dim[] {
 
 function tensor(v: unknown, at: string, named = false): TensorSpec {
   const o = object(v, at, ["name", "shape", "dtype"], ["structure"]);
-  const t = { name: tensorName(o.name, `${at}.name`), shape: named ? dimsOf(o.shape, `${at}.shape`) : shapeOf(o.shape, `${at}.shape`), dtype: oneOf(o.dtype, `${at}.dtype`, ["f32", "f64", "i32"]) };
+  const t = { name: tensorName(o.name, `${at}.name`), shape: named ? dimsOf(o.shape, `${at}.shape`) : shapeOf(o.shape, `${at}.shape`), dtype: oneOf(o.dtype, `${at}.dtype`, ["f32", "f64", "i32", "bool"]) };
   if (o.structure === undefined) return t;
   const structure = oneOf(o.structure, `${at}.structure`, DECLARED_STRUCTURES);
   const [rows, cols] = t.shape.slice(-2);

@@ -96,3 +96,20 @@ export const indexing = model("indexing-12", ({ input }) => {
   type _p = Expect<Equal<ShapeOf<typeof P>, [4, "B", 3]>>;
   return { loss: ops.sum(ops.add(ops.sum(AC), ops.sum(P))) };
 });
+
+// ---- comparisons and where -----------------------------------------------------------------------------
+
+export const comparisons = model("comparisons-12", ({ input }) => {
+  const A = input("A", [4, 3]);
+  const c = ops.greater(A, input("r", [3]));
+  type _c = Expect<Equal<ShapeOf<typeof c>, [4, 3]>>;
+  // @ts-expect-error -- shapes do not broadcast (a comparison's operands)
+  ops.less(A, input("q", [4]));
+  const w = ops.where(ops.less(input("col", [4, 1]), 0), A, 0);
+  type _w = Expect<Equal<ShapeOf<typeof w>, [4, 3]>>;
+  // @ts-expect-error -- shapes do not broadcast (where's cond against a)
+  ops.where(ops.greater(input("v", [5]), 0), A, 1);
+  // @ts-expect-error -- shapes do not broadcast (where's b against cond and a)
+  ops.where(c, A, input("b2", [2]));
+  return { loss: ops.sum(w) };
+});

@@ -9,7 +9,7 @@ import { LINALG_FUNCTION_GRAD_CASES } from "./linalg-functions.js";
 import { MOVEMENT_GRAD_CASES } from "./movement.js";
 import { NN_GRAD_CASES } from "./nn.js";
 import { REDUCE_GRAD_CASES } from "./reduce.js";
-import { INDEXING_GRAD_CASES } from "./indexing.js";
+import { INDEXING_GRAD_CASES, WHERE_GRAD_CASES } from "./indexing.js";
 import { SPECTRAL_GRAD_CASES } from "./spectral.js";
 import type { GradTable } from "./types.js";
 
@@ -20,6 +20,7 @@ export const GRAD_CASES: GradTable = {
   ...MOVEMENT_GRAD_CASES,
   ...REDUCE_GRAD_CASES,
   ...INDEXING_GRAD_CASES,
+  ...WHERE_GRAD_CASES,
   ...LINALG_GRAD_CASES,
   ...LINALG_FUNCTION_GRAD_CASES,
   ...SPECTRAL_GRAD_CASES,

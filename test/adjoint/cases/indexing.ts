@@ -63,3 +63,23 @@ export const INDEXING_GRAD_CASES: GradTable = {
     },
   ],
 };
+
+export const WHERE_GRAD_CASES: GradTable = {
+  where: [
+    {
+      name: "where(a > b, a·b, a − b) with broadcasting, comparisons riding along as outputs",
+      model: model("where", ({ input }) => {
+        const a = input("a", [3, 4], F64);
+        const b = input("b", [4], F64);
+        const y = ops.where(ops.greater(a, b), ops.mul(a, b), ops.sub(a, b));
+        const z = ops.where(ops.less(a, 0), 0, a);
+        return { loss: ops.add(dot(y, input("W", [3, 4], F64)), ops.sum(ops.mul(z, z))), eq: ops.equal(a, b), lt: ops.less(a, b) };
+      }),
+      // Multiples of 1/4 shifted by 1/8: exact in f32, ≥ 1/4 from every comparison's tie.
+      inputs: (r) => {
+        const q = (n: number) => ndarray([n], Array.from({ length: n }, () => Math.round(4 * r.normal()) / 4 + 0.125));
+        return { a: ndarray([3, 4], q(12).data), b: ndarray([4], q(4).data.map((v) => v + 0.125)), W: randn(r, [3, 4]) };
+      },
+    },
+  ],
+};

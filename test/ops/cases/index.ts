@@ -6,7 +6,7 @@
 import { BACKWARD_CASES } from "./backward.js";
 import { ELEMENTWISE_CASES } from "./elementwise.js";
 import { EXTREME_CASES } from "./extreme.js";
-import { INDEXING_CASES } from "./indexing.js";
+import { COMPARISON_CASES, INDEXING_CASES } from "./indexing.js";
 import { LINALG_CASES, SPECTRAL_CASES } from "./linalg.js";
 import { LINALG_FUNCTION_CASES } from "./linalg-functions.js";
 import { DSL_CASES, NN_CASES } from "./nn.js";
@@ -23,6 +23,7 @@ export const CASES: CaseTable = {
   ...REDUCE_CASES,
   ...EXTREME_CASES,
   ...INDEXING_CASES,
+  ...COMPARISON_CASES,
   ...MOVEMENT_CASES,
   ...MATMUL_CASES,
   ...LINALG_CASES,

@@ -112,3 +112,49 @@ export const INDEXING_CASES: CaseTable = {
     },
   ],
 };
+
+export const COMPARISON_CASES: CaseTable = {
+  greater: [
+    {
+      name: "a > b with a broadcast row and a number; equal entries are not greater",
+      model: model("greater", ({ input }) => {
+        const a = input("A", [2, 3], F64);
+        return { row: ops.greater(a, input("r", [3], F64)), num: ops.greater(3, a) };
+      }),
+      inputs: { A, r: [1, 5, 0] },
+      expected: { row: [[0, 0, 1], [1, 0, 1]], num: [[1, 1, 0], [0, 0, 0]] },
+      check: () => {
+        const g = model("greater-dtype", ({ input }) => ({ y: ops.greater(input("x", [2]), 0) })).build();
+        if (g.outputs[0].value.type.dtype !== "bool") throw new Error("a comparison should give bool");
+      },
+    },
+  ],
+  less: [
+    {
+      name: "a < b, broadcasting a column",
+      model: model("less", ({ input }) => ({ y: ops.less(input("A", [2, 3], F64), input("c", [2, 1], F64)) })),
+      inputs: { A, c: [[2], [6]] },
+      expected: { y: [[1, 0, 0], [1, 1, 0]] },
+    },
+  ],
+  equal: [
+    {
+      name: "exact equality (−0 equals +0)",
+      model: model("equal", ({ input }) => ({ y: ops.equal(input("x", [4], F64), input("z", [4], F64)) })),
+      inputs: { x: [1, -0, 0.1 + 0.2, 2], z: [1, 0, 0.3, 3] },
+      expected: { y: [1, 1, 0, 0] },
+    },
+  ],
+  where: [
+    {
+      name: "relu written as where(x > 0, x, 0), a 0/1 mask, and a bool cond broadcast against rows",
+      model: model("where", ({ input }) => {
+        const x = input("x", [2, 3], F64);
+        const up = ops.greater(x, 0);
+        return { relu: ops.where(up, x, 0), mask: ops.where(up, 1, 0), rows: ops.where(ops.less(input("c", [2, 1], F64), 0), x, input("y", [3], F64)) };
+      }),
+      inputs: { x: [[-1, 2, 0], [3, -4, 5]], c: [[-1], [1]], y: [10, 20, 30] },
+      expected: { relu: [[0, 2, 0], [3, 0, 5]], mask: [[0, 1, 0], [1, 0, 1]], rows: [[-1, 2, 0], [10, 20, 30]] },
+    },
+  ],
+};

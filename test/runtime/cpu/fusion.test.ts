@@ -34,13 +34,15 @@ describe("templates", () => {
     const def = getOp(name);
     const attrsList: { p?: number }[] = name === "pow" ? POWERS.map((p) => ({ p })) : [{}];
     const ctx = { dim: () => 0 };
-    const args = def.arity === 1 ? ["a"] : ["a", "b"];
+    const args = ["a", "b", "c"].slice(0, def.arity as number);
     let compared = 0;
     for (const attrs of attrsList) {
       const params: number[] = [];
       const body = TEMPLATES[name](args, attrs, (v) => `P[${params.push(v) - 1}]`);
       const f = new Function("P", ...args, `return ${body};`) as (p: number[], ...x: number[]) => number;
-      const tuples = def.arity === 1 ? VALUES.map((a) => [a]) : VALUES.flatMap((a) => VALUES.map((b) => [a, b]));
+      // where's condition is bool: 1 or 0 (the other values stand in for true as well).
+      const firsts = name === "where" ? [0, 1, 2.5] : VALUES;
+      const tuples = def.arity === 1 ? VALUES.map((a) => [a]) : def.arity === 2 ? VALUES.flatMap((a) => VALUES.map((b) => [a, b])) : firsts.flatMap((c) => VALUES.flatMap((a) => VALUES.map((b) => [c, a, b])));
       for (const t of tuples) {
         const want = def.evalCPU(t.map(scalar), attrs, ctx)[0].data[0];
         if (!Number.isFinite(want)) continue;
