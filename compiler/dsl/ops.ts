@@ -260,6 +260,8 @@ export function permute<S extends Shape, const A extends readonly number[]>(x: T
   return emit1("permute", [x], { axes: [...axes] });
 }
 
+export { einsum } from "./einsum.js";
+
 /** Sum of the diagonal: [..., n, n] → [...]. */
 export function trace<S extends Shape>(x: Tensor<S>): Tensor<BatchOf<S>> {
   return emit1("trace", [x]);

@@ -277,5 +277,16 @@ export type PermuteShape<S extends Shape, A extends readonly number[]> = IsTuple
     ? Dim[]
     : { -readonly [K in keyof A]: A[K] extends keyof S ? S[A[K]] : Dim };
 
+// ---- einsum -------------------------------------------------------------------------------------------
+
+type Split<S extends string, D extends string> = S extends `${infer H}${D}${infer R}` ? [H, ...Split<R, D>] : [S];
+type EinsumInputs<Spec extends string> = Split<Spec extends `${infer L}->${string}` ? L : Spec, ",">;
+/** `unknown` when `Spec` names as many operands as `T` has (or is not a literal); else an object naming both counts. */
+export type EinsumCheck<Spec extends string, T extends readonly unknown[]> = string extends Spec
+  ? unknown
+  : EinsumInputs<Spec>["length"] extends T["length"]
+    ? unknown
+    : { [P in `error: einsum '${Spec}' has ${EinsumInputs<Spec>["length"]} operand subscripts`]: `${T["length"]} operands given` };
+
 /** Replace -1 (inferred) in a reshape target by an unknown size. */
 export type ReshapeShape<S extends Shape> = { -readonly [I in keyof S]: S[I] extends -1 ? number : S[I] };

@@ -113,3 +113,20 @@ export const comparisons = model("comparisons-12", ({ input }) => {
   ops.where(c, A, input("b2", [2]));
   return { loss: ops.sum(w) };
 });
+
+// ---- einsum ------------------------------------------------------------------------------------------
+
+export const einsumCounts = model("einsum-12", ({ input }) => {
+  const A = input("A", [2, 3]);
+  const B = input("B", [3, 4]);
+  ops.einsum("ij,jk->ik", A, B);
+  ops.einsum("ij,jk", A, B);
+  ops.einsum("ij->ji", A);
+  // @ts-expect-error -- einsum 'ij,jk->ik' has 2 operand subscripts: 1 operands given
+  ops.einsum("ij,jk->ik", A);
+  // @ts-expect-error -- einsum 'ij->ji' has 1 operand subscripts: 2 operands given
+  ops.einsum("ij->ji", A, B);
+  const spec: string = "ij,jk->ik";
+  ops.einsum(spec, A, B);
+  return { loss: ops.sum(ops.einsum("ij,jk->ik", A, B)) };
+});

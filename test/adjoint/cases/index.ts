@@ -10,6 +10,7 @@ import { MOVEMENT_GRAD_CASES } from "./movement.js";
 import { NN_GRAD_CASES } from "./nn.js";
 import { REDUCE_GRAD_CASES } from "./reduce.js";
 import { INDEXING_GRAD_CASES, WHERE_GRAD_CASES } from "./indexing.js";
+import { EINSUM_GRAD_CASES } from "./einsum.js";
 import { SPECTRAL_GRAD_CASES } from "./spectral.js";
 import type { GradTable } from "./types.js";
 
@@ -21,6 +22,7 @@ export const GRAD_CASES: GradTable = {
   ...REDUCE_GRAD_CASES,
   ...INDEXING_GRAD_CASES,
   ...WHERE_GRAD_CASES,
+  ...EINSUM_GRAD_CASES,
   ...LINALG_GRAD_CASES,
   ...LINALG_FUNCTION_GRAD_CASES,
   ...SPECTRAL_GRAD_CASES,

@@ -7,6 +7,7 @@ import { BACKWARD_CASES } from "./backward.js";
 import { ELEMENTWISE_CASES } from "./elementwise.js";
 import { EXTREME_CASES } from "./extreme.js";
 import { COMPARISON_CASES, INDEXING_CASES } from "./indexing.js";
+import { EINSUM_CASES } from "./einsum.js";
 import { LINALG_CASES, SPECTRAL_CASES } from "./linalg.js";
 import { LINALG_FUNCTION_CASES } from "./linalg-functions.js";
 import { DSL_CASES, NN_CASES } from "./nn.js";
@@ -24,6 +25,7 @@ export const CASES: CaseTable = {
   ...EXTREME_CASES,
   ...INDEXING_CASES,
   ...COMPARISON_CASES,
+  ...EINSUM_CASES,
   ...MOVEMENT_CASES,
   ...MATMUL_CASES,
   ...LINALG_CASES,
