@@ -32,7 +32,7 @@ export interface SkippedModel {
   readonly reason: string;
 }
 
-const TEST_MODELS = ["test/models/classifier.ts", "test/models/conv-pool.ts"];
+const TEST_MODELS = ["test/models/classifier.ts", "test/models/conv-pool.ts", "test/models/indexing.ts"];
 
 function exampleModels(): { file: string; inputs?: string }[] {
   const dir = path.join(ROOT, "examples");
