@@ -9,9 +9,9 @@ import { fail, type SourceLoc } from "./diagnostics.js";
 import type { Graph, Node } from "./graph.js";
 import { formatShape, type Dim, type Shape } from "./types.js";
 import { opInGroup } from "./registry.js";
+import { DEFAULT_MAX_ELEMENTS } from "./limit-defaults.js";
 
-/** Default largest element count of one tensor: 2²⁸ (2 GiB in float64, 1 GiB in f32). */
-export const DEFAULT_MAX_ELEMENTS = 2 ** 28;
+export { DEFAULT_MAX_ELEMENTS };
 /** Largest element count any setting allows: typed arrays hold at most 2³² − 1 entries. */
 const HARD_MAX_ELEMENTS = 2 ** 32 - 1;
 /** Largest rank of a tensor. */

@@ -15,7 +15,7 @@ import type { BuildCliOptions } from "./commands/build.js";
 import type { GradcheckCliOptions } from "./commands/gradcheck.js";
 import { packageVersion } from "./package-root.js";
 import type { BenchOptions } from "./commands/bench.js";
-import { DEFAULT_MAX_ELEMENTS } from "../../ir/limits.js";
+import { DEFAULT_MAX_ELEMENTS } from "../../ir/limit-defaults.js";
 import type { LimitOptions } from "./limit-options.js";
 
 const { Command } = createRequire(import.meta.url)("commander") as typeof import("commander");
