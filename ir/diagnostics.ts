@@ -39,6 +39,7 @@ export const DIAGNOSTICS = {
   MP4009: "input is not a (rectangular) array of numbers",
   MP4010: "invalid command-line option",
   MP4011: "bundle folder is neither empty nor a matprop bundle",
+  MP4012: "invalid argument to the programmatic API",
   MP5001: "numeric failure",
   MP6001: "no WebGPU adapter",
   MP6002: "model does not fit the WebGPU device's limits",

@@ -37,8 +37,11 @@ export interface ModelContext {
 /** A model's named outputs; `loss` (a scalar) is the one gradients and training use. */
 export type Outputs = Record<string, Tensor>;
 
-/** A declared model: `export default model(name, build)` in a model file. */
-export interface Model {
+/**
+ * A declared model: `export default model(name, build)` in a model file. `O` is the type of what
+ * `build` returns, so `compile(model)` knows the output names.
+ */
+export interface Model<O extends Outputs = Outputs> {
   /** Marks a model (a plain object, so models from two copies of matprop are recognised). */
   readonly kind: "matprop.model";
   /** The graph's name. */
@@ -47,6 +50,8 @@ export interface Model {
   readonly loc?: SourceLoc;
   /** Build (and verify) the graph. */
   build(): Graph;
+  /** Type-level only (never set): the outputs' tensor types, which carry the output names to `compile`. */
+  readonly outputTypes?: O;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -65,7 +70,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
  * });
  * ```
  */
-export function model(name: string, build: (ctx: ModelContext) => Outputs): Model {
+export function model<O extends Outputs>(name: string, build: (ctx: ModelContext) => O): Model<O> {
   const loc = callerLocation();
   return {
     kind: "matprop.model",
@@ -110,11 +115,11 @@ export function isModel(x: unknown): x is Model {
  * imports a model file that TypeScript or Node treated as CommonJS (a package.json with
  * `"type": "commonjs"`, which `npm init -y` writes), the CommonJS exports object `{ default: model }`.
  */
-export type ModelExport =
-  | Model
+export type ModelExport<O extends Outputs = Outputs> =
+  | Model<O>
   | {
       /** The model, as `export default` put it on the CommonJS exports object. */
-      readonly default: Model;
+      readonly default: Model<O>;
     };
 
 function describe(x: unknown): string {

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import { fail, MatpropError, type DiagnosticCode } from "../../../ir/diagnostics.js";
 import { BundleError } from "../../../runtime/bundle/errors.js";
-import { decodeSafetensors } from "../../../runtime/bundle/safetensors.js";
+import { paramsOf, readSafetensors } from "../../../runtime/bundle/safetensors.js";
 import type { NDArray } from "../../../numeric/ndarray.js";
 import { writeBundle } from "../../bundle/build.js";
 import { readInputs } from "../inputs.js";
@@ -20,14 +20,15 @@ export interface BuildCliOptions {
   wrt?: string;
 }
 
-/** `--params`: a JSON file like `--inputs`, or a .safetensors file (F32 tensors). */
+/** `--params`: a JSON file like `--inputs`, or a .safetensors file (F32/F64 tensors, or a checkpoint's params). */
 function readParams(file: string | undefined): Map<string, NDArray> {
   if (file === undefined) return new Map();
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) fail("MP4001", `params file not found: ${file}`);
   if (!file.endsWith(".safetensors")) return readInputs(file);
   try {
-    const tensors = decodeSafetensors(new Uint8Array(fs.readFileSync(file)));
-    return new Map([...tensors].map(([k, t]) => [k, { shape: [...t.shape], data: Float64Array.from(t.data) }]));
+    // A checkpoint (compile(...).saveParams) gives its params; its optimizer state is not a param.
+    const tensors = paramsOf(readSafetensors(new Uint8Array(fs.readFileSync(file))));
+    return new Map([...tensors].map(([k, t]) => [k, { shape: [...t.shape], data: t.data }]));
   } catch (e) {
     // The MP7xxx codes are in ir/diagnostics.ts's table too.
     if (e instanceof BundleError) throw new MatpropError(e.code as DiagnosticCode, `${file}: ${e.message}`);
