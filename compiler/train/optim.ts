@@ -6,7 +6,7 @@
  * numeric/optim.ts (the WGSL twins are checked against them).
  */
 import { MatpropError } from "../../ir/diagnostics.js";
-import { optimizerRule, type OptimizerRule, type OptimizerSpec } from "../../ir/optimizer.js";
+import { optimizerRule, STEP_INPUT, stateInput, type OptimizerRule, type OptimizerSpec } from "../../ir/optimizer.js";
 import { adamRule, momentumRule, sgdRule } from "../../ir/ops/optim.js";
 import { adamUpdate, momentumUpdate, sgdUpdate } from "../../numeric/optim.js";
 
@@ -21,6 +21,10 @@ export interface Optimizer {
   lr: number;
   /** The update as data, for running it on a device. */
   readonly rule: OptimizerRule;
+  /** The state by the device's tensor names (`optim.<kind>.<param>`; `optim.step` for rules that count steps), flat. */
+  stateTensors(): Map<string, Float64Array>;
+  /** Restores what `stateTensors` gave (e.g. from a checkpoint); a name this optimizer does not keep is MP4012. */
+  setStateTensors(values: ReadonlyMap<string, Float64Array>): void;
 }
 
 function checkPair(name: string, p: Float64Array, g: Float64Array): void {
@@ -61,6 +65,29 @@ abstract class HostOptimizer implements Optimizer {
   }
 
   protected abstract update(name: string, p: Float64Array, g: Float64Array, t: number): void;
+
+  stateTensors(): Map<string, Float64Array> {
+    const out = new Map<string, Float64Array>();
+    const kind = this.rule.state[0];
+    if (kind) for (const [p, s] of this.state) out.set(stateInput(kind, p), Float64Array.from(s));
+    if (this.rule.counts) out.set(STEP_INPUT, Float64Array.of(this.steps));
+    return out;
+  }
+
+  setStateTensors(values: ReadonlyMap<string, Float64Array>): void {
+    const kind = this.rule.state[0];
+    const prefix = kind ? stateInput(kind, "") : undefined;
+    for (const name of values.keys()) {
+      if (!(name === STEP_INPUT && this.rule.counts) && !(prefix && name.startsWith(prefix))) {
+        throw new MatpropError("MP4012", `optimizer state '${name}' does not belong to ${this.rule.spec.kind}${kind ? ` (it keeps ${stateInput(kind, "<param>")})` : " (it keeps no state)"}`);
+      }
+    }
+    this.state.clear();
+    for (const [name, v] of values) {
+      if (name === STEP_INPUT) this.steps = v[0];
+      else this.state.set(name.slice(prefix!.length), Float64Array.from(v));
+    }
+  }
 
   step(params: ParamArrays, grads: ParamArrays): void {
     const t = ++this.steps;

@@ -12,11 +12,15 @@
 import { Graph as GraphClass, type Graph } from "../../ir/graph.js";
 import type { InitName } from "../../numeric/init.js";
 import { initParams as initParamValues } from "../../ir/bind-dims.js";
+import { fail } from "../../ir/diagnostics.js";
+import { STEP_INPUT, stateInput } from "../../ir/optimizer.js";
+import { momentsShape } from "../../ir/ops/optim.js";
 import { bindInputs } from "../../runtime/cpu/bind.js";
 import { executeCPU } from "../../runtime/cpu/execute.js";
 import type { NDArray } from "../../numeric/ndarray.js";
 import type { ResidentModel } from "../../runtime/webgpu/resident-model.js";
 import { asModel, type Model, type ModelExport } from "../dsl/model.js";
+import { clipGradNorm } from "../passes/clip-grad-norm.js";
 import { differentiate } from "../passes/differentiate.js";
 import type { Optimizer } from "./optim.js";
 
@@ -41,6 +45,8 @@ export interface TrainerOptions {
   notice?: (line: string) => void;
   /** The device for "webgpu" (default: the shared one). `matprop bench` passes a counting device. */
   device?: GPUDevice;
+  /** Clip the trained params' gradients together to this global 2-norm before each update (in the step graph). */
+  clipGradNorm?: number;
 }
 
 export interface StepOptions {
@@ -84,6 +90,20 @@ function errorCode(e: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/**
+ * The backend a choice means here: "auto" is WebGPU when a hardware adapter exists, else the CPU
+ * (with a notice when only a software adapter is there).
+ */
+export async function chooseBackend(choice: BackendChoice, notice: (line: string) => void): Promise<Backend> {
+  if (choice !== "auto") return choice === "webgpu" ? "webgpu" : "cpu";
+  const { acquireDevice } = await import("../../runtime/webgpu/device.js");
+  const device = await acquireDevice().catch(() => null);
+  // A software adapter (SwiftShader, ~1 GFLOP/s) is far slower than the f64 CPU executor for
+  // training: "auto" uses it only when asked for by name.
+  if (device?.software) notice(`matprop: only a software WebGPU adapter (${device.adapterInfo}); training on the CPU backend (--backend webgpu to use it anyway)`);
+  return device && !device.software ? "webgpu" : "cpu";
+}
+
 export class Trainer {
   /** The forward graph (`evaluate`). */
   readonly forward: Graph;
@@ -110,24 +130,15 @@ export class Trainer {
     this.params = initParams(this.forward, opts.seed ?? 0);
     this.trained = opts.train ? [...opts.train] : [...this.params.keys()];
     for (const t of this.trained) if (!this.params.has(t)) throw new Error(`trainer: no param '${t}' (params: ${[...this.params.keys()].join(", ")})`);
-    this.stepGraph = differentiate(this.forward, { loss: this.lossName, wrt: this.trained }).graph;
+    const step = differentiate(this.forward, { loss: this.lossName, wrt: this.trained }).graph;
+    this.stepGraph = opts.clipGradNorm === undefined ? step : clipGradNorm(step, this.trained, opts.clipGradNorm);
     this.backendNow = backend;
     this.notice = opts.notice ?? ((line) => console.warn(line));
   }
 
   /** Differentiates once and picks the backend ("auto" asks for a WebGPU adapter). */
   static async create(model: ModelExport | ModelLike | Graph, opts: TrainerOptions): Promise<Trainer> {
-    const choice = opts.backend ?? "cpu";
-    let backend: Backend = choice === "webgpu" ? "webgpu" : "cpu";
-    if (choice === "auto") {
-      const { acquireDevice } = await import("../../runtime/webgpu/device.js");
-      const device = await acquireDevice().catch(() => null);
-      // A software adapter (SwiftShader, ~1 GFLOP/s) is far slower than the f64 CPU executor for
-      // training: "auto" uses it only when asked for by name.
-      if (device?.software) (opts.notice ?? console.warn)(`matprop: only a software WebGPU adapter (${device.adapterInfo}); training on the CPU backend (--backend webgpu to use it anyway)`);
-      backend = device && !device.software ? "webgpu" : "cpu";
-    }
-    return new Trainer(model, opts, backend);
+    return new Trainer(model, opts, await chooseBackend(opts.backend ?? "cpu", opts.notice ?? console.warn));
   }
 
   get backend(): Backend {
@@ -218,6 +229,48 @@ export class Trainer {
       for (const [k, v] of values) this.params.set(k, { shape: this.params.get(k)!.shape, data: Float64Array.from(v) });
     }
     return new Map([...this.params].map(([k, v]) => [k, { shape: [...v.shape], data: Float64Array.from(v.data) }]));
+  }
+
+  /** Replaces some params (on the device too, once it has them); the optimizer state is kept. */
+  async setParams(values: ReadonlyMap<string, NDArray>): Promise<void> {
+    for (const [k, v] of values) {
+      const now = this.params.get(k);
+      if (!now) fail("MP4012", `no param '${k}' (params: ${[...this.params.keys()].join(", ")})`);
+      if (now.shape.length !== v.shape.length || now.shape.some((d, i) => d !== v.shape[i])) fail("MP4005", `param '${k}' has shape [${now.shape.join(", ")}], got [${v.shape.join(", ")}]`);
+    }
+    for (const [k, v] of values) this.params.set(k, { shape: [...v.shape], data: Float64Array.from(v.data) });
+    if (this.backendNow === "webgpu" && this.resident) await (await this.resident).setParams(new Map([...values].map(([k, v]) => [k, Float32Array.from(v.data)])));
+  }
+
+  /** Shapes of the optimizer's state tensors, by the device's names (ir/optimizer.ts). */
+  private stateShapes(): Map<string, number[]> {
+    const { rule } = this.opts.optimizer;
+    const out = new Map<string, number[]>();
+    const kind = rule.state[0];
+    if (kind) for (const t of this.trained) out.set(stateInput(kind, t), [...(kind === "moments" ? momentsShape(this.params.get(t)!.shape) : this.params.get(t)!.shape)] as number[]);
+    if (rule.counts) out.set(STEP_INPUT, []);
+    return out;
+  }
+
+  /** The optimizer's state (moments, velocities, step count) by the device's names; empty before the first step. */
+  async optimizerState(): Promise<Map<string, NDArray>> {
+    const shapes = this.stateShapes();
+    const flat = this.backendNow === "webgpu" && this.resident ? await (await this.resident).readState() : this.opts.optimizer.stateTensors();
+    return new Map([...flat].map(([k, v]) => [k, { shape: shapes.get(k) ?? [v.length], data: Float64Array.from(v) }]));
+  }
+
+  /** Restores the optimizer's state (a checkpoint's): the next step continues from it. */
+  async setOptimizerState(values: ReadonlyMap<string, NDArray>): Promise<void> {
+    const shapes = this.stateShapes();
+    for (const [k, v] of values) {
+      const want = shapes.get(k);
+      if (!want) fail("MP4012", `optimizer state '${k}' does not belong to this ${this.opts.optimizer.rule.spec.kind} optimizer (it keeps ${[...shapes.keys()].join(", ") || "no state"})`);
+      if (want.reduce((a, d) => a * d, 1) !== v.data.length) fail("MP4005", `optimizer state '${k}' has ${v.data.length} values; [${want.join(", ")}] needs ${want.reduce((a, d) => a * d, 1)}`);
+    }
+    if (this.backendNow === "webgpu") {
+      const { rule } = this.opts.optimizer;
+      await (await this.device()).setState({ rule, trained: this.trained }, new Map([...values].map(([k, v]) => [k, Float32Array.from(v.data)])));
+    } else this.opts.optimizer.setStateTensors(new Map([...values].map(([k, v]) => [k, v.data])));
   }
 
   /** Frees the device buffers (WebGPU). */

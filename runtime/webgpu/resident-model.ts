@@ -130,13 +130,7 @@ export class ResidentModel {
 
   private async trainNow(feeds: ReadonlyMap<string, Feed>, step: { readonly rule: OptimizerRule; readonly lr: number; readonly trained: readonly string[]; readonly read: readonly string[] }): Promise<Map<string, Feed>> {
     const { rule, trained, read, lr } = step;
-    const key = JSON.stringify([rule.op, rule.attrs, trained]);
-    let tg = this.trainingGraphs.get(key);
-    if (!tg) {
-      const step = this.needStep();
-      tg = withOptimizer(step, rule, trained, (o) => !o.startsWith("grad."));
-      this.trainingGraphs.set(key, tg);
-    }
+    const { key, tg } = this.trainingGraph(rule, trained);
     if (this.optimizer !== key) {
       this.store.clear(tg.state.map((s) => s.name));
       this.optimizer = key;
@@ -147,6 +141,42 @@ export class ResidentModel {
     }
     const stored = [...this.paramShapes.keys(), LR_INPUT, ...tg.state.map((s) => s.name)];
     return this.call(`train ${key}`, tg.graph, feeds, read, stored, tg.carries);
+  }
+
+  private trainingGraph(rule: OptimizerRule, trained: readonly string[]): { key: string; tg: TrainingGraph } {
+    const key = JSON.stringify([rule.op, rule.attrs, trained]);
+    let tg = this.trainingGraphs.get(key);
+    if (!tg) {
+      tg = withOptimizer(this.needStep(), rule, trained, (o) => !o.startsWith("grad."));
+      this.trainingGraphs.set(key, tg);
+    }
+    return { key, tg };
+  }
+
+  /** The current optimizer's state tensors by name (none before the first training step), after the calls made before. */
+  readState(): Promise<Map<string, Float32Array>> {
+    return this.serial(async () => {
+      const tg = this.optimizer === undefined ? undefined : this.trainingGraphs.get(this.optimizer);
+      return tg ? this.store.read(tg.state.map((s) => s.name).filter((n) => this.store.has(n))) : new Map();
+    });
+  }
+
+  /**
+   * Makes `rule` (training `trained`) the current optimizer with this state (e.g. a checkpoint's;
+   * zeros for tensors not given), so the next `train` with the same rule continues from it.
+   */
+  setState(step: { readonly rule: OptimizerRule; readonly trained: readonly string[] }, values: ReadonlyMap<string, Float32Array>): Promise<void> {
+    const { key, tg } = this.trainingGraph(step.rule, step.trained);
+    const specs = new Map(tg.state.map((s) => [s.name, count(s.shape as number[])]));
+    for (const [name, data] of values) {
+      if (!specs.has(name)) throw new Error(`'${name}' is not state of this optimizer (${[...specs.keys()].join(", ") || "none"})`);
+      if (data.length !== specs.get(name)) throw new Error(`optimizer state '${name}' has ${data.length} values; it needs ${specs.get(name)}`);
+    }
+    return this.serial(async () => {
+      this.store.clear(specs.keys());
+      for (const [name, data] of values) this.store.write(name, data);
+      this.optimizer = key;
+    });
   }
 
   dispose(): void {
