@@ -76,7 +76,7 @@ export function generateIndex(m: UnhashedManifest): { js: string; dts: string } 
     member("The model's name.", "readonly name: string;"),
     member("The bundle's content hash (`sha256:…`).", "readonly hash: string;"),
     member("Copies of the params the bundle holds (read back from the device).", "params(): Promise<Params>;"),
-    member("Replaces some or all params.", "setParams(values: ParamValues): void;"),
+    member("Replaces some or all params: typed arrays by name, or the bytes of a safetensors file (a `compile(...).saveParams()` checkpoint gives its params).", "setParams(values: ParamValues | Uint8Array): void;"),
     member("Runs the forward pass.", "forward(inputs: Inputs): Promise<Outputs>;"),
     member("Frees the bundle's device buffers.", "dispose(): void;"),
   ];

@@ -19,6 +19,7 @@ import { ResidentModel, type Feed } from "../webgpu/resident-model.js";
 import { BundleError, bundleFail } from "./errors.js";
 import { tensorValues, type CheckedTensor } from "./inputs.js";
 import { checkBundleLimits } from "./limits.js";
+import { paramsOf, readSafetensors } from "./safetensors.js";
 import { GRAD_PREFIX, parseManifest, type Manifest } from "./manifest.js";
 import { kernelSource, programOf } from "./program.js";
 import { FORWARD, filesOf, TRAINING_STEP, verifyContents, type VerifiedBundle } from "./verify.js";
@@ -62,8 +63,11 @@ export interface LoadedBundle {
   readonly adapter: string;
   /** Copies of the params the bundle holds, read back from the device. */
   params(): Promise<Record<string, Float32Array>>;
-  /** Replaces some or all params (checked like inputs). */
-  setParams(values: Record<string, unknown>): void;
+  /**
+   * Replaces some or all params (checked like inputs): typed arrays by name, or the bytes of a
+   * safetensors file — a checkpoint saved by `compile(...).saveParams()` gives its params.
+   */
+  setParams(values: Record<string, unknown> | Uint8Array): void;
   /** Runs the forward program; returns the outputs by name. */
   forward(inputs: Record<string, unknown>): Promise<Tensors>;
   /** Runs the training program without updating params: the loss, outputs and every gradient. */
@@ -184,7 +188,10 @@ export async function openBundle(base: string | URL, opts: { device?: unknown; t
     adapter,
     params: () => guard(async () => Object.fromEntries(await model.readParams())),
     setParams(values) {
-      const checked = tensorValues(m.params, values, "param", { partial: true });
+      // A file's tensors come as float64: an f32 param takes them as f32 (an F64 checkpoint's values rounded).
+      const f64 = new Set(m.params.filter((s) => s.dtype === "f64").map((s) => s.name));
+      const given = values instanceof Uint8Array ? Object.fromEntries([...paramsOf(readSafetensors(values))].map(([k, t]) => [k, { shape: t.shape, data: f64.has(k) ? t.data : Float32Array.from(t.data) }])) : values;
+      const checked = tensorValues(m.params, given, "param", { partial: true });
       void model.setParams(new Map([...checked].map(([k, v]: [string, CheckedTensor]) => [k, v.data])));
     },
     forward: (inputs) => guard(async () => outputsOf(await model.forward(feeds(inputs)))),

@@ -3,8 +3,14 @@
  * results agree with the CPU reference (f32 tolerance), 50 steps reduce the loss, and a checkpoint
  * (F32) restores the device's params and optimizer state exactly.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { writeBundle } from "../../compiler/bundle/build.js";
 import { compile, optim } from "../../index.js";
+import { openBundle } from "../../runtime/bundle/open.js";
 import { readSafetensors } from "../../runtime/bundle/safetensors.js";
 import { hasGPU } from "../webgpu/gpu.js";
 import { blobs, mlp } from "./model.js";
@@ -48,6 +54,18 @@ describe.runIf(hasGPU)("compile on WebGPU", () => {
     // The CPU takes the device's checkpoint too (f32 values, widened exactly).
     await cpu.loadParams(bytes);
     close((await cpu.run(feeds)).logits.data, atCheckpoint.logits.data, 1e-5);
+    // A bundle built before training takes the checkpoint's params through setParams(bytes).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "matprop-api-"));
+    try {
+      writeBundle(mlp.build(), { out: dir });
+      const bundle = await openBundle(pathToFileURL(`${dir}/`));
+      bundle.setParams(bytes);
+      const out = await bundle.forward({ X: { shape: [24, 4], data: Float32Array.from(data.X.flat()) }, y: { shape: [24], data: Int32Array.from(data.y) } });
+      close(Float64Array.from(out.logits as Float32Array), atCheckpoint.logits.data, 1e-6);
+      bundle.dispose();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     for (const p of [gpu, cpu, again]) p.dispose();
   });
 });
