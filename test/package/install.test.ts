@@ -3,7 +3,9 @@
  * module project (from the npm cache where it can). The install pulls only production
  * dependencies (no example data); the tarball ships its README's links, a LICENSE and no source
  * maps without sources; `npx matprop --version`, `check` and `run` work; so does a project whose
- * package.json says "type": "commonjs".
+ * package.json says "type": "commonjs". A TypeScript script using the programmatic API trains for
+ * 50 steps on the CPU and on WebGPU, saves a checkpoint, loads it into a new compile and gets the
+ * same outputs; `build --params` takes the checkpoint; a CommonJS script `require`s the API.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import fs from "node:fs";
@@ -11,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { brokenLinks, markdownFiles } from "../docs/links.js";
+import { hasGPU } from "../webgpu/gpu.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { name: string; version: string };
@@ -24,6 +27,44 @@ export default model("logm-probe", ({ input, param }) => {
   const W = param("W", [4, 4], { init: "normal" });
   return { loss: ops.sum(ops.mul(linalg.logm(X), W)) };
 });
+`;
+/** The README's training loop, as a user writes it: the model, seeded batches, 50 steps, a checkpoint. */
+const NET = `import { model, nn, ops } from "matprop";
+
+export default model("mlp", ({ input, param }) => {
+  const X = input("X", ["B", 4]);
+  const y = input("y", ["B"], { dtype: "i32" });
+  const W1 = param("W1", [4, 8]);
+  const b1 = param("b1", [8], { init: "zeros" });
+  const W2 = param("W2", [8, 3]);
+  const logits = ops.matmul(nn.relu(ops.add(ops.matmul(X, W1), b1)), W2);
+  return { loss: nn.softmaxCrossEntropy(logits, y), logits };
+});
+`;
+const TRAIN = `import { batches, compile, optim } from "matprop";
+import net from "./net.js";
+
+// 24 points in 4-D, labelled by the direction they lean to.
+const X = Array.from({ length: 24 }, (_, i) => [0, 1, 2, 3].map((j) => (j === i % 3 ? 1.5 : 0) + Math.sin(7 * i + j) / 2));
+const y = Array.from({ length: 24 }, (_, i) => i % 3);
+
+const backend = process.argv[2] as "cpu" | "webgpu";
+const prog = await compile(net, { backend, dims: { B: 8 }, seed: 0 });
+const step = prog.trainer(optim.adam({ lr: 0.02 }));
+const data = batches({ X, y }, { batchSize: 8, seed: 0 });
+const losses: number[] = [];
+while (losses.length < 50) for (const batch of data) if (losses.length < 50) losses.push(await step(batch));
+const probe = data.epoch(0)[0];
+const trained = await prog.run(probe);
+await prog.saveParams("ckpt.safetensors");
+prog.dispose();
+
+const again = await compile(net, { backend, dims: { B: 8 }, seed: 1 });
+await again.loadParams("ckpt.safetensors");
+const loaded = await again.run(probe);
+const { grads } = await again.grad(probe);
+console.log(JSON.stringify({ backend: again.backend, first: losses[0], last: losses[49], steps: step.steps, same: loaded.logits.data.every((v, i) => v === trained.logits.data[i]), grads: Object.keys(grads).sort() }));
+again.dispose();
 `;
 const INPUTS = JSON.stringify({ X: [[2, 0, 0, 0], [0, 3, 0, 0], [0, 0, 4, 0], [0, 0, 0, 5]] });
 
@@ -160,5 +201,37 @@ describe("npm install of the tarball", () => {
     // Node handed the ES module the CommonJS exports object, and asModel found the model in it.
     expect(fromScript.keys).toEqual(["default"]);
     expect(fromScript.loss).toBe(viaCli.outputs.loss);
+  });
+
+  it.each(["cpu", ...(hasGPU ? ["webgpu"] : [])])("a TypeScript script trains 50 steps on %s, and a checkpoint loads into a new compile with the same outputs", (backend) => {
+    fs.writeFileSync(path.join(project, "net.ts"), NET);
+    fs.writeFileSync(path.join(project, "train.ts"), TRAIN);
+    const r = JSON.parse(ok(sh(process.execPath, ["--import", "tsx", "train.ts", backend], project))) as { backend: string; first: number; last: number; steps: number; same: boolean; grads: string[] };
+    expect(r.backend).toBe(backend);
+    expect(r.steps).toBe(50);
+    expect(r.last).toBeLessThan(0.5 * r.first);
+    expect(r.same).toBe(true);
+    expect(r.grads).toEqual(["W1", "W2", "b1"]);
+    // The checkpoint (params and Adam's state) is a params file for `build`.
+    const out = ok(sh("npx", ["--no", "--", "matprop", "build", "net.ts", "-o", `bundle-${backend}`, "--params", "ckpt.safetensors"], project));
+    expect(out).toMatch(/3 params/);
+  });
+
+  it("a CommonJS script require()s the API and trains", () => {
+    const cjs = path.join(project, "cjs");
+    fs.writeFileSync(
+      path.join(cjs, "train.js"),
+      [
+        `const { compile, model, nn, ops, optim } = require("matprop");`,
+        `const net = model("lin", ({ input, param }) => ({ loss: ops.sum(ops.mul(ops.matmul(input("X", [2, 3]), param("W", [3, 2])), 0.5)) }));`,
+        `compile(net, { backend: "cpu" }).then(async (prog) => {`,
+        `  const step = prog.trainer(optim.sgd({ lr: 0.1, momentum: 0.9 }));`,
+        `  const X = [[1, 2, 3], [4, 5, 6]];`,
+        `  console.log(JSON.stringify([await step({ X }), await step({ X })]));`,
+        `});`,
+      ].join("\n"),
+    );
+    const losses = JSON.parse(ok(sh(process.execPath, ["train.js"], cjs))) as number[];
+    expect(losses[1]).toBeLessThan(losses[0]);
   });
 });
