@@ -11,7 +11,9 @@ import { fromNested } from "../../runtime/cpu/nested.js";
 
 /** A tensor as a shape and its row-major data (a typed array or plain numbers). */
 export interface TensorData {
+  /** The dims, e.g. `[32, 4]` (`[]` for a scalar). */
   readonly shape: readonly number[];
+  /** The values in row-major order: a typed array (Float32Array, Float64Array, Int32Array, …) or numbers. */
   readonly data: ArrayLike<number>;
 }
 
