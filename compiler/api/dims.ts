@@ -5,7 +5,8 @@
  * feed of another size is the usual MP4005 naming the input.
  */
 import { fail } from "../../ir/diagnostics.js";
-import { Graph, type Node, type Value } from "../../ir/graph.js";
+import { Graph } from "../../ir/graph.js";
+import { copyNodes } from "../../ir/prune.js";
 
 /** The named dims used anywhere in `g`'s types, in first-use order. */
 export function namedDims(g: Graph): string[] {
@@ -25,15 +26,12 @@ export function withDims(g: Graph, dims: Readonly<Record<string, number>> | unde
   }
   if (!Object.keys(dims).length) return g;
   const out = new Graph(g.name);
-  const values = new Map<Value, Value>();
-  const nodes = new Map<Node, Node>();
-  for (const node of g.nodes) {
-    const shape = node.attrs.shape;
-    const attrs = Array.isArray(shape) ? { ...node.attrs, shape: shape.map((d) => (typeof d === "string" && d in dims ? dims[d] : d)) } : node.attrs;
-    const copy = out.add(node.op, node.inputs.map((v) => values.get(v)!), attrs, node.loc, node.gradOf && nodes.get(node.gradOf));
-    nodes.set(node, copy);
-    node.outputs.forEach((v, i) => values.set(v, copy.outputs[i]));
-  }
+  const values = copyNodes(g, out, {
+    attrs: (node) => {
+      const shape = node.attrs.shape;
+      return Array.isArray(shape) ? { ...node.attrs, shape: shape.map((d) => (typeof d === "string" && d in dims ? dims[d] : d)) } : node.attrs;
+    },
+  });
   for (const o of g.outputs) out.setOutput(o.name, values.get(o.value)!);
   return out;
 }

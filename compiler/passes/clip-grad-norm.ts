@@ -6,7 +6,8 @@
  * device compute it the same way and nothing extra crosses to the host.
  */
 import { fail } from "../../ir/diagnostics.js";
-import { Graph, type Node, type Value } from "../../ir/graph.js";
+import { Graph } from "../../ir/graph.js";
+import { copyNodes } from "../../ir/prune.js";
 
 /** PyTorch's guard against dividing by a zero norm. */
 const NORM_EPS = 1e-6;
@@ -18,13 +19,7 @@ const NORM_EPS = 1e-6;
 export function clipGradNorm(step: Graph, params: readonly string[], maxNorm: number): Graph {
   if (typeof maxNorm !== "number" || !Number.isFinite(maxNorm) || maxNorm <= 0) fail("MP4012", `clipGradNorm must be a finite number > 0, got ${String(maxNorm)}`);
   const out = new Graph(step.name);
-  const values = new Map<Value, Value>();
-  const nodes = new Map<Node, Node>();
-  for (const node of step.nodes) {
-    const copy = out.add(node.op, node.inputs.map((v) => values.get(v)!), node.attrs, node.loc, node.gradOf && nodes.get(node.gradOf));
-    nodes.set(node, copy);
-    node.outputs.forEach((v, i) => values.set(v, copy.outputs[i]));
-  }
+  const values = copyNodes(step, out);
   const clipped = new Set(params.map((p) => `grad.${p}`));
   const grads = step.outputs.filter((o) => clipped.has(o.name)).map((o) => values.get(o.value)!);
   if (grads.length !== clipped.size) fail("MP9001", `clipGradNorm: the step graph lacks gradient outputs for ${[...clipped].filter((n) => !step.outputs.some((o) => o.name === n)).join(", ")}`);
