@@ -199,6 +199,8 @@ export class Program<K extends string = string> {
       }
       return t;
     })();
+    // A failure to set up shows at the first step (or save); never as an unhandled rejection.
+    trainer.catch(() => undefined);
     const current = { trainer, choice: optimizer, count };
     this.trainerNow = current;
     // Steps run one after another: each sets the learning rate its schedule gives, then steps.
