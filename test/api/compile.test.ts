@@ -128,6 +128,24 @@ describe("compile on the CPU", () => {
     expect(await codeOf(prog.run(feeds))).toBe("MP4012");
   });
 
+  it("refuses bad options where they are given (MP4012)", async () => {
+    const prog = await compile(mlp, { backend: "cpu" });
+    expect(await codeOf(() => optim.adam({ lr: -1 }))).toBe("MP4012");
+    expect(await codeOf(() => optim.sgd({ lr: 0.1, nesterov: true }))).toBe("MP4012");
+    expect(await codeOf(() => optim.adamw({ lr: 0.1, beta1: 1 }))).toBe("MP4012");
+    expect(await codeOf(() => prog.trainer(optim.sgd({ lr: 0.1 }), { clipGradNorm: 0 }))).toBe("MP4012");
+    expect(await codeOf(() => prog.trainer(optim.sgd({ lr: 0.1 }), { train: ["W9"] }))).toBe("MP4012");
+    expect(await codeOf(() => prog.trainer({ kind: "adam" } as never))).toBe("MP4012");
+    expect(await codeOf(compile(mlp, { backend: "gpu" as never }))).toBe("MP4012");
+    const wide = model("wide", ({ input, param }) => ({ loss: ops.sum(ops.matmul(input("X", ["B", "D"]), param("W", ["D", 2]))) }));
+    expect(await codeOf(compile(wide, { backend: "cpu" }))).toBe("MP4012");
+    expect((await (await compile(wide, { backend: "cpu", dims: { D: 3 } })).grad({ X: [[1, 2, 3]] })).grads.W.shape).toEqual([3, 2]);
+    // A schedule that goes wrong stops the step that would use it.
+    const step = prog.trainer(optim.sgd({ lr: (t) => (t < 1 ? 0.1 : NaN) }));
+    await step(feeds);
+    expect(await codeOf(step(feeds))).toBe("MP4012");
+  });
+
   it("dims fix named dims at compile time; gradcheck runs from code", async () => {
     const prog = await compile(mlp, { backend: "cpu", dims: { B: 24 } });
     expect((await prog.run(feeds)).logits.shape).toEqual([24, 3]);
