@@ -8,15 +8,15 @@
  */
 import { fail, MatpropError } from "../../ir/diagnostics.js";
 import type { Graph } from "../../ir/graph.js";
-import { executeCPU } from "../../runtime/cpu/execute.js";
 import type { NDArray } from "../../runtime/cpu/ndarray.js";
 import type { Model, ModelExport, Outputs } from "../dsl/model.js";
 import { asModel } from "../dsl/model.js";
-import { differentiate } from "../passes/differentiate.js";
-import { chooseBackend, initParams, Trainer, type Backend, type BackendChoice } from "../train/trainer.js";
+// Types only: "matprop" is imported by every model file the CLI runs, so what only compile()
+// needs (the Trainer, the adjoint passes, the executor) is imported when it is called.
+import type { Backend, BackendChoice, Trainer } from "../train/trainer.js";
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "./checkpoint.js";
 import { withDims } from "./dims.js";
-import { optimizerOf, type OptimizerChoice } from "./optim.js";
+import { checkChoice, optimizerOf, type OptimizerChoice } from "./optim.js";
 import { rateAt } from "./schedules.js";
 import { toFeedMap, toRecord, type Feeds, type Result } from "./tensors.js";
 
@@ -92,9 +92,11 @@ export class Program<K extends string = string> {
     readonly graph: Graph,
     backend: Backend,
     private readonly opts: CompileOptions,
+    /** The params initialised from the seed (train/trainer.ts `initParams`). */
+    params: Map<string, NDArray>,
   ) {
     this.backend = backend;
-    this.params = initParams(graph, opts.seed ?? 0);
+    this.params = params;
     this.notice = opts.notice ?? ((line) => console.warn(line));
   }
 
@@ -132,6 +134,7 @@ export class Program<K extends string = string> {
         this.backend = "cpu";
       }
     }
+    const { executeCPU } = await import("../../runtime/cpu/execute.js");
     return executeCPU(g, feeds, { seed }).outputs;
   }
 
@@ -155,6 +158,7 @@ export class Program<K extends string = string> {
     const inputs = this.graph.sources().filter((n) => n.op === "input").map((n) => n.attrs.name as string);
     const asked = opts.inputs === true ? inputs : opts.inputs ? [...opts.inputs] : [];
     for (const a of asked) if (!inputs.includes(a)) fail("MP4012", `grad: '${a}' is not an input of the model (inputs: ${inputs.join(", ")})`);
+    const { differentiate } = await import("../passes/differentiate.js");
     this.gradGraph ??= differentiate(this.graph, { loss: this.lossName }).graph;
     const out = await this.once(this.gradGraph, new Map([...(await this.currentParams()), ...batch]));
     const grads = new Map<string, NDArray>();
@@ -177,7 +181,7 @@ export class Program<K extends string = string> {
   trainer(optimizer: OptimizerChoice, opts: TrainOptions = {}): TrainStep {
     this.live("trainer");
     this.needLoss();
-    const host = optimizerOf(optimizer);
+    checkChoice(optimizer);
     if (opts.train) for (const t of opts.train) if (!this.params.has(t)) fail("MP4012", `trainer: no param '${t}' (params: ${names(this.params)})`);
     if (opts.clipGradNorm !== undefined && !(typeof opts.clipGradNorm === "number" && Number.isFinite(opts.clipGradNorm) && opts.clipGradNorm > 0)) {
       fail("MP4012", `trainer: clipGradNorm must be a finite number > 0, got ${String(opts.clipGradNorm)}`);
@@ -189,7 +193,8 @@ export class Program<K extends string = string> {
     const trainer = (async () => {
       const params = previous ? await (await previous.trainer).readParams() : this.params;
       if (previous) (await previous.trainer).dispose();
-      const t = await Trainer.create(this.graph, { optimizer: host, seed: this.opts.seed ?? 0, backend: this.backend, loss: this.lossName, train: opts.train, notice: this.notice, clipGradNorm: opts.clipGradNorm });
+      const { Trainer } = await import("../train/trainer.js");
+      const t = await Trainer.create(this.graph, { optimizer: await optimizerOf(optimizer), seed: this.opts.seed ?? 0, backend: this.backend, loss: this.lossName, train: opts.train, notice: this.notice, clipGradNorm: opts.clipGradNorm });
       await t.setParams(params);
       if (pending && pending.optimizer?.kind === optimizer.spec.kind && pending.state.size) {
         await t.setOptimizerState(pending.state);
@@ -211,7 +216,7 @@ export class Program<K extends string = string> {
         if (this.trainerNow !== current) fail("MP4012", "step: a newer trainer() of this program holds the params now; use its step");
         const batch = toFeedMap(feeds);
         const t = await trainer;
-        host.lr = rateAt(optimizer.schedule, count.steps);
+        t.opts.optimizer.lr = rateAt(optimizer.schedule, count.steps);
         const loss = await t.step(batch);
         count.steps++;
         this.backend = t.backend;
@@ -316,5 +321,6 @@ export async function compile<O extends Outputs>(model: Model<O> | ModelExport<O
     const shape = n.outputs[0].type.shape;
     if (n.op === "param" && shape.some((d) => typeof d === "string")) fail("MP4012", `compile: param '${n.attrs.name as string}' has shape [${shape.join(", ")}]; fix its named dims with compile(model, { dims: { ${shape.filter((d) => typeof d === "string").map((d) => `${d}: …`).join(", ")} } })`, n.loc);
   }
-  return new Program<keyof O & string>(graph, await chooseBackend(backend, opts.notice ?? ((line) => console.warn(line))), opts);
+  const { chooseBackend, initParams } = await import("../train/trainer.js");
+  return new Program<keyof O & string>(graph, await chooseBackend(backend, opts.notice ?? ((line) => console.warn(line))), opts, initParams(graph, opts.seed ?? 0));
 }

@@ -5,7 +5,7 @@
 import { fail } from "../../ir/diagnostics.js";
 import type { ModelExport } from "../dsl/model.js";
 import { asModel } from "../dsl/model.js";
-import { gradcheck as check, type InputCheck } from "../gradcheck.js";
+import type { InputCheck } from "../gradcheck.js";
 import { withDims } from "./dims.js";
 import { toFeedMap, toRecord, type Feeds, type Result } from "./tensors.js";
 
@@ -36,7 +36,9 @@ export interface GradcheckReport {
 }
 
 /** Checks every gradient of `loss` against central finite differences in float64. */
-export function gradcheck(model: ModelExport, feeds: Feeds, opts: GradcheckOptions = {}): GradcheckReport {
+export async function gradcheck(model: ModelExport, feeds: Feeds, opts: GradcheckOptions = {}): Promise<GradcheckReport> {
+  // Loaded when called: every model file imports "matprop".
+  const { gradcheck: check } = await import("../gradcheck.js");
   const tol = opts.tol ?? 1e-6;
   if (typeof tol !== "number" || !(tol > 0)) fail("MP4012", `gradcheck: tol must be a number > 0, got ${String(tol)}`);
   const graph = withDims(asModel(model).build(), opts.dims);

@@ -8,7 +8,7 @@
  */
 import { fail } from "../../ir/diagnostics.js";
 import { optimizerRule, type OptimizerSpec } from "../../ir/optimizer.js";
-import { Adam, AdamW, SGD, type Optimizer } from "../train/optim.js";
+import type { Optimizer } from "../train/optim.js";
 import { rateAt, toSchedule, type LearningRate, type Schedule } from "./schedules.js";
 
 export { cosine, stepDecay, warmup, type CosineOptions, type LearningRate, type Schedule, type StepDecayOptions } from "./schedules.js";
@@ -73,11 +73,15 @@ export function adamw(opts: AdamOptions): OptimizerChoice {
   return choice("adamw", opts);
 }
 
-/** The host optimizer that applies a choice (its state starts at zero). */
-export function optimizerOf(c: OptimizerChoice): Optimizer {
-  if (typeof c !== "object" || c === null || typeof c.schedule !== "function" || typeof c.spec !== "object") {
-    fail("MP4012", "trainer(optimizer): give an optimizer from optim.sgd, optim.adam or optim.adamw");
-  }
+/** A choice made by `sgd`, `adam` or `adamw`, or MP4012. */
+export function checkChoice(c: unknown): asserts c is OptimizerChoice {
+  const ok = typeof c === "object" && c !== null && typeof (c as OptimizerChoice).schedule === "function" && typeof optimizerRule((c as OptimizerChoice).spec) !== "string";
+  if (!ok) fail("MP4012", "trainer(optimizer): give an optimizer from optim.sgd, optim.adam or optim.adamw");
+}
+
+/** The host optimizer that applies a choice (its state starts at zero); loaded when a trainer starts. */
+export async function optimizerOf(c: OptimizerChoice): Promise<Optimizer> {
+  const { Adam, AdamW, SGD } = await import("../train/optim.js");
   const { kind, ...opts } = c.spec;
   return kind === "sgd" ? new SGD(opts as ConstructorParameters<typeof SGD>[0]) : kind === "adam" ? new Adam(opts) : new AdamW(opts);
 }

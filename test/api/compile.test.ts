@@ -151,7 +151,7 @@ describe("compile on the CPU", () => {
     expect((await prog.run(feeds)).logits.shape).toEqual([24, 3]);
     expect(await codeOf(prog.run({ X: data.X.slice(0, 6), y: data.y.slice(0, 6) }))).toBe("MP4005");
     expect(await codeOf(compile(mlp, { dims: { N: 3 } }))).toBe("MP4012");
-    const r = gradcheck(mlp, { X: data.X.slice(0, 6), y: data.y.slice(0, 6) }, { seed: 3 });
+    const r = await gradcheck(mlp, { X: data.X.slice(0, 6), y: data.y.slice(0, 6) }, { seed: 3 });
     expect(r.ok).toBe(true);
     expect(Object.keys(r.grads).sort()).toEqual(["W1", "W2", "X", "b1"]);
   });
