@@ -7,7 +7,7 @@
  */
 import { fail } from "../../ir/diagnostics.js";
 import { optimizerRule, type OptimizerSpec } from "../../ir/optimizer.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import { CHECKPOINT_FORMAT, encodeSafetensors, paramsOf, readSafetensors } from "../../runtime/bundle/safetensors.js";
 
 export interface Checkpoint {

@@ -8,7 +8,7 @@
  */
 import { fail, MatpropError } from "../../ir/diagnostics.js";
 import type { Graph } from "../../ir/graph.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import type { Model, ModelExport, Outputs } from "../dsl/model.js";
 import { asModel } from "../dsl/model.js";
 // Types only: "matprop" is imported by every model file the CLI runs, so what only compile()

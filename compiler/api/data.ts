@@ -5,8 +5,8 @@
  * run is reproducible and epoch e's order does not depend on how many epochs were read before.
  */
 import { fail } from "../../ir/diagnostics.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
-import { Random } from "../../runtime/cpu/random.js";
+import type { NDArray } from "../../numeric/ndarray.js";
+import { Random } from "../../numeric/random.js";
 import { toNDArray, type FeedValue, type Result } from "./tensors.js";
 
 /** Options of {@link batches}. */

@@ -6,7 +6,7 @@
  */
 import { fail } from "../../ir/diagnostics.js";
 import { getMaxElements, MAX_RANK } from "../../ir/limits.js";
-import type { NDArray } from "../../runtime/cpu/ndarray.js";
+import type { NDArray } from "../../numeric/ndarray.js";
 import { fromNested } from "../../runtime/cpu/nested.js";
 
 /** A tensor as a shape and its row-major data (a typed array or plain numbers). */
