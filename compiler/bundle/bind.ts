@@ -36,7 +36,7 @@ export function bindForBuild(g: Graph, inputs: ReadonlyMap<string, NDArray>, par
     if (!n || n.op !== "param") fail("MP4004", `--params names '${k}', which is not a param of the model (params: ${sources.filter((s) => s.op === "param").map((s) => `'${nameOf(s)}'`).join(", ") || "none"})`);
   }
   let flag = "--inputs";
-  const binder = new DimBinder({
+  const binder: DimBinder = new DimBinder({
     wrongShape: (b) => {
       const node = byName.get(b.name)!;
       return fail("MP4005", `${flag} gives '${b.name}' shape ${shapeText(b.shape)} but ${node.op} '${b.name}'${where(node)} is ${shapeText(b.declared)}`);

@@ -43,7 +43,7 @@ export function bindInputs(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed =
     fail("MP4003", `missing input${missing.length > 1 ? "s" : ""} ${list.join(", ")}; the inputs JSON must give every input`);
   }
   const nodeOf = (name: string) => sources.find((s) => s.attrs.name === name)!;
-  const binder = new DimBinder({
+  const binder: DimBinder = new DimBinder({
     wrongShape: (b) => fail("MP4005", `'${b.name}' has shape ${shapeText(b.shape)} but ${declared(nodeOf(b.name))} is ${shapeText(b.declared)}`),
     twoSizes: (d, first, second) =>
       fail("MP4008", `dim ${d} is bound to two sizes: ${binder.dims.get(d)} by '${first.name}' (shape ${shapeText(first.shape)}, declared ${shapeText(first.declared)}) and ${second.shape[second.declared.indexOf(d)]} by '${second.name}' (shape ${shapeText(second.shape)}, declared ${shapeText(second.declared)})`),
