@@ -53,7 +53,8 @@ function svdTemps(ctx: LowerContext, rank = false): [Expr, Expr, Expr] {
 }
 
 lowerings.define("polar", {
-  exprInputs: none,
+  // Fused operand, as svd's (the SVD kernel reads it through the scaffold).
+  exprInputs: [true],
   lower(ctx) {
     const [u, , vh] = svdTemps(ctx, true);
     ctx.emit(matmulKernel(ctx.name("polar"), u, vh, ctx.shape(ctx.node.outputs[0]), ctx.out()));
@@ -61,7 +62,8 @@ lowerings.define("polar", {
 });
 
 lowerings.define("pinv", {
-  exprInputs: none,
+  // Fused operand, as svd's (the SVD kernel reads it through the scaffold).
+  exprInputs: [true],
   lower(ctx) {
     const [u, s, vh] = svdTemps(ctx);
     const [m, n] = [last(u.shape, 2), last(vh.shape)];
@@ -75,8 +77,8 @@ lowerings.define("pinv", {
 });
 
 lowerings.define("norm", {
-  // The SVD kernel reads a buffer; the Frobenius norm could read an expression but gains little.
-  exprInputs: none,
+  // Fused operand, as svd's: a buffer operand that is a reshape view would be bound under the view's id.
+  exprInputs: [true],
   lower(ctx) {
     const x = ctx.node.inputs[0];
     const out = ctx.shape(ctx.node.outputs[0]);
@@ -89,7 +91,7 @@ lowerings.define("norm", {
       ctx.emit(mapKernel(ctx.name("norm_sqrt"), op("sqrt", [load(squares, out)], out), ctx.out()));
       return;
     }
-    // nuc / 2: the singular values (materialised input, as svd needs a buffer).
+    // nuc / 2: the singular values.
     const [, s] = svdTemps(ctx);
     if (ord === "nuc") ctx.emit(reduceKernel(ctx.name("norm_nuc"), s, [s.shape.length - 1], 1, ctx.out()));
     else ctx.emit(mapKernel(ctx.name("norm_spectral"), op("lastAt", [s], out, { at: 0 }), ctx.out()));

@@ -346,4 +346,32 @@ export const REGRESSIONS: readonly Regression[] = [
 `,
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"labels","classes":4,"seed":15838},"x2":{"dist":"normal","seed":23757},"x3":{"dist":"normal","seed":31676},"x4":{"dist":"normal","seed":39595},"x5":{"dist":"normal","seed":47514}},
   },
+  {
+    name: "lowering: pinv of a reshape (a view since reshapes became views) — the SVD kernel bound the view's id where fusion listed the viewed buffer (MP9001 where the CPU computes; polar alike)",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[3,3]
+  %1 = reshape %0 {shape=[3, 3, 1]} : f32[3,3,1] @"fuzz":2:1
+  %2 = pinv %1 : f32[3,1,3] @"fuzz":3:1
+  %3 = input {name="x1"} : f32[3,1,3]
+  %4 = mul %2, %3 : f32[3,1,3] @"fuzz":5:1
+  %5 = sum %4 {axis=null, keepdims=false} : f32[] @"fuzz":6:1
+  return loss=%5
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
+  },
+  {
+    name: "lowering: Frobenius norm of a reshape (a view) — the squares kernel bound the view's id where fusion listed the viewed buffer (MP9001 where the CPU computes; nuclear and 2-norm alike)",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[3,3]
+  %1 = reshape %0 {shape=[3, 3, 1]} : f32[3,3,1] @"fuzz":2:1
+  %2 = norm %1 {ord="fro", vector=false} : f32[3] @"fuzz":3:1
+  %3 = input {name="x1"} : f32[3]
+  %4 = mul %2, %3 : f32[3] @"fuzz":5:1
+  %5 = sum %4 {axis=null, keepdims=false} : f32[] @"fuzz":6:1
+  return loss=%5
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
+  },
 ];
