@@ -41,7 +41,7 @@ export function bindForBuild(g: Graph, inputs: ReadonlyMap<string, NDArray>, par
       const node = byName.get(b.name)!;
       return fail("MP4005", `${flag} gives '${b.name}' shape ${shapeText(b.shape)} but ${node.op} '${b.name}'${where(node)} is ${shapeText(b.declared)}`);
     },
-    twoSizes: (d, first, second) => fail("MP4008", `dim ${d} is bound to two sizes: ${binder.dims.get(d)} by '${first.name}' and ${second.shape[second.declared.indexOf(d)]} by '${second.name}'`),
+    twoSizes: (d, first, second) => fail("MP4008", `dim ${d} is bound to two sizes: ${first.shape[first.declared.indexOf(d)]} by '${first.name}' and ${second.shape[second.declared.indexOf(d)]} by '${second.name}'`),
   });
   const dims = binder.dims;
   const bindDims = (name: string, value: NDArray, from: string) => {

@@ -46,7 +46,7 @@ export function bindInputs(g: Graph, feeds: ReadonlyMap<string, NDArray>, seed =
   const binder: DimBinder = new DimBinder({
     wrongShape: (b) => fail("MP4005", `'${b.name}' has shape ${shapeText(b.shape)} but ${declared(nodeOf(b.name))} is ${shapeText(b.declared)}`),
     twoSizes: (d, first, second) =>
-      fail("MP4008", `dim ${d} is bound to two sizes: ${binder.dims.get(d)} by '${first.name}' (shape ${shapeText(first.shape)}, declared ${shapeText(first.declared)}) and ${second.shape[second.declared.indexOf(d)]} by '${second.name}' (shape ${shapeText(second.shape)}, declared ${shapeText(second.declared)})`),
+      fail("MP4008", `dim ${d} is bound to two sizes: ${first.shape[first.declared.indexOf(d)]} by '${first.name}' (shape ${shapeText(first.shape)}, declared ${shapeText(first.declared)}) and ${second.shape[second.declared.indexOf(d)]} by '${second.name}' (shape ${shapeText(second.shape)}, declared ${shapeText(second.declared)})`),
   });
   const dims = binder.dims;
   const bound = new Map<Node, NDArray>();
