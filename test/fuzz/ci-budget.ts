@@ -13,8 +13,11 @@
  * The WebGPU campaign's seed (the CPU campaign takes the next one). The coverage lint asks these
  * 100 programs to reach every registered op; a seed whose sample misses one (a new recipe shifts
  * every sample) is replaced by one that does not — the programs are a fixed test set.
+ * 30 since the comparison/where recipe (`select`): seed 4's sample then missed greater, equal,
+ * argmax, softmaxCrossEntropy, maxPool2dBackward and oneHot; of seeds 4–60, 30 and 35 generate
+ * every op in both campaigns, and 30 passes both (WebGPU 99 agree + 1 both-failed; CPU 293 agree).
  */
-export const CI_SEED = Number(process.env.FUZZ_SEED ?? 4);
+export const CI_SEED = Number(process.env.FUZZ_SEED ?? 30);
 export const CI_MAX_STEPS = 4;
 /** Past every tile boundary but short of the global-memory kernels (sizes 47, 65: a third of the time; campaigns keep them). */
 export const CI_MAX_SIZE = 33;

@@ -10,10 +10,6 @@ export const NOT_GENERATED: Readonly<Record<string, string>> = {
   sgdUpdate: "an optimizer update: built only by ir/optimizer.ts around a training step, never by a model or differentiate",
   momentumUpdate: "an optimizer update: built only by ir/optimizer.ts around a training step, never by a model or differentiate",
   adamUpdate: "an optimizer update: built only by ir/optimizer.ts around a training step, never by a model or differentiate",
-  greater: "recipe pending (comparisons and where arrive with issue 12's last ops; ops drafted one in the board's notes)",
-  less: "recipe pending (comparisons and where arrive with issue 12's last ops; ops drafted one in the board's notes)",
-  equal: "recipe pending (comparisons and where arrive with issue 12's last ops; ops drafted one in the board's notes)",
-  where: "recipe pending (comparisons and where arrive with issue 12's last ops; ops drafted one in the board's notes)",
 };
 
 export function opsOf(g: Graph): string[] {

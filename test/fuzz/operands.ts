@@ -53,7 +53,8 @@ export function sizesUpTo(max: number): (k: number) => number {
 export const largestSize = (max: number): number => Math.max(...SIZE_TABLE.filter((n) => n <= max));
 
 export const rank = (v: Value) => v.type.shape.length;
-export const isFloat = (v: Value) => v.type.dtype !== "i32";
+/** f32 or f64: never i32 positions or bool comparison results (arithmetic refuses bool). */
+export const isFloat = (v: Value) => v.type.dtype === "f32" || v.type.dtype === "f64";
 export const rows = (v: Value) => v.type.shape[rank(v) - 2];
 export const cols = (v: Value) => v.type.shape[rank(v) - 1];
 export const batchOf = (v: Value) => v.type.shape.slice(0, -2);

@@ -16,7 +16,8 @@
  * whose spread exceeds UNINFORMATIVE of its size is not compared (f32 cannot compute it; counted).
  *
  * The error model, with u = 2⁻²⁴:
- * - exact in f32 (no perturbation): data movement, constants, sign/abs/neg/max, `assume`;
+ * - exact in f32 (no perturbation): data movement, constants, sign/abs/neg/max, `assume`,
+ *   comparisons and `where` (a pick);
  * - elementwise arithmetic (+ − × ÷ √): each entry times (1 + δ), |δ| ≤ 2u; exp/log/pow |δ| ≤ 8u;
  * - reductions, products, convolutions and the other kernels that sum: every entry plus δ·c·u·max|out|
  *   with c = 4√K, K the largest input dim (the usual √K growth of a sum's rounding error);
@@ -36,7 +37,7 @@ export const FLOOR = 1e-5;
 export const UNINFORMATIVE = 0.05;
 export const RUNS = 3;
 
-const EXACT = new Set(["input", "param", "constant", "dimSize", "eye", "transpose", "reshape", "diag", "diagm", "broadcastTo", "assume", "neg", "abs", "sign", "maximum", "minimum", "lowerHalf", "oneHot", "max", "min", "argmax", "argmin", "slice", "concatenate", "take", "permute"]);
+const EXACT = new Set(["input", "param", "constant", "dimSize", "eye", "transpose", "reshape", "diag", "diagm", "broadcastTo", "assume", "neg", "abs", "sign", "maximum", "minimum", "lowerHalf", "oneHot", "max", "min", "argmax", "argmin", "slice", "concatenate", "take", "permute", "greater", "less", "equal", "where"]);
 const ROUNDED = new Set(["add", "sub", "mul", "div", "sqrt"]);
 const TRANSCENDENTAL = new Set(["exp", "log", "pow", "tanh", "sigmoid"]);
 /** Ops whose algorithm is backward stable on its (first) matrix input; true where that input is symmetric. */

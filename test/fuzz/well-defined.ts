@@ -3,8 +3,8 @@
  * is (conditioning.ts), and this is the check over the graph that actually runs — the forward pass
  * or the training step, whose backward nodes no recipe saw. A program is borderline when an op's
  * branch or domain depends on a quantity that f32 rounding can push across the boundary: the
- * difference at a relu/max/abs/sign kink, a max-pool window's top two entries, the argument of
- * log/sqrt/a fractional power, a divisor. "Can push" uses the same measured spread as the
+ * difference at a relu/max/abs/sign kink or of a comparison (an exact tie no run moves is allowed),
+ * a max-pool window's top two entries, the argument of log/sqrt/a fractional power, a divisor. "Can push" uses the same measured spread as the
  * tolerance (tolerance.ts): a margin smaller than SAFETY times the spread, or than FLOOR of the
  * operand's scale, is borderline. Borderline programs are not compared (they are counted).
  */
@@ -13,10 +13,12 @@ import type { NDArray } from "../../numeric/ndarray.js";
 import { maxAbs, slicesDecided, windowsDecided } from "./conditioning.js";
 import { FLOOR, SAFETY, type Values } from "./tolerance.js";
 
-/** The quantity whose sign decides the branch (maximum, minimum: a − b), in the clean run and each perturbed run. */
+const PAIRWISE = new Set(["maximum", "minimum", "greater", "less", "equal"]);
+
+/** The quantity whose sign decides the branch (maximum, minimum, the comparisons: a − b), in the clean run and each perturbed run. */
 function branchArgument(node: Node, values: Values): NDArray {
   const [a, b] = node.inputs.map((v) => values.get(v)!);
-  return node.op === "maximum" || node.op === "minimum" ? getOp("sub").evalCPU([a, b], {}, { dim: () => 0 })[0] : a;
+  return PAIRWISE.has(node.op) ? getOp("sub").evalCPU([a, b], {}, { dim: () => 0 })[0] : a;
 }
 
 interface Margin {
@@ -29,6 +31,9 @@ function domainOf(node: Node): Margin | null {
   switch (node.op) {
     case "maximum":
     case "minimum":
+    case "greater":
+    case "less":
+    case "equal":
     case "abs":
     case "sign":
       return { side: "nonzero", zeroAllowed: true };

@@ -5,7 +5,8 @@
  * get positive operands, division a divisor away from zero, relu/abs/max operands off their kink.
  */
 import type { Dim, Value } from "../../../ir/index.js";
-import { kinkDistance, KINK_MARGIN, maxAbs } from "../conditioning.js";
+import { reject } from "../builder.js";
+import { kinkDistance, KINK_MARGIN, maxAbs, slicesDecided } from "../conditioning.js";
 import { batchOf, cols, fresh, isFloat, isMatrix, matrix, moderate, nonzero, offKink, positive, rank, rows, type Ctx, type Step } from "../operands.js";
 
 const UNARY = ["neg", "exp", "log", "sqrt", "abs", "pow", "tanh", "sigmoid"] as const;
@@ -63,13 +64,17 @@ export function binaryOn(c: Ctx, a: Value, b: Value, which: number): Value {
   const op = ["add", "sub", "mul", "div", "maximum", "minimum"][which % 6];
   if (op === "div") return c.b.op1("div", [a, nonzero(c, moderate(c, b), which >> 3)]);
   if (op !== "maximum" && op !== "minimum") return c.b.op1(op, [a, b]);
-  // max(a, b) = b + relu(a − b), min(a, b) = a − relu(a − b): the branch is that of a − b, kept off the tie (relative to a and b).
+  // max(a, b) = b + relu(a − b), min(a, b) = a − relu(a − b): the branch is that of a − b, kept off the tie.
+  const b2 = offTie(c, a, b);
+  return b2 ? c.b.op1(op, [a, b2]) : c.b.op1("add", [a, b]);
+}
+
+/** `b`, or `b` shifted by a constant, such that a − b is off its tie (KINK_MARGIN relative to a and b); null when neither is. */
+function offTie(c: Ctx, a: Value, b: Value): Value | null {
   const scale = Math.max(maxAbs(c.b.x(a).data), maxAbs(c.b.x(b).data), 1);
-  const diff = c.b.peek("sub", [a, b])[0].data;
-  if (kinkDistance(diff, 0, scale) >= KINK_MARGIN) return c.b.op1(op, [a, b]);
+  if (kinkDistance(c.b.peek("sub", [a, b])[0].data, 0, scale) >= KINK_MARGIN) return b;
   const b2 = c.b.op1("add", [b, c.b.constant(0.0173 * scale)]);
-  if (kinkDistance(c.b.peek("sub", [a, b2])[0].data, 0, scale) < KINK_MARGIN) return c.b.op1("add", [a, b]);
-  return c.b.op1(op, [a, b2]);
+  return kinkDistance(c.b.peek("sub", [a, b2])[0].data, 0, scale) >= KINK_MARGIN ? b2 : null;
 }
 
 export function binary(c: Ctx, s: Step): void {
@@ -97,4 +102,41 @@ export function epilogue(c: Ctx, s: Step): void {
     y = (which + link) % 2 ? unaryOn(c, y, which) : binaryOn(c, y, moderate(c, partner(c, y, s.a + link, which)), which >> 1);
   }
   c.b.push(moderate(c, y));
+}
+
+/**
+ * where(cond, x, y) on a comparison (bool, no gradient; the cotangent reaches whichever operand is
+ * picked), by variant: greater or less of a and a partner (pool value, bias row, column, scalar)
+ * kept off their tie; equal of a with where(greater(a, b), a, b) — exact, true where a won; equal of
+ * argmax positions with random labels (i32, exact). The picked operands: a and b, or a product and
+ * a constant.
+ */
+export function select(c: Ctx, s: Step): void {
+  const a = moderate(c, floatValue(c, s.a));
+  const b = offTie(c, a, moderate(c, partner(c, a, s.b, s.m)));
+  if (!b) return reject("every shift leaves a − b on its tie");
+  const [x, y] = (s.n >> 2) % 2 ? [c.b.op1("mul", [a, b]), c.b.constant(0.25)] : [a, b];
+  switch (s.v % 4) {
+    case 0:
+    case 1: {
+      const cond = c.b.op1(s.v % 4 ? "less" : "greater", s.n % 4 === 3 ? [b, a] : [a, b]);
+      return c.b.push(moderate(c, c.b.op1("where", [cond, x, y])));
+    }
+    case 2: {
+      const winner = c.b.op1("where", [c.b.op1("greater", [a, b]), a, b]);
+      return c.b.push(moderate(c, c.b.op1("where", [c.b.op1("equal", [a, winner]), x, y])));
+    }
+    default: {
+      // Rows of a whose argmax is the label: a·b there, else b (a fresh [rows] pick of the row's class).
+      if (rank(a) < 1) return reject("argmax of a scalar");
+      if (!slicesDecided(c.b.x(a), [rank(a) - 1], KINK_MARGIN * maxAbs(c.b.x(a).data))) return reject("a row of a has a near tie");
+      const n = a.type.shape[rank(a) - 1];
+      if (typeof n !== "number") return reject("argmax over a named axis");
+      const i = c.b.op1("argmax", [a], { axis: [-1], keepdims: false });
+      const labels = c.b.source(i.type.shape, { dist: "labels", classes: n });
+      const hit = c.b.op1("equal", [i, labels]);
+      const p = fresh(c, i.type.shape, "normal", { param: true });
+      return c.b.push(moderate(c, c.b.op1("where", [hit, p, c.b.op1("neg", [p])])));
+    }
+  }
 }

@@ -4,7 +4,7 @@
  * programs actually generated; backward-only ops are reached through the training step).
  */
 import type { Ctx, Step } from "../operands.js";
-import { binary, epilogue, relu, unary } from "./elementwise.js";
+import { binary, epilogue, relu, select, unary } from "./elementwise.js";
 import { failing } from "./failing.js";
 import { cholesky, cov, eigh, inv, solve, spd, svd } from "./linalg.js";
 import { det, eigvalsh, newtonSchulz, norm, pinv, polar, powm, qr } from "./linalg-functions.js";
@@ -27,6 +27,7 @@ export const RECIPES: Readonly<Record<string, readonly [Recipe, number]>> = {
   unary: [unary, 6],
   binary: [binary, 6],
   relu: [relu, 3],
+  select: [select, 3],
   epilogue: [epilogue, 6],
   reduce: [reduce, 4],
   transpose: [transpose, 2],
