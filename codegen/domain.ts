@@ -21,6 +21,7 @@ import type { Attrs } from "../ir/attrs.js";
 import type { Expr } from "./expr.js";
 import { EIGH_GAP_ADVICE, SVD_GAP_ADVICE } from "../numeric/spectral/gap-inverse.js";
 import { takeRangeMessage } from "../numeric/indexing.js";
+import { floatLiteral } from "./wgsl-literal.js";
 
 /** Ops whose fused expression can fail a domain check. */
 const CHECKED = new Set(["log", "sqrt", "pow", "div", "spectral", "eigGapInverse", "svdGapInverse", "projectorGap", "powLoewner", "positiveTrace"]);
@@ -96,7 +97,7 @@ export function elementwiseCheck(op: string, attrs: Attrs, a: string, b?: string
 export function takeCheck(index: string, n: number): DomainCheck {
   return single(`!(${index} >= ${f32lit(-n)} && ${index} < ${f32lit(n)})`, `take failed: domain: ${takeRangeMessage(n, "{i}")}`);
 }
-const f32lit = (x: number) => (x < 0 ? `(${x}.0)` : `${x}.0`);
+const f32lit = floatLiteral;
 
 /** Round-off size of the eigenvalues of an n×n matrix whose largest |λ| is the WGSL value `scale`. */
 export const roundOff = (n: number, scale: string) => `${(n * F32_EPS).toExponential(8)} * ${scale}`;

@@ -13,6 +13,7 @@ import { F32_MATH } from "./kernels/f32-math.js";
 import type { KernelCheck } from "./kernel.js";
 import { type DomainCheck, elementwiseCheck, gapCheck, positiveTraceCheck, powLoewnerCheck, projectorGapCheck, roundOff, spectralCheck, takeCheck } from "./domain.js";
 import { axisOf, permutationOf, sliceBounds } from "../ir/ops/indexing.js";
+import { floatLiteral } from "./wgsl-literal.js";
 
 export type Expr =
   | { readonly kind: "load"; readonly value: number; readonly shape: readonly number[] }
@@ -60,8 +61,7 @@ export function loadsOf(e: Expr, out = new Set<number>()): Set<number> {
 export function f32(x: number): string {
   if (Number.isNaN(x)) return "(0.0 / 0.0)";
   if (!Number.isFinite(x) || Math.abs(x) > 3.4e38) return x > 0 ? "3.4e38" : "-3.4e38";
-  const s = Number.isInteger(x) && Math.abs(x) < 1e15 ? `${x}.0` : String(x);
-  return x < 0 ? `(${s})` : s;
+  return floatLiteral(x);
 }
 
 

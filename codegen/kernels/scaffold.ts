@@ -19,6 +19,7 @@
 import { type Coverage, grid, groups, type KernelBinding, type KernelCheck, type KernelSource } from "../kernel.js";
 import { STATUS_WGSL } from "../status-wgsl.js";
 import { EXPR_PRELUDE, unravel, WgslEmitter, type Expr } from "../expr.js";
+import { floatLiteral } from "../wgsl-literal.js";
 
 export interface BuiltKernel {
   readonly kernel: KernelSource;
@@ -193,11 +194,7 @@ export function constants(values: Readonly<Record<string, number>>, type: "i32" 
 }
 
 /** A WGSL f32 literal (finite numbers only). */
-export function lit(x: number): string {
-  if (!Number.isFinite(x)) throw new RangeError(`no f32 literal for ${x}`);
-  const s = Number.isInteger(x) ? `${x}.0` : String(x);
-  return x < 0 ? `(${s})` : s;
-}
+export const lit = floatLiteral;
 
 /** The smallest power of two ≥ n, clamped to [lo, hi] (tree reductions need a power of two). */
 export function pow2Clamp(n: number, lo: number, hi: number): number {

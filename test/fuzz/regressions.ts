@@ -374,4 +374,21 @@ export const REGRESSIONS: readonly Regression[] = [
 `,
     inputs: {"x0":{"dist":"normal","seed":7919},"x1":{"dist":"normal","seed":15838}},
   },
+  {
+    name: "lowering: a float constant of 1.03e16 written as the WGSL literal 10293942465593344, which WGSL reads as an integer that does not fit i32 (the training step's kernel failed to compile, MP6003, where the CPU computes)",
+    ir: `graph "fuzz" {
+  %0 = input {name="x0"} : f32[3,3]
+  %1 = transpose %0 : f32[3,3] @"fuzz":2:1
+  %2 = add %0, %1 : f32[3,3] symmetric @"fuzz":3:1
+  %3 = constant {value=0.5} : f32[] @"fuzz":4:1
+  %4 = mul %2, %3 : f32[3,3] symmetric @"fuzz":5:1
+  %5, %6 = eigh %4 : f32[3], f32[3,3] orthogonal @"fuzz":6:1
+  %7, %8 = slogdet %6 : f32[], f32[] @"fuzz":7:1
+  %9 = constant {value=10293942465593344} : f32[] @"fuzz":8:1
+  %10 = mul %8, %9 : f32[] @"fuzz":9:1
+  return loss=%10
+}
+`,
+    inputs: {"x0":{"dist":"normal","seed":7919}},
+  },
 ];
