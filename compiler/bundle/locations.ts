@@ -1,8 +1,8 @@
 /**
  * Source locations in a bundle are relative to the model's project — the nearest folder above the
  * model file with a package.json, else the model's own folder — never this machine's absolute
- * paths: a bundle is shipped, and `/home/alice/work/model.ts:12:5` would leak a user's directory
- * layout into every copy. Locations as the compiler holds them are relative to the working
+ * paths: a bundle is shipped, and a location spelled from the root of the builder's disk would leak
+ * the user's directory layout into every copy. Locations as the compiler holds them are relative to the working
  * directory (or absolute outside it); each `loc` string ("file:line:col") of the manifest is
  * rewritten before the bundle is hashed.
  */

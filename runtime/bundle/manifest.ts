@@ -12,6 +12,7 @@
  */
 import type { CheckSite } from "../../codegen/program.js";
 import { BundleError, bundleFail } from "./errors.js";
+import { array, bad, describe, int, MAX_ITEMS, object, oneOf, string, type Obj } from "./json-fields.js";
 
 export const BUNDLE_FORMAT = "matprop-bundle";
 export const BUNDLE_VERSION = 3;
@@ -103,8 +104,6 @@ export interface Manifest {
 }
 
 const MAX_MANIFEST_CHARS = 64 * 1024 * 1024;
-const MAX_ITEMS = 100_000;
-const MAX_STRING = 1024;
 const MAX_TENSOR_NAME = 256;
 const MAX_RANK = 8;
 /** Largest element count or byte size a manifest may state (device limits are checked later). */
@@ -117,48 +116,6 @@ const TIERS = [16384, 32768, 65536];
 const HASH = /^sha256:[0-9a-f]{64}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
-
-type Obj = Record<string, unknown>;
-
-const bad = (at: string, what: string): never => bundleFail("MP7001", `manifest ${at}: ${what}`);
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "string") return v.length > 40 ? "a long string" : JSON.stringify(v);
-  if (typeof v === "number") return String(v);
-  return typeof v;
-}
-
-function object(v: unknown, at: string, required: readonly string[], optional: readonly string[] = []): Obj {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) bad(at, `expected an object, got ${describe(v)}`);
-  const o = v as Obj;
-  for (const k of Object.keys(o)) if (!required.includes(k) && !optional.includes(k)) bad(at, `unknown field '${k.slice(0, 40)}'`);
-  for (const k of required) if (!Object.prototype.hasOwnProperty.call(o, k)) bad(at, `missing field '${k}'`);
-  return o;
-}
-
-function array(v: unknown, at: string, max = MAX_ITEMS): unknown[] {
-  if (!Array.isArray(v)) bad(at, `expected an array, got ${describe(v)}`);
-  const a = v as unknown[];
-  if (a.length > max) bad(at, `has ${a.length} entries; at most ${max} are allowed`);
-  return a;
-}
-
-function int(v: unknown, at: string, min: number, max: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) bad(at, `expected an integer from ${min} to ${max}, got ${describe(v)}`);
-  return v as number;
-}
-
-function string(v: unknown, at: string, max = MAX_STRING): string {
-  if (typeof v !== "string" || v.length > max) bad(at, typeof v === "string" ? `string longer than ${max} characters` : `expected a string, got ${describe(v)}`);
-  return v as string;
-}
-
-function oneOf<T extends string>(v: unknown, at: string, allowed: readonly T[]): T {
-  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) bad(at, `expected one of ${allowed.join(", ")}, got ${describe(v)}`);
-  return v as T;
-}
 
 /**
  * Why `s` cannot name an input, param or output (undefined when it can). The compiler checks the

@@ -154,3 +154,10 @@ export const JACOBI_TAN = `fn jacobiTan(app: f32, aqq: f32, apq: f32) -> f32 {
   if (abs(theta) > 1e18) { return 0.5 / theta; }
   return sg / (abs(theta) + sqrt(1.0 + theta * theta));
 }`;
+
+/**
+ * WGSL for invocation 0 of an LU with partial pivoting (solve, det): `p`, the row at or below k whose
+ * entry in column k of the matrix read through `ldA` is largest in magnitude, and `best`, that magnitude.
+ */
+export const PIVOT_SEARCH = `var p = k; var best = abs(ldA(k * N + k));
+      for (var i = k + 1u; i < N; i++) { let v = abs(ldA(i * N + k)); if (v > best) { best = v; p = i; } }`;

@@ -13,7 +13,7 @@
  */
 import type { KernelBinding, KernelSource } from "../../kernel.js";
 import { STATUS_WGSL } from "../../status-wgsl.js";
-import { DEFAULT_WORKGROUP_STORAGE, type LinalgOptions, type Region, checkSizes, constants, declareBindings, declareRegion, declareSync, perMatrixCovers, perMatrixDispatch, perMatrixEntry, workgroupSizeFor } from "./common.js";
+import { DEFAULT_WORKGROUP_STORAGE, type LinalgOptions, type Region, checkSizes, constants, declareBindings, declareRegion, declareSync, perMatrixCovers, perMatrixDispatch, perMatrixEntry, workgroupSizeFor, PIVOT_SEARCH } from "./common.js";
 
 function plan(n: number, opts?: LinalgOptions) {
   const limit = opts?.workgroupStorageBytes ?? DEFAULT_WORKGROUP_STORAGE;
@@ -66,8 +66,7 @@ ${perMatrixEntry(wg, batch)}
   for (var k = 0u; k < N; k++) {
     sync();
     if (lid == 0u) {
-      var p = k; var best = abs(ldA(k * N + k));
-      for (var i = k + 1u; i < N; i++) { let v = abs(ldA(i * N + k)); if (v > best) { best = v; p = i; } }
+      ${PIVOT_SEARCH}
       prow = p;
       pzero = select(0u, 1u, best == 0.0);
       if (best == 0.0) { zero = true; }

@@ -19,7 +19,7 @@
 import type { KernelSource } from "../../kernel.js";
 import { type Expr, load } from "../../expr.js";
 import { type BuiltKernel, KernelScaffold } from "../scaffold.js";
-import { DEFAULT_WORKGROUP_STORAGE, F32_EPS, lit, type LinalgOptions, type Region, checkSizes, constants, declareRegion, declareSync, perMatrixDispatch, workgroupSizeFor } from "./common.js";
+import { DEFAULT_WORKGROUP_STORAGE, F32_EPS, lit, type LinalgOptions, type Region, checkSizes, constants, declareRegion, declareSync, perMatrixDispatch, workgroupSizeFor, PIVOT_SEARCH } from "./common.js";
 
 function plan(n: number, k: number, opts?: LinalgOptions) {
   const limit = opts?.workgroupStorageBytes ?? DEFAULT_WORKGROUP_STORAGE;
@@ -104,8 +104,7 @@ ${declareSync(global)}
   for (var k = 0u; k < N; k++) {
     sync();
     if (lid == 0u) {
-      var p = k; var best = abs(ldA(k * N + k));
-      for (var i = k + 1u; i < N; i++) { let v = abs(ldA(i * N + k)); if (v > best) { best = v; p = i; } }
+      ${PIVOT_SEARCH}
       prow = p;
       pok = select(0u, 1u, best > tiny);
     }
